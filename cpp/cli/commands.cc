@@ -1,0 +1,280 @@
+#include "commands.h"
+
+#include <algorithm>
+#include <charconv>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "arrowroot/byte_source/byte_source.h"
+#include "arrowroot/root_format/root_file.h"
+#include "arrowroot/scan/tree_reader.h"
+#include "value_format.h"
+
+namespace arrowroot::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: arrowroot ls FILE\n"
+    "       arrowroot schema FILE:TREE\n"
+    "       arrowroot cat FILE:TREE [-b BRANCH[,BRANCH...]]... [--start N] [--stop M]\n"
+    "                     [--format jsonl|csv|table] [--batch-size N] [--stats]\n"
+    "FILE is a local path or file:// URL; TREE may include directories (dir/sub/tree).\n";
+
+Result<std::shared_ptr<root_format::RootFile>> OpenFile(const std::string& path) {
+  ASSIGN_OR_RETURN(auto source, byte_source::OpenSource(path));
+  return root_format::RootFile::Open(std::move(source));
+}
+
+Result<std::shared_ptr<scan::TreeReader>> OpenTree(const std::string& file, const std::string& tree) {
+  ASSIGN_OR_RETURN(auto f, OpenFile(file));
+  return scan::TreeReader::Open(std::move(f), tree);
+}
+
+void PrintAligned(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
+  std::vector<size_t> width;
+  for (const auto& r : rows) {
+    for (size_t i = 0; i < r.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], r[i].size());
+    }
+  }
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) {
+      line += r[i];
+      if (i + 1 < r.size()) line += std::string(width[i] - r[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+Result<int64_t> ParseInt(const std::string& flag, const std::string& v) {
+  int64_t x = 0;
+  auto r = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
+    return Status::InvalidArgument(flag + " needs an integer, got '" + v + "'");
+  }
+  return x;
+}
+
+std::string CsvQuote(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
+}  // namespace
+
+bool SplitFileObject(const std::string& arg, std::string* file, std::string* object) {
+  size_t scheme = arg.find("://");
+  size_t search_from = scheme == std::string::npos ? 0 : scheme + 3;
+  size_t colon = arg.rfind(':');
+  if (colon == std::string::npos || colon < search_from) return false;
+  *file = arg.substr(0, colon);
+  *object = arg.substr(colon + 1);
+  return !file->empty() && !object->empty();
+}
+
+Status RunLs(const std::string& file, std::ostream& out) {
+  ASSIGN_OR_RETURN(auto f, OpenFile(file));
+  ASSIGN_OR_RETURN(auto objects, f->ListObjects());
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"PATH", "CLASS", "ENTRIES", "BRANCHES"});
+  for (const auto& o : objects) {
+    std::vector<std::string> row = {o.path, o.key.class_name, "", ""};
+    if (o.key.class_name == "TTree") {
+      auto tree = f->ReadTree(o.path);
+      if (!tree.ok()) return tree.status();
+      row[2] = std::to_string((*tree)->entries);
+      row[3] = std::to_string((*tree)->all_branches.size());
+    }
+    rows.push_back(std::move(row));
+  }
+  PrintAligned(rows, out);
+  return Status::OK();
+}
+
+Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out) {
+  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree));
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"BRANCH", "ROOT TYPE", "ARROW TYPE"});
+  for (const auto& c : reader->columns()) {
+    std::string arrow = c.status.ok() ? c.type->ToString() : "unsupported: " + c.status.message();
+    rows.push_back({c.name, c.root_type, arrow});
+  }
+  PrintAligned(rows, out);
+  return Status::OK();
+}
+
+Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
+              std::ostream& out, std::ostream& err) {
+  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree));
+  scan::ScanOptions so;
+  // A -b value that names a branch exactly is taken whole (names may contain commas).
+  for (const std::string& b : options.branches) {
+    bool exact = std::any_of(reader->columns().begin(), reader->columns().end(),
+                             [&](const scan::ColumnInfo& c) { return c.name == b; });
+    if (exact) {
+      so.columns.push_back(b);
+      continue;
+    }
+    std::stringstream ss(b);
+    std::string part;
+    while (std::getline(ss, part, ',')) {
+      if (!part.empty()) so.columns.push_back(part);
+    }
+  }
+  so.entry_start = options.start;
+  so.entry_stop = options.stop;
+  so.batch_size = options.batch_size;
+  ASSIGN_OR_RETURN(auto batches, reader->Scan(so));
+  const auto& fields = batches->schema();
+  std::vector<std::vector<std::string>> table;
+  if (options.format == CatFormat::kCsv) {
+    std::string line;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i) line += ',';
+      line += CsvQuote(fields[i].name);
+    }
+    out << line << '\n';
+  } else if (options.format == CatFormat::kTable) {
+    std::vector<std::string> header;
+    for (const auto& f : fields) header.push_back(f.name);
+    table.push_back(header);
+  }
+  std::string line;
+  while (true) {
+    ASSIGN_OR_RETURN(auto batch, batches->Next());
+    if (!batch) break;
+    for (int64_t row = 0; row < batch->num_rows; ++row) {
+      line.clear();
+      if (options.format == CatFormat::kJsonl) {
+        line += '{';
+        for (size_t c = 0; c < fields.size(); ++c) {
+          if (c) line += ", ";
+          AppendJsonString(fields[c].name, &line);
+          line += ": ";
+          AppendJson(*batch->columns[c], row, &line);
+        }
+        line += "}\n";
+        out << line;
+      } else if (options.format == CatFormat::kCsv) {
+        for (size_t c = 0; c < fields.size(); ++c) {
+          if (c) line += ',';
+          std::string v;
+          AppendJson(*batch->columns[c], row, &v);
+          if (batch->columns[c]->type->id == to_arrow::TypeId::kUtf8) {
+            // Strings as plain text in CSV.
+            v = v.substr(1, v.size() - 2);
+          }
+          line += CsvQuote(v);
+        }
+        out << line << '\n';
+      } else {
+        std::vector<std::string> r;
+        for (size_t c = 0; c < fields.size(); ++c) {
+          std::string v;
+          AppendJson(*batch->columns[c], row, &v);
+          if (v.size() > 60) v = v.substr(0, 57) + "...";
+          r.push_back(std::move(v));
+        }
+        table.push_back(std::move(r));
+      }
+    }
+  }
+  if (options.format == CatFormat::kTable) PrintAligned(table, out);
+  if (options.stats) {
+    const auto& s = batches->stats();
+    const auto& src = reader->file().source()->stats();
+    err << "entries " << s.num_entries << ", baskets " << s.num_baskets << ", basket bytes "
+        << s.num_basket_bytes << ", uncompressed bytes " << s.num_uncompressed_bytes
+        << ", requests " << src.num_requests.load() << ", bytes read " << src.num_bytes_read.load()
+        << '\n';
+  }
+  return Status::OK();
+}
+
+int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const Status& st) {
+    std::string msg = st.ToString();
+    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    err << "arrowroot: error: " << msg << '\n';
+    return 1;
+  };
+  auto usage = [&](const std::string& what) {
+    err << "arrowroot: error: " << what << "\n" << kUsage;
+    return 1;
+  };
+  if (args.empty()) return usage("no command given");
+  const std::string& cmd = args[0];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    out << kUsage;
+    return 0;
+  }
+  if (cmd == "ls") {
+    if (args.size() != 2) return usage("ls takes one FILE");
+    Status st = RunLs(args[1], out);
+    return st.ok() ? 0 : fail(st);
+  }
+  if (cmd == "schema" || cmd == "cat") {
+    std::string target;
+    CatOptions opt;
+    for (size_t i = 1; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      auto value = [&](std::string* v) -> bool {
+        if (i + 1 >= args.size()) return false;
+        *v = args[++i];
+        return true;
+      };
+      std::string v;
+      if (cmd == "cat" && (a == "-b" || a == "--branches")) {
+        if (!value(&v)) return usage(a + " needs a value");
+        opt.branches.push_back(v);
+      } else if (cmd == "cat" && a.rfind("--branches=", 0) == 0) {
+        opt.branches.push_back(a.substr(11));
+      } else if (cmd == "cat" && (a == "--start" || a == "--stop" || a == "--batch-size")) {
+        if (!value(&v)) return usage(a + " needs a value");
+        auto n = ParseInt(a, v);
+        if (!n.ok()) return usage(n.status().message());
+        if (*n < 0 || (a == "--batch-size" && *n == 0)) return usage(a + " must be positive");
+        (a == "--start" ? opt.start : a == "--stop" ? opt.stop : opt.batch_size) = *n;
+      } else if (cmd == "cat" && (a == "--format" || a == "-f")) {
+        if (!value(&v)) return usage(a + " needs a value");
+        if (v == "jsonl") opt.format = CatFormat::kJsonl;
+        else if (v == "csv") opt.format = CatFormat::kCsv;
+        else if (v == "table") opt.format = CatFormat::kTable;
+        else return usage("unknown format '" + v + "' (use jsonl, csv or table)");
+      } else if (cmd == "cat" && a == "--stats") {
+        opt.stats = true;
+      } else if (!a.empty() && a[0] == '-') {
+        return usage("unknown option '" + a + "' for " + cmd);
+      } else if (target.empty()) {
+        target = a;
+      } else {
+        return usage("unexpected argument '" + a + "'");
+      }
+    }
+    if (target.empty()) return usage(cmd + " needs FILE:TREE");
+    std::string file, tree;
+    if (!SplitFileObject(target, &file, &tree)) {
+      return usage("'" + target + "' has no ':TREE' part; write FILE:TREE (see `arrowroot ls " +
+                   target + "`)");
+    }
+    if (opt.stop >= 0 && opt.stop < opt.start) {
+      return usage("--stop " + std::to_string(opt.stop) + " is before --start " +
+                   std::to_string(opt.start));
+    }
+    Status st = cmd == "schema" ? RunSchema(file, tree, out) : RunCat(file, tree, opt, out, err);
+    return st.ok() ? 0 : fail(st);
+  }
+  return usage("unknown command '" + cmd + "'");
+}
+
+}  // namespace arrowroot::cli

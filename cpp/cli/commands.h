@@ -1,0 +1,39 @@
+// The CLI's commands as functions writing to streams, so output can be tested.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "arrowroot/common/status.h"
+
+namespace arrowroot::cli {
+
+enum class CatFormat { kJsonl, kCsv, kTable };
+
+struct CatOptions {
+  std::vector<std::string> branches;  ///< empty = all readable
+  int64_t start = 0;
+  int64_t stop = -1;
+  CatFormat format = CatFormat::kJsonl;
+  int64_t batch_size = 65536;
+  bool stats = false;
+};
+
+/// `arrowroot ls FILE`
+Status RunLs(const std::string& file, std::ostream& out);
+/// `arrowroot schema FILE:TREE`
+Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out);
+/// `arrowroot cat FILE:TREE ...`
+Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
+              std::ostream& out, std::ostream& err);
+
+/// Split "FILE:OBJECT" like uproot: the last ':' that is not part of "scheme://".
+bool SplitFileObject(const std::string& arg, std::string* file, std::string* object);
+
+/// Run the CLI; returns the process exit status. Errors go to `err` as one line
+/// "arrowroot: error: ...".
+int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace arrowroot::cli

@@ -1,0 +1,103 @@
+// TBasket layout (tree/tree/src/TBasket.cxx, TBasket::Streamer / ReadBasketBuffers; uproot
+// models/TBasket.py): a TKey whose header ends with u16 fVersion, i32 fBufferSize,
+// i32 fNevBufSize, i32 fNevBuf, i32 fLast, u8 flag. The payload (compressed when
+// fNbytes - fKeylen != fObjlen) holds the data [0, fLast - fKeylen) and, when fObjlen is
+// larger, the entry-offset table: i32 count, then one i32 per entry counted from the key
+// start, then one more i32.
+#include "arrowroot/root_format/basket.h"
+
+#include "arrowroot/root_format/cursor.h"
+#include "arrowroot/root_format/root_file.h"
+
+namespace arrowroot::root_format {
+
+namespace {
+
+Status CheckOffsets(std::vector<int32_t>* offsets, int64_t num_entries, size_t border) {
+  if (offsets->empty()) return Status::OK();
+  if (static_cast<int64_t>(offsets->size()) < num_entries) {
+    return Status::Corruption("entry-offset table has " + std::to_string(offsets->size()) +
+                              " entries for " + std::to_string(num_entries) + " entries");
+  }
+  offsets->resize(static_cast<size_t>(num_entries));
+  offsets->push_back(static_cast<int32_t>(border));
+  int32_t prev = 0;
+  for (size_t i = 0; i < offsets->size(); ++i) {
+    int32_t o = (*offsets)[i];
+    if (o < prev || static_cast<size_t>(o) > border) {
+      return Status::Corruption("entry offset " + std::to_string(i) + " = " + std::to_string(o) +
+                                " is outside the basket data [" + std::to_string(prev) + ", " +
+                                std::to_string(border) + "]");
+    }
+    prev = o;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<Basket> DecodeBasketKey(ByteView raw) {
+  Cursor c(raw);
+  c.SetWhat("TBasket key header");
+  int32_t nbytes = c.I32();
+  c.I16();  // key version
+  int32_t objlen = c.I32();
+  c.U32();  // datime
+  int32_t keylen = c.I16();
+  if (!c.ok()) return c.status();
+  if (keylen < 19 || nbytes < keylen || static_cast<size_t>(nbytes) != raw.size() ||
+      objlen < 0) {
+    return Status::Corruption("TBasket key: fNbytes " + std::to_string(nbytes) + ", fKeylen " +
+                              std::to_string(keylen) + ", fObjlen " + std::to_string(objlen) +
+                              " do not match the " + std::to_string(raw.size()) +
+                              " bytes the branch records for this basket");
+  }
+  c.Seek(static_cast<size_t>(keylen) - 19);
+  c.U16();   // fVersion
+  c.I32();   // fBufferSize
+  c.I32();   // fNevBufSize
+  int32_t nev_buf = c.I32();
+  int32_t last = c.I32();
+  if (!c.ok()) return c.status();
+  if (nev_buf < 0 || last < keylen || last - keylen > objlen) {
+    return Status::Corruption("TBasket: fNevBuf " + std::to_string(nev_buf) + ", fLast " +
+                              std::to_string(last) + " inconsistent with fKeylen " +
+                              std::to_string(keylen) + " and fObjlen " + std::to_string(objlen));
+  }
+  Basket b;
+  b.num_entries = nev_buf;
+  ByteView payload = raw.subspan(static_cast<size_t>(keylen));
+  if (static_cast<int64_t>(payload.size()) != objlen) {
+    b.storage.resize(static_cast<size_t>(objlen));
+    RETURN_IF_ERROR(DecompressPayload(payload, b.storage));
+  } else {
+    b.storage.assign(payload.begin(), payload.end());
+  }
+  size_t border = static_cast<size_t>(last - keylen);
+  b.data = ByteView(b.storage).subspan(0, border);
+  if (border != b.storage.size()) {
+    Cursor oc(ByteView(b.storage).subspan(border));
+    oc.SetWhat("TBasket entry offsets");
+    int32_t count = oc.I32();
+    if (!oc.ok() || count < 0 || static_cast<size_t>(count) > oc.remaining() / 4) {
+      return Status::Corruption("TBasket entry-offset table count " + std::to_string(count) +
+                                " does not fit in " + std::to_string(oc.remaining()) + " bytes");
+    }
+    b.entry_offsets.resize(static_cast<size_t>(count));
+    for (auto& o : b.entry_offsets) o = oc.I32() - keylen;
+    RETURN_IF_ERROR(CheckOffsets(&b.entry_offsets, nev_buf, border));
+  }
+  return b;
+}
+
+Result<Basket> ViewEmbeddedBasket(std::shared_ptr<const EmbeddedBasket> e) {
+  Basket b;
+  b.num_entries = e->nev_buf;
+  b.data = ByteView(e->data);
+  b.entry_offsets = e->entry_offsets;
+  RETURN_IF_ERROR(CheckOffsets(&b.entry_offsets, e->nev_buf, e->data.size()));
+  b.embedded = std::move(e);
+  return b;
+}
+
+}  // namespace arrowroot::root_format

@@ -1,0 +1,33 @@
+// TBasket: one branch's data for a run of entries, as a key on disk (or embedded in the
+// TTree record). Decoding only: the caller fetches the bytes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "arrowroot/common/bytes.h"
+#include "arrowroot/common/status.h"
+#include "arrowroot/root_format/model.h"
+
+namespace arrowroot::root_format {
+
+/// A basket's uncompressed entry data and, for variable-size entries, where each entry starts.
+struct Basket {
+  Bytes storage;                     ///< owns the bytes `data` points into (may be empty)
+  std::shared_ptr<const EmbeddedBasket> embedded;  ///< or these own them
+  ByteView data;                     ///< [0, fLast - fKeylen)
+  std::vector<int32_t> entry_offsets;  ///< num_entries + 1 boundaries into data, or empty
+  int64_t num_entries = 0;             ///< fNevBuf
+
+  bool has_entry_offsets() const { return !entry_offsets.empty(); }
+};
+
+/// Parse and decompress a basket key: `raw` is the whole key, [fSeekKey, fSeekKey + fNbytes).
+/// Entry offsets are checked: inside the data and non-decreasing.
+Result<Basket> DecodeBasketKey(ByteView raw);
+
+/// View an embedded basket (no copy).
+Result<Basket> ViewEmbeddedBasket(std::shared_ptr<const EmbeddedBasket> basket);
+
+}  // namespace arrowroot::root_format

@@ -1,0 +1,263 @@
+#include "arrowroot/root_format/root_file.h"
+
+#include <algorithm>
+
+#include "arrowroot/compression/decompress.h"
+#include "arrowroot/root_format/cursor.h"
+#include "arrowroot/root_format/streamed_objects.h"
+
+namespace arrowroot::root_format {
+
+namespace {
+
+bool IsDirectoryClass(const std::string& c) {
+  return c == "TDirectory" || c == "TDirectoryFile";
+}
+
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace
+
+Status DecompressPayload(ByteView raw, std::span<std::byte> out) {
+  // Walk the block headers first: they must account for every byte, so a corrupt size
+  // cannot make us allocate or decode garbage (ROOT core/zip/inc/RZip.h, 9-byte headers).
+  size_t pos = 0;
+  uint64_t total = 0;
+  int block = 0;
+  while (pos < raw.size()) {
+    if (raw.size() - pos < 9) {
+      return Status::Corruption("compressed payload: " + std::to_string(raw.size() - pos) +
+                                " trailing bytes after block " + std::to_string(block) +
+                                " are too few for a block header");
+    }
+    ASSIGN_OR_RETURN(auto bh, compression::ParseBlockHeader(raw.subspan(pos, 9)));
+    pos += 9 + static_cast<size_t>(bh.compressed_size);
+    total += bh.uncompressed_size;
+    ++block;
+  }
+  if (pos != raw.size() || total != out.size()) {
+    return Status::Corruption("compressed payload of " + std::to_string(raw.size()) +
+                              " bytes: block headers describe " + std::to_string(total) +
+                              " uncompressed bytes, the key says " + std::to_string(out.size()));
+  }
+  return compression::DecompressRootBlocks(raw, out);
+}
+
+Result<std::shared_ptr<RootFile>> RootFile::Open(std::shared_ptr<byte_source::ByteSource> source) {
+  std::shared_ptr<RootFile> f(new RootFile());
+  f->source_ = std::move(source);
+  const std::string fname = "file " + Quote(f->source_->name());
+  uint64_t size = f->source_->size();
+  if (size < 64) {
+    return Status::Corruption("only " + std::to_string(size) +
+                              " bytes: too short to be a ROOT file")
+        .AddContext(fname);
+  }
+  auto head = f->source_->Read({0, std::min<uint64_t>(size, kFileHeaderReadSize)});
+  if (!head.ok()) return std::move(head).status().AddContext(fname);
+  auto hdr = ParseFileHeader(*head, size);
+  if (!hdr.ok()) return std::move(hdr).status().AddContext(fname);
+  f->header_ = *hdr;
+
+  // The top directory record follows the TFile key and its name/title (TFile::Init).
+  uint64_t dir_offset = static_cast<uint64_t>(f->header_.begin) + f->header_.nbytes_name;
+  auto keys = f->ReadDirectoryKeys(dir_offset, std::min<uint64_t>(size - dir_offset, 64), "");
+  if (!keys.ok()) return std::move(keys).status().AddContext(fname);
+  f->top_keys_ = std::move(*keys);
+
+  // Streamer infos: needed only for TBranchElement types, so a failure is kept, not fatal.
+  if (f->header_.seek_info > 0 && f->header_.nbytes_info > 0) {
+    Status st = [&]() -> Status {
+      ASSIGN_OR_RETURN(Bytes kb, f->source_->Read({static_cast<uint64_t>(f->header_.seek_info),
+                                                   static_cast<uint64_t>(f->header_.nbytes_info)}));
+      Cursor c(kb);
+      ASSIGN_OR_RETURN(KeyHeader k, ReadKeyHeader(c, size));
+      ASSIGN_OR_RETURN(Bytes payload, f->ReadPayload(k));
+      ASSIGN_OR_RETURN(auto infos, ParseStreamerInfoList(payload, k.keylen));
+      for (auto& i : infos) {
+        auto it = f->streamers_.find(i.class_name);
+        if (it == f->streamers_.end() || it->second.class_version < i.class_version) {
+          f->streamers_[i.class_name] = std::move(i);
+        }
+      }
+      return Status::OK();
+    }();
+    if (!st.ok()) {
+      f->streamer_status_ = std::move(st).AddContext(
+          "streamer info at " + FormatRange(f->header_.seek_info, f->header_.nbytes_info));
+    }
+  }
+  return f;
+}
+
+Result<std::vector<KeyHeader>> RootFile::ReadDirectoryKeys(uint64_t dir_offset, uint64_t dir_size,
+                                                           const std::string& dir_path) const {
+  uint64_t size = source_->size();
+  std::string where = "directory " + Quote(dir_path.empty() ? "/" : dir_path);
+  ASSIGN_OR_RETURN(Bytes rec, source_->Read({dir_offset, dir_size}));
+  // TDirectory record (TDirectoryFile::Streamer): version > 1000 ⇒ 64-bit seeks.
+  Cursor c(rec);
+  c.SetWhat("TDirectory record");
+  int16_t version = c.I16();
+  c.U32();  // ctime
+  c.U32();  // mtime
+  int32_t nbytes_keys = c.I32();
+  c.I32();  // fNbytesName
+  bool large = version > 1000;
+  int64_t seek_dir = large ? c.I64() : c.I32();
+  int64_t seek_parent = large ? c.I64() : c.I32();
+  int64_t seek_keys = large ? c.I64() : c.I32();
+  (void)seek_dir;
+  (void)seek_parent;
+  if (!c.ok()) return Status(c.status()).AddContext(where);
+  if (seek_keys <= 0 || nbytes_keys <= 0 ||
+      static_cast<uint64_t>(seek_keys) + static_cast<uint64_t>(nbytes_keys) > size) {
+    return Status::Corruption("keys list at " + FormatRange(seek_keys, nbytes_keys) +
+                              " is outside the file (" + std::to_string(size) +
+                              " bytes): the file is truncated or corrupt")
+        .AddContext(where);
+  }
+  ASSIGN_OR_RETURN(Bytes kl, source_->Read({static_cast<uint64_t>(seek_keys),
+                                            static_cast<uint64_t>(nbytes_keys)}));
+  Cursor kc(kl);
+  auto self = ReadKeyHeader(kc, size);  // the keys list's own key
+  if (!self.ok()) return std::move(self).status().AddContext(where + " keys list");
+  kc.Seek(static_cast<size_t>(self->keylen));
+  int32_t nkeys = kc.I32();
+  if (!kc.ok() || nkeys < 0 || static_cast<size_t>(nkeys) > kl.size() / 20) {
+    return Status::Corruption("keys list claims " + std::to_string(nkeys) + " keys")
+        .AddContext(where);
+  }
+  std::vector<KeyHeader> keys;
+  keys.reserve(static_cast<size_t>(nkeys));
+  for (int32_t i = 0; i < nkeys; ++i) {
+    auto k = ReadKeyHeader(kc, size);
+    if (!k.ok()) {
+      return std::move(k).status().AddContext(where + ": key " + std::to_string(i) + " of " +
+                                              std::to_string(nkeys));
+    }
+    keys.push_back(std::move(*k));
+  }
+  return keys;
+}
+
+Status RootFile::ListRecursive(const std::vector<KeyHeader>& keys, const std::string& prefix,
+                               int depth, std::vector<ObjectEntry>* out) const {
+  if (depth > 64) return Status::Corruption("directories nested deeper than 64 (a cycle?)");
+  // Highest cycle per name only, in key order.
+  std::map<std::string, int16_t> best;
+  for (const auto& k : keys) {
+    auto it = best.find(k.name);
+    if (it == best.end() || k.cycle > it->second) best[k.name] = k.cycle;
+  }
+  for (const auto& k : keys) {
+    if (best[k.name] != k.cycle) continue;
+    std::string path = prefix.empty() ? k.name : prefix + "/" + k.name;
+    out->push_back({path, k});
+    if (IsDirectoryClass(k.class_name)) {
+      ASSIGN_OR_RETURN(Bytes payload, ReadPayload(k));
+      // A subdirectory's payload is its TDirectory record; its seeks are absolute.
+      auto sub = ReadDirectoryKeys(k.payload_offset(), std::min<uint64_t>(payload.size(), 64),
+                                   path);
+      if (!sub.ok()) return sub.status();
+      RETURN_IF_ERROR(ListRecursive(*sub, path, depth + 1, out));
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::vector<ObjectEntry>> RootFile::ListObjects() const {
+  std::vector<ObjectEntry> out;
+  Status st = ListRecursive(top_keys_, "", 0, &out);
+  if (!st.ok()) return std::move(st).AddContext("file " + Quote(name()));
+  return out;
+}
+
+Result<KeyHeader> RootFile::FindKey(const std::string& path_in) const {
+  std::string path = path_in;
+  int cycle = -1;
+  if (auto semi = path.rfind(';'); semi != std::string::npos) {
+    try {
+      cycle = std::stoi(path.substr(semi + 1));
+    } catch (...) {
+      return Status::InvalidArgument("bad cycle in object path '" + path_in + "'");
+    }
+    path = path.substr(0, semi);
+  }
+  while (!path.empty() && path.front() == '/') path.erase(0, 1);
+  std::vector<KeyHeader> keys = top_keys_;
+  std::string dir;
+  size_t start = 0;
+  while (true) {
+    size_t slash = path.find('/', start);
+    std::string part = path.substr(start, slash == std::string::npos ? std::string::npos
+                                                                       : slash - start);
+    const KeyHeader* found = nullptr;
+    for (const auto& k : keys) {
+      if (k.name != part) continue;
+      bool last = slash == std::string::npos;
+      if (last && cycle >= 0 && k.cycle != cycle) continue;
+      if (!found || k.cycle > found->cycle) found = &k;
+    }
+    if (!found) {
+      std::string names;
+      for (const auto& k : keys) {
+        if (names.find("'" + k.name + "'") != std::string::npos) continue;
+        if (!names.empty()) names += ", ";
+        if (names.size() > 300) {
+          names += "...";
+          break;
+        }
+        names += "'" + k.name + "'";
+      }
+      return Status::NotFound("no object '" + part + "' in directory '" +
+                              (dir.empty() ? "/" : dir) + "' of '" + name() +
+                              "'; it has: " + (names.empty() ? "(nothing)" : names));
+    }
+    if (slash == std::string::npos) return *found;
+    if (!IsDirectoryClass(found->class_name)) {
+      return Status::NotFound("'" + part + "' in '" + name() + "' is a " + found->class_name +
+                              ", not a directory");
+    }
+    dir = dir.empty() ? part : dir + "/" + part;
+    ASSIGN_OR_RETURN(Bytes payload, ReadPayload(*found));
+    ASSIGN_OR_RETURN(keys, ReadDirectoryKeys(found->payload_offset(),
+                                             std::min<uint64_t>(payload.size(), 64), dir));
+    start = slash + 1;
+  }
+}
+
+Result<Bytes> RootFile::ReadPayload(const KeyHeader& key) const {
+  std::string where = "key '" + key.name + "' (" + key.class_name + ") at " +
+                      FormatRange(key.seek_key, key.nbytes);
+  auto raw = source_->Read({key.payload_offset(), key.payload_size()});
+  if (!raw.ok()) return std::move(raw).status().AddContext(where);
+  if (!key.is_compressed()) return raw;
+  Bytes out(static_cast<size_t>(key.objlen));
+  Status st = DecompressPayload(*raw, out);
+  if (!st.ok()) return std::move(st).AddContext(where);
+  return out;
+}
+
+Result<std::shared_ptr<const Tree>> RootFile::ReadTree(const std::string& path) const {
+  ASSIGN_OR_RETURN(KeyHeader key, FindKey(path));
+  if (key.class_name != "TTree" && key.class_name != "TNtuple" &&
+      key.class_name != "TNtupleD") {
+    return Status::InvalidArgument("'" + path + "' in '" + name() + "' is a " + key.class_name +
+                                   ", not a TTree");
+  }
+  ASSIGN_OR_RETURN(Bytes payload, ReadPayload(key));
+  auto tree = ParseTree(payload, key.keylen);
+  if (!tree.ok()) {
+    return std::move(tree).status().AddContext("TTree '" + path + "' at " +
+                                               FormatRange(key.seek_key, key.nbytes));
+  }
+  return std::shared_ptr<const Tree>(std::move(*tree));
+}
+
+const StreamerInfo* RootFile::FindStreamerInfo(const std::string& class_name) const {
+  auto it = streamers_.find(class_name);
+  return it == streamers_.end() ? nullptr : &it->second;
+}
+
+}  // namespace arrowroot::root_format

@@ -1,0 +1,419 @@
+#include "arrowroot/scan/tree_reader.h"
+
+#include <algorithm>
+#include <set>
+
+#include "arrowroot/root_format/basket.h"
+#include "arrowroot/to_arrow/decode.h"
+
+namespace arrowroot::scan {
+
+using root_format::Basket;
+using root_format::Branch;
+using to_arrow::ArrayBuilder;
+using to_arrow::ColumnPlan;
+
+namespace {
+
+/// Where one basket of a branch lives and which entries it holds.
+struct BasketRef {
+  int64_t entry_start = 0;
+  int64_t entry_stop = 0;
+  uint64_t seek = 0;  ///< on disk (0 ⇒ embedded)
+  uint32_t bytes = 0;
+  std::shared_ptr<const root_format::EmbeddedBasket> embedded;
+  size_t index = 0;  ///< the basket's number in the branch, for messages
+};
+
+/// The baskets of a branch: fWriteBasket keys, then baskets embedded in the TTree record
+/// (TBranch::fBaskets; e.g. every branch of CMS NanoAOD files written in one go).
+Result<std::vector<BasketRef>> ListBaskets(const Branch& b, uint64_t file_size) {
+  std::vector<BasketRef> out;
+  size_t nw = static_cast<size_t>(b.write_basket);
+  if (b.basket_entry.size() < nw + (nw > 0 ? 1 : 0) || b.basket_bytes.size() < nw ||
+      b.basket_seek.size() < nw) {
+    return Status::Corruption("basket arrays shorter than fWriteBasket = " + std::to_string(nw));
+  }
+  for (size_t i = 0; i < nw; ++i) {
+    BasketRef r;
+    r.index = i;
+    r.entry_start = b.basket_entry[i];
+    r.entry_stop = (i + 1 < b.basket_entry.size()) ? b.basket_entry[i + 1] : b.entries;
+    if (i + 1 == nw && nw == b.basket_entry.size()) r.entry_stop = b.entries;
+    r.seek = static_cast<uint64_t>(b.basket_seek[i]);
+    if (b.basket_bytes[i] < 0 || b.basket_seek[i] < 0 || r.entry_stop < r.entry_start ||
+        r.seek + static_cast<uint64_t>(b.basket_bytes[i]) > file_size) {
+      return Status::Corruption("basket " + std::to_string(i) + " at " +
+                                FormatRange(r.seek, static_cast<uint64_t>(b.basket_bytes[i])) +
+                                " for entries [" + std::to_string(r.entry_start) + ", " +
+                                std::to_string(r.entry_stop) + ") is outside the file (" +
+                                std::to_string(file_size) + " bytes) or inconsistent");
+    }
+    r.bytes = static_cast<uint32_t>(b.basket_bytes[i]);
+    if (r.bytes == 0 && r.entry_stop > r.entry_start) {
+      return Status::Corruption("basket " + std::to_string(i) + " has no bytes for " +
+                                std::to_string(r.entry_stop - r.entry_start) + " entries");
+    }
+    out.push_back(r);
+  }
+  int64_t next = nw < b.basket_entry.size() ? b.basket_entry[nw] : (out.empty() ? 0 : out.back().entry_stop);
+  if (nw == 0) next = 0;
+  for (size_t k = 0; k < b.embedded_baskets.size(); ++k) {
+    BasketRef r;
+    r.index = nw + k;
+    r.embedded = b.embedded_baskets[k];
+    r.entry_start = next;
+    r.entry_stop = next + r.embedded->nev_buf;
+    next = r.entry_stop;
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::string BasketWhere(const BasketRef& r) {
+  if (r.embedded) {
+    return "basket " + std::to_string(r.index) + " (embedded in the TTree record), entries [" +
+           std::to_string(r.entry_start) + ", " + std::to_string(r.entry_stop) + ")";
+  }
+  return "basket " + std::to_string(r.index) + " at " + FormatRange(r.seek, r.bytes) +
+         ", entries [" + std::to_string(r.entry_start) + ", " + std::to_string(r.entry_stop) + ")";
+}
+
+}  // namespace
+
+struct BatchReader::ColumnState {
+  ColumnPlan plan;
+  std::vector<BasketRef> baskets;
+  std::unique_ptr<ArrayBuilder> builder;
+  size_t cached_index = SIZE_MAX;
+  std::shared_ptr<const Basket> cached;
+  ColumnState* counter = nullptr;  ///< for jagged baskets without entry offsets
+  // Cached counter values [counts_start, counts_start + counts.size()).
+};
+
+BatchReader::~BatchReader() = default;
+
+Result<ColumnPlan> TreeReader::Plan(const Branch& b) const {
+  const root_format::RootFile* file = file_.get();
+  to_arrow::StreamerLookup lookup = [file](const std::string& cls) {
+    return file->FindStreamerInfo(cls);
+  };
+  return to_arrow::PlanColumn(b, lookup);
+}
+
+Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format::RootFile> file,
+                                                     const std::string& tree_path) {
+  std::shared_ptr<TreeReader> r(new TreeReader());
+  r->file_ = std::move(file);
+  r->path_ = tree_path;
+  auto tree = r->file_->ReadTree(tree_path);
+  if (!tree.ok()) return std::move(tree).status().AddContext("file '" + r->file_->name() + "'");
+  r->tree_ = std::move(*tree);
+  for (const Branch* b : r->tree_->all_branches) {
+    if (!to_arrow::IsDataBranch(*b)) continue;
+    ColumnInfo info;
+    info.name = b->path;
+    auto plan = r->Plan(*b);
+    if (plan.ok()) {
+      info.root_type = plan->root_type;
+      info.type = plan->type;
+      r->plans_.push_back(std::move(*plan));
+    } else {
+      info.status = plan.status();
+      info.root_type = b->element_class_name.empty()
+                           ? (b->leaves.empty() ? b->class_name : b->leaves[0]->class_name)
+                           : b->element_class_name;
+      r->plans_.emplace_back();
+    }
+    r->columns_.push_back(std::move(info));
+  }
+  return r;
+}
+
+Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
+    const std::vector<std::string>& columns) const {
+  std::set<int64_t> common;
+  bool first = true;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (!columns.empty() &&
+        std::find(columns.begin(), columns.end(), columns_[i].name) == columns.end()) {
+      continue;
+    }
+    const Branch* b = tree_->FindBranch(columns_[i].name);
+    ASSIGN_OR_RETURN(auto baskets, ListBaskets(*b, file_->source()->size()));
+    std::set<int64_t> mine = {0, tree_->entries};
+    for (const auto& r : baskets) mine.insert(std::min(r.entry_stop, tree_->entries));
+    if (first) {
+      common = mine;
+      first = false;
+    } else {
+      std::set<int64_t> both;
+      std::set_intersection(common.begin(), common.end(), mine.begin(), mine.end(),
+                            std::inserter(both, both.begin()));
+      common = std::move(both);
+    }
+  }
+  if (first) common = {0, tree_->entries};
+  return std::vector<int64_t>(common.begin(), common.end());
+}
+
+Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options) const {
+  std::unique_ptr<BatchReader> br(new BatchReader());
+  br->reader_ = shared_from_this();
+  br->options_ = options;
+  const std::string where = "tree '" + path_ + "' in '" + file_->name() + "'";
+  int64_t stop = options.entry_stop < 0 ? tree_->entries : std::min(options.entry_stop, tree_->entries);
+  if (options.entry_start < 0) {
+    return Status::InvalidArgument("entry start " + std::to_string(options.entry_start) +
+                                   " is negative").AddContext(where);
+  }
+  if (options.batch_size <= 0) {
+    return Status::InvalidArgument("batch size must be positive").AddContext(where);
+  }
+  br->next_ = std::min(options.entry_start, stop);
+  br->stop_ = stop;
+
+  std::vector<size_t> selected;
+  if (options.columns.empty()) {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i].status.ok()) selected.push_back(i);
+    }
+  } else {
+    for (const std::string& name : options.columns) {
+      size_t found = SIZE_MAX;
+      for (size_t i = 0; i < columns_.size(); ++i) {
+        if (columns_[i].name == name) found = i;
+      }
+      if (found == SIZE_MAX) {
+        // A unique short name ("Muon.pt") also works.
+        const Branch* b = tree_->FindBranch(name);
+        for (size_t i = 0; b && i < columns_.size(); ++i) {
+          if (columns_[i].name == b->path) found = i;
+        }
+        if (b && found == SIZE_MAX) {
+          return Status::InvalidArgument("branch '" + name + "' has " +
+                                         std::to_string(b->branches.size()) +
+                                         " sub-branches and no data of its own; select those")
+              .AddContext(where);
+        }
+      }
+      if (found == SIZE_MAX) {
+        std::string some;
+        for (size_t i = 0; i < columns_.size() && i < 8; ++i) some += (i ? ", " : "") + columns_[i].name;
+        return Status::NotFound("no branch '" + name + "'; the tree has " +
+                                std::to_string(columns_.size()) + " branches (" + some +
+                                (columns_.size() > 8 ? ", ..." : "") +
+                                "); `arrowroot schema` lists them")
+            .AddContext(where);
+      }
+      if (!columns_[found].status.ok()) {
+        return Status(columns_[found].status).AddContext(where);
+      }
+      selected.push_back(found);
+    }
+  }
+  uint64_t file_size = file_->source()->size();
+  auto make_state = [&](const ColumnPlan& plan) -> Result<std::unique_ptr<BatchReader::ColumnState>> {
+    auto st = std::make_unique<BatchReader::ColumnState>();
+    st->plan = plan;
+    auto baskets = ListBaskets(*plan.branch, file_size);
+    if (!baskets.ok()) {
+      return std::move(baskets).status().AddContext("branch '" + plan.name + "'").AddContext(where);
+    }
+    st->baskets = std::move(*baskets);
+    st->builder = std::make_unique<ArrayBuilder>(plan.type);
+    return st;
+  };
+  for (size_t i : selected) {
+    ASSIGN_OR_RETURN(auto st, make_state(plans_[i]));
+    br->fields_.push_back({columns_[i].name, plans_[i].type});
+    br->columns_.push_back(std::move(st));
+  }
+  // Counter branches for jagged columns, read only if a basket lacks its offset table.
+  for (auto& col : br->columns_) {
+    const Branch* cb = col->plan.count_branch;
+    if (col->plan.mode != ColumnPlan::Mode::kJagged || !cb) continue;
+    for (auto& c : br->counters_) {
+      if (c->plan.branch == cb) col->counter = c.get();
+    }
+    if (col->counter) continue;
+    auto plan = Plan(*cb);
+    if (!plan.ok() || plan->mode != ColumnPlan::Mode::kFixed ||
+        plan->node.kind != to_arrow::Node::Kind::kPrim) {
+      continue;  // only needed for offset-less baskets; reported then
+    }
+    ASSIGN_OR_RETURN(auto st, make_state(*plan));
+    col->counter = st.get();
+    br->counters_.push_back(std::move(st));
+  }
+  return br;
+}
+
+Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, size_t index) {
+  if (col.cached_index == index) return col.cached;
+  const BasketRef& r = col.baskets[index];
+  std::shared_ptr<Basket> basket;
+  if (r.embedded) {
+    ASSIGN_OR_RETURN(Basket b, root_format::ViewEmbeddedBasket(r.embedded));
+    basket = std::make_shared<Basket>(std::move(b));
+  } else {
+    const auto& source = reader_->file_->source();
+    ASSIGN_OR_RETURN(Bytes raw, source->Read({r.seek, r.bytes}));
+    stats_.num_basket_bytes += raw.size();
+    ASSIGN_OR_RETURN(Basket b, root_format::DecodeBasketKey(raw));
+    basket = std::make_shared<Basket>(std::move(b));
+  }
+  ++stats_.num_baskets;
+  stats_.num_uncompressed_bytes += basket->data.size();
+  if (basket->num_entries != r.entry_stop - r.entry_start) {
+    return Status::Corruption("basket holds " + std::to_string(basket->num_entries) +
+                              " entries, the branch says " +
+                              std::to_string(r.entry_stop - r.entry_start));
+  }
+  col.cached_index = index;
+  col.cached = basket;
+  return std::shared_ptr<const Basket>(basket);
+}
+
+Result<std::vector<int64_t>> BatchReader::CounterValues(ColumnState& col, int64_t start,
+                                                        int64_t stop) {
+  ArrayBuilder b(col.plan.type);
+  RETURN_IF_ERROR(ReadColumn(col, start, stop, b));
+  ASSIGN_OR_RETURN(auto data, b.Finish());
+  std::vector<int64_t> out;
+  to_arrow::AppendIntegers(*data, &out);
+  return out;
+}
+
+Status BatchReader::ReadColumn(ColumnState& col, int64_t start, int64_t stop, ArrayBuilder& out) {
+  // Baskets are sorted by entry; find the first that ends after `start`.
+  auto it = std::upper_bound(col.baskets.begin(), col.baskets.end(), start,
+                             [](int64_t e, const BasketRef& r) { return e < r.entry_stop; });
+  int64_t pos = start;
+  for (; it != col.baskets.end() && pos < stop; ++it) {
+    const BasketRef& r = *it;
+    if (r.entry_stop <= r.entry_start) continue;  // empty basket
+    if (r.entry_start > pos) break;
+    size_t index = static_cast<size_t>(it - col.baskets.begin());
+    auto basket = GetBasket(col, index);
+    if (!basket.ok()) {
+      return std::move(basket).status().AddContext(BasketWhere(r)).AddContext(
+          "branch '" + col.plan.name + "'");
+    }
+    int64_t first = pos - r.entry_start;
+    int64_t last = std::min(stop, r.entry_stop) - r.entry_start;
+    std::vector<int64_t> counts;
+    if (to_arrow::NeedsCounts(col.plan, **basket)) {
+      if (!col.counter) {
+        return Status::Unsupported("basket has no entry-offset table and the counter branch "
+                                   "cannot be read").AddContext(BasketWhere(r)).AddContext(
+                                       "branch '" + col.plan.name + "'");
+      }
+      auto c = CounterValues(*col.counter, r.entry_start, r.entry_stop);
+      if (!c.ok()) {
+        return std::move(c).status().AddContext("reading counter branch '" +
+                                                col.counter->plan.name + "' for " +
+                                                BasketWhere(r)).AddContext("branch '" +
+                                                                           col.plan.name + "'");
+      }
+      counts = std::move(*c);
+    }
+    Status st = to_arrow::DecodeBasket(col.plan, **basket, first, last, counts, out);
+    if (!st.ok()) {
+      return std::move(st).AddContext(BasketWhere(r)).AddContext("branch '" + col.plan.name + "'");
+    }
+    pos = r.entry_start + last;
+  }
+  if (pos < stop) {
+    return Status::Corruption("no basket holds entries [" + std::to_string(pos) + ", " +
+                              std::to_string(stop) + "); the branch has " +
+                              std::to_string(col.plan.branch->entries) + " entries")
+        .AddContext("branch '" + col.plan.name + "'");
+  }
+  return Status::OK();
+}
+
+Result<std::optional<to_arrow::RecordBatch>> BatchReader::Next() {
+  if (next_ >= stop_) return std::optional<to_arrow::RecordBatch>();
+  const std::string where = "tree '" + reader_->path_ + "' in '" + reader_->file_->name() + "'";
+  int64_t start = next_;
+  int64_t stop = std::min(stop_, start + options_.batch_size);
+  // Bound memory: read in chunks and stop once the batch is big enough.
+  to_arrow::RecordBatch batch;
+  batch.fields = fields_;
+  int64_t pos = start;
+  const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(options_.batch_size, 4096));
+  while (pos < stop) {
+    int64_t end = std::min(stop, pos + chunk);
+    uint64_t bytes = 0;
+    for (auto& col : columns_) {
+      Status st = ReadColumn(*col, pos, end, *col->builder);
+      if (!st.ok()) return std::move(st).AddContext(where);
+      bytes += col->builder->num_bytes();
+    }
+    pos = end;
+    if (options_.max_batch_bytes && bytes >= options_.max_batch_bytes) break;
+  }
+  for (auto& col : columns_) {
+    ASSIGN_OR_RETURN(auto data, col->builder->Finish());
+    batch.columns.push_back(std::move(data));
+  }
+  batch.num_rows = pos - start;
+  stats_.num_entries += static_cast<uint64_t>(batch.num_rows);
+  next_ = pos;
+  return std::optional<to_arrow::RecordBatch>(std::move(batch));
+}
+
+// ---- ArrowArrayStream ----
+
+namespace {
+
+struct StreamPrivate {
+  std::unique_ptr<BatchReader> reader;
+  std::string last_error;
+};
+
+int StreamGetSchema(ArrowArrayStream* s, ArrowSchema* out) {
+  auto* p = static_cast<StreamPrivate*>(s->private_data);
+  to_arrow::ExportSchema(p->reader->schema(), out);
+  return 0;
+}
+
+int StreamGetNext(ArrowArrayStream* s, ArrowArray* out) {
+  auto* p = static_cast<StreamPrivate*>(s->private_data);
+  auto r = p->reader->Next();
+  if (!r.ok()) {
+    p->last_error = r.status().ToString();
+    return r.status().code() == StatusCode::kIOError ? 5 /*EIO*/ : 22 /*EINVAL*/;
+  }
+  if (!r->has_value()) {
+    out->release = nullptr;  // end of stream
+    return 0;
+  }
+  to_arrow::ExportBatch(**r, out);
+  return 0;
+}
+
+const char* StreamLastError(ArrowArrayStream* s) {
+  auto* p = static_cast<StreamPrivate*>(s->private_data);
+  return p->last_error.empty() ? nullptr : p->last_error.c_str();
+}
+
+void StreamRelease(ArrowArrayStream* s) {
+  if (!s || !s->release) return;
+  delete static_cast<StreamPrivate*>(s->private_data);
+  s->release = nullptr;
+}
+
+}  // namespace
+
+void BatchReader::ExportStream(std::unique_ptr<BatchReader> reader, ArrowArrayStream* out) {
+  auto* p = new StreamPrivate{std::move(reader), {}};
+  out->get_schema = StreamGetSchema;
+  out->get_next = StreamGetNext;
+  out->get_last_error = StreamLastError;
+  out->release = StreamRelease;
+  out->private_data = p;
+}
+
+}  // namespace arrowroot::scan

@@ -1,0 +1,114 @@
+// TreeReader: a TTree's columns as Arrow record batches — the engine API the CLI, the Python
+// package and the Spark source use. The only layer that decides what to fetch and when.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arrowroot/c_abi.h"
+#include "arrowroot/common/status.h"
+#include "arrowroot/root_format/basket.h"
+#include "arrowroot/root_format/root_file.h"
+#include "arrowroot/to_arrow/arrow_array.h"
+#include "arrowroot/to_arrow/column_plan.h"
+
+namespace arrowroot::scan {
+
+/// One branch as the schema shows it.
+struct ColumnInfo {
+  std::string name;       ///< full path, "evt/P3/P3.Px"
+  std::string root_type;  ///< C++ type as ROOT declares it
+  std::shared_ptr<to_arrow::DataType> type;  ///< nullptr when unsupported
+  Status status;          ///< Unsupported (why) or OK
+};
+
+struct ScanOptions {
+  /// Branch names or full paths; empty = every supported column.
+  std::vector<std::string> columns;
+  int64_t entry_start = 0;
+  /// -1 = to the end.
+  int64_t entry_stop = -1;
+  /// Entries per batch; memory per batch is bounded by this times the entry size.
+  int64_t batch_size = 65536;
+  /// Also end a batch early once its columns hold this many bytes (0 = no limit).
+  uint64_t max_batch_bytes = 256ull << 20;
+};
+
+/// Counters of one scan.
+struct ScanStats {
+  uint64_t num_baskets = 0;
+  uint64_t num_basket_bytes = 0;        ///< on disk (compressed)
+  uint64_t num_uncompressed_bytes = 0;  ///< after decompression
+  uint64_t num_entries = 0;
+};
+
+class BatchReader;
+
+/// A TTree opened for reading. Immutable and shareable after Open().
+class TreeReader : public std::enable_shared_from_this<TreeReader> {
+ public:
+  static Result<std::shared_ptr<TreeReader>> Open(std::shared_ptr<root_format::RootFile> file,
+                                                  const std::string& tree_path);
+
+  const root_format::Tree& tree() const { return *tree_; }
+  const std::string& path() const { return path_; }
+  const root_format::RootFile& file() const { return *file_; }
+  int64_t num_entries() const { return tree_->entries; }
+
+  /// Every data branch (no sub-branches), in tree order, with its Arrow type or the reason it
+  /// cannot be read.
+  const std::vector<ColumnInfo>& columns() const { return columns_; }
+
+  /// Entry boundaries shared by the baskets of the given columns (all if empty), e.g.
+  /// {0, 200, 400, 501}: ranges split there never fetch a basket twice.
+  Result<std::vector<int64_t>> CommonEntryOffsets(const std::vector<std::string>& columns) const;
+
+  /// Start reading. InvalidArgument for unknown columns or bad ranges; Unsupported if a
+  /// requested column cannot be read (the message names the branch and its C++ type).
+  Result<std::unique_ptr<BatchReader>> Scan(const ScanOptions& options) const;
+
+ private:
+  friend class BatchReader;
+  TreeReader() = default;
+  Result<to_arrow::ColumnPlan> Plan(const root_format::Branch& b) const;
+
+  std::shared_ptr<root_format::RootFile> file_;
+  std::shared_ptr<const root_format::Tree> tree_;
+  std::string path_;
+  std::vector<ColumnInfo> columns_;
+  std::vector<to_arrow::ColumnPlan> plans_;  ///< parallel to columns_ (valid where status ok)
+};
+
+/// Produces record batches in entry order. Not thread-safe; one consumer.
+class BatchReader {
+ public:
+  ~BatchReader();
+  const std::vector<to_arrow::Field>& schema() const { return fields_; }
+  /// The next batch, or nullopt at the end.
+  Result<std::optional<to_arrow::RecordBatch>> Next();
+  const ScanStats& stats() const { return stats_; }
+
+  /// Hand this reader over as an ArrowArrayStream (the reader is moved into the stream).
+  static void ExportStream(std::unique_ptr<BatchReader> reader, ArrowArrayStream* out);
+
+ private:
+  friend class TreeReader;
+  struct ColumnState;
+  BatchReader() = default;
+  Status ReadColumn(ColumnState& col, int64_t start, int64_t stop, to_arrow::ArrayBuilder& out);
+  Result<std::shared_ptr<const root_format::Basket>> GetBasket(ColumnState& col, size_t index);
+  Result<std::vector<int64_t>> CounterValues(ColumnState& col, int64_t start, int64_t stop);
+
+  std::shared_ptr<const TreeReader> reader_;
+  std::vector<to_arrow::Field> fields_;
+  std::vector<std::unique_ptr<ColumnState>> columns_;
+  std::vector<std::unique_ptr<ColumnState>> counters_;  ///< counter branches for offset-less baskets
+  int64_t next_ = 0;
+  int64_t stop_ = 0;
+  ScanOptions options_;
+  ScanStats stats_;
+};
+
+}  // namespace arrowroot::scan

@@ -1,0 +1,267 @@
+#include "arrowroot/to_arrow/arrow_array.h"
+
+#include <cstring>
+#include <limits>
+
+namespace arrowroot::to_arrow {
+
+std::string DataType::Format() const {
+  switch (id) {
+    case TypeId::kBool: return "b";
+    case TypeId::kInt8: return "c";
+    case TypeId::kUInt8: return "C";
+    case TypeId::kInt16: return "s";
+    case TypeId::kUInt16: return "S";
+    case TypeId::kInt32: return "i";
+    case TypeId::kUInt32: return "I";
+    case TypeId::kInt64: return "l";
+    case TypeId::kUInt64: return "L";
+    case TypeId::kFloat32: return "f";
+    case TypeId::kFloat64: return "g";
+    case TypeId::kUtf8: return "u";
+    case TypeId::kBinary: return "z";
+    case TypeId::kList: return "+l";
+    case TypeId::kFixedSizeList: return "+w:" + std::to_string(list_size);
+    case TypeId::kStruct: return "+s";
+  }
+  return "?";
+}
+
+std::string DataType::ToString() const {
+  switch (id) {
+    case TypeId::kBool: return "bool";
+    case TypeId::kInt8: return "int8";
+    case TypeId::kUInt8: return "uint8";
+    case TypeId::kInt16: return "int16";
+    case TypeId::kUInt16: return "uint16";
+    case TypeId::kInt32: return "int32";
+    case TypeId::kUInt32: return "uint32";
+    case TypeId::kInt64: return "int64";
+    case TypeId::kUInt64: return "uint64";
+    case TypeId::kFloat32: return "float32";
+    case TypeId::kFloat64: return "float64";
+    case TypeId::kUtf8: return "string";
+    case TypeId::kBinary: return "binary";
+    case TypeId::kList: return "list<" + children[0].type->ToString() + ">";
+    case TypeId::kFixedSizeList:
+      return "fixed_size_list<" + children[0].type->ToString() + ", " +
+             std::to_string(list_size) + ">";
+    case TypeId::kStruct: {
+      std::string s = "struct<";
+      for (size_t i = 0; i < children.size(); ++i) {
+        if (i) s += ", ";
+        s += children[i].name + ": " + children[i].type->ToString();
+      }
+      return s + ">";
+    }
+  }
+  return "?";
+}
+
+int DataType::ByteWidth() const {
+  switch (id) {
+    case TypeId::kBool:
+    case TypeId::kInt8:
+    case TypeId::kUInt8: return 1;
+    case TypeId::kInt16:
+    case TypeId::kUInt16: return 2;
+    case TypeId::kInt32:
+    case TypeId::kUInt32:
+    case TypeId::kFloat32: return 4;
+    case TypeId::kInt64:
+    case TypeId::kUInt64:
+    case TypeId::kFloat64: return 8;
+    default: return 0;
+  }
+}
+
+std::shared_ptr<DataType> MakePrimitive(TypeId id) {
+  auto t = std::make_shared<DataType>();
+  t->id = id;
+  return t;
+}
+std::shared_ptr<DataType> MakeList(std::shared_ptr<DataType> item) {
+  auto t = std::make_shared<DataType>();
+  t->id = TypeId::kList;
+  t->children.push_back({"item", std::move(item)});
+  return t;
+}
+std::shared_ptr<DataType> MakeFixedSizeList(std::shared_ptr<DataType> item, int32_t n) {
+  auto t = std::make_shared<DataType>();
+  t->id = TypeId::kFixedSizeList;
+  t->list_size = n;
+  t->children.push_back({"item", std::move(item)});
+  return t;
+}
+std::shared_ptr<DataType> MakeStruct(std::vector<Field> fields) {
+  auto t = std::make_shared<DataType>();
+  t->id = TypeId::kStruct;
+  t->children = std::move(fields);
+  return t;
+}
+
+ArrayBuilder::ArrayBuilder(std::shared_ptr<DataType> type) : type_(std::move(type)) {
+  for (const auto& c : type_->children) children_.push_back(std::make_unique<ArrayBuilder>(c.type));
+  if (type_->id == TypeId::kList || type_->id == TypeId::kUtf8 || type_->id == TypeId::kBinary) {
+    offsets_.push_back(0);
+  }
+}
+
+Status ArrayBuilder::CheckOffsetRoom(uint64_t n) const {
+  uint64_t cur = offsets_.empty() ? 0 : static_cast<uint64_t>(offsets_.back());
+  if (cur + n > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
+    return Status::InvalidArgument(
+        "a batch column would exceed 2^31 list elements or string bytes; use a smaller "
+        "batch size");
+  }
+  return Status::OK();
+}
+
+uint64_t ArrayBuilder::num_bytes() const {
+  uint64_t n = values_.size() + offsets_.size() * 4;
+  for (const auto& c : children_) n += c->num_bytes();
+  return n;
+}
+
+Result<std::shared_ptr<ArrayData>> ArrayBuilder::Finish() {
+  auto out = std::make_shared<ArrayData>();
+  out->type = type_;
+  out->length = length_;
+  switch (type_->id) {
+    case TypeId::kBool: {
+      std::vector<uint8_t> bits((static_cast<size_t>(length_) + 7) / 8, 0);
+      for (int64_t i = 0; i < length_; ++i) {
+        if (values_[static_cast<size_t>(i)]) bits[static_cast<size_t>(i) >> 3] |= uint8_t(1u << (i & 7));
+      }
+      out->buffers.push_back(std::move(bits));
+      break;
+    }
+    case TypeId::kUtf8:
+    case TypeId::kBinary:
+    case TypeId::kList: {
+      std::vector<uint8_t> off(offsets_.size() * 4);
+      if (!off.empty()) std::memcpy(off.data(), offsets_.data(), off.size());
+      out->buffers.push_back(std::move(off));
+      if (type_->id != TypeId::kList) out->buffers.push_back(std::move(values_));
+      break;
+    }
+    case TypeId::kFixedSizeList:
+    case TypeId::kStruct:
+      break;
+    default:
+      out->buffers.push_back(std::move(values_));
+  }
+  for (auto& c : children_) {
+    ASSIGN_OR_RETURN(auto child, c->Finish());
+    out->children.push_back(std::move(child));
+  }
+  // Reset for reuse.
+  length_ = 0;
+  values_ = {};
+  offsets_.clear();
+  if (type_->id == TypeId::kList || type_->id == TypeId::kUtf8 || type_->id == TypeId::kBinary) {
+    offsets_.push_back(0);
+  }
+  return out;
+}
+
+// ---- C Data Interface export ----
+
+namespace {
+
+struct SchemaPrivate {
+  std::string format;
+  std::string name;
+  std::vector<ArrowSchema*> child_ptrs;
+  std::vector<ArrowSchema> children;
+};
+
+void ReleaseSchema(ArrowSchema* s) {
+  if (!s || !s->release) return;
+  auto* p = static_cast<SchemaPrivate*>(s->private_data);
+  for (auto& c : p->children) {
+    if (c.release) c.release(&c);
+  }
+  delete p;
+  s->release = nullptr;
+}
+
+void FillSchema(const std::string& name, const DataType& type, ArrowSchema* out) {
+  auto* p = new SchemaPrivate();
+  p->format = type.Format();
+  p->name = name;
+  p->children.resize(type.children.size());
+  for (size_t i = 0; i < type.children.size(); ++i) {
+    FillSchema(type.children[i].name, *type.children[i].type, &p->children[i]);
+    p->child_ptrs.push_back(&p->children[i]);
+  }
+  out->format = p->format.c_str();
+  out->name = p->name.c_str();
+  out->metadata = nullptr;
+  out->flags = 0;
+  out->n_children = static_cast<int64_t>(p->children.size());
+  out->children = p->child_ptrs.empty() ? nullptr : p->child_ptrs.data();
+  out->dictionary = nullptr;
+  out->release = ReleaseSchema;
+  out->private_data = p;
+}
+
+struct ArrayPrivate {
+  std::shared_ptr<ArrayData> keep;  // owns the buffers
+  std::vector<const void*> buffer_ptrs;
+  std::vector<ArrowArray> children;
+  std::vector<ArrowArray*> child_ptrs;
+};
+
+void ReleaseArray(ArrowArray* a) {
+  if (!a || !a->release) return;
+  auto* p = static_cast<ArrayPrivate*>(a->private_data);
+  for (auto& c : p->children) {
+    if (c.release) c.release(&c);
+  }
+  delete p;
+  a->release = nullptr;
+}
+
+// Zero-length buffers still need a valid pointer for some consumers.
+const uint8_t kEmpty[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+
+void FillArray(std::shared_ptr<ArrayData> data, ArrowArray* out) {
+  auto* p = new ArrayPrivate();
+  p->keep = data;
+  p->buffer_ptrs.push_back(nullptr);  // validity: no nulls
+  for (auto& b : data->buffers) p->buffer_ptrs.push_back(b.empty() ? kEmpty : b.data());
+  p->children.resize(data->children.size());
+  for (size_t i = 0; i < data->children.size(); ++i) {
+    FillArray(data->children[i], &p->children[i]);
+    p->child_ptrs.push_back(&p->children[i]);
+  }
+  out->length = data->length;
+  out->null_count = 0;
+  out->offset = 0;
+  out->n_buffers = static_cast<int64_t>(p->buffer_ptrs.size());
+  out->n_children = static_cast<int64_t>(p->children.size());
+  out->buffers = p->buffer_ptrs.data();
+  out->children = p->child_ptrs.empty() ? nullptr : p->child_ptrs.data();
+  out->dictionary = nullptr;
+  out->release = ReleaseArray;
+  out->private_data = p;
+}
+
+}  // namespace
+
+void ExportField(const Field& field, ArrowSchema* out) { FillSchema(field.name, *field.type, out); }
+
+void ExportSchema(const std::vector<Field>& fields, ArrowSchema* out) {
+  FillSchema("", *MakeStruct(fields), out);
+}
+
+void ExportBatch(const RecordBatch& batch, ArrowArray* out) {
+  auto s = std::make_shared<ArrayData>();
+  s->type = MakeStruct(batch.fields);
+  s->length = batch.num_rows;
+  s->children = batch.columns;
+  FillArray(s, out);
+}
+
+}  // namespace arrowroot::to_arrow

@@ -1,0 +1,104 @@
+// A minimal owned Arrow array model (types, buffers, builders) and its export through the
+// Arrow C Data Interface. No dependency on the Arrow C++ library: Debian 12 does not ship it,
+// and consumers (pyarrow, polars, duckdb) import the C structs directly.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arrowroot/c_abi.h"
+#include "arrowroot/common/status.h"
+
+namespace arrowroot::to_arrow {
+
+enum class TypeId {
+  kBool, kInt8, kUInt8, kInt16, kUInt16, kInt32, kUInt32, kInt64, kUInt64, kFloat32, kFloat64,
+  kUtf8, kBinary, kList, kFixedSizeList, kStruct,
+};
+
+struct Field;
+
+struct DataType {
+  TypeId id = TypeId::kInt32;
+  int32_t list_size = 0;             ///< kFixedSizeList
+  std::vector<Field> children;       ///< kList/kFixedSizeList: one ("item"); kStruct: fields
+
+  /// Arrow C format string ("f", "+l", "+w:3", ...).
+  std::string Format() const;
+  /// Readable name ("list<float32>").
+  std::string ToString() const;
+  /// Byte width of a fixed-width primitive (bool counts as 1 here), else 0.
+  int ByteWidth() const;
+};
+
+struct Field {
+  std::string name;
+  std::shared_ptr<DataType> type;
+};
+
+std::shared_ptr<DataType> MakePrimitive(TypeId id);
+std::shared_ptr<DataType> MakeList(std::shared_ptr<DataType> item);
+std::shared_ptr<DataType> MakeFixedSizeList(std::shared_ptr<DataType> item, int32_t n);
+std::shared_ptr<DataType> MakeStruct(std::vector<Field> fields);
+
+/// Owned array data: buffers laid out as the Arrow columnar format requires (no nulls).
+/// Buffers: primitives [validity, values]; bool values are bit-packed; utf8/binary
+/// [validity, int32 offsets, bytes]; list [validity, int32 offsets]; fixed-size list and
+/// struct [validity]. Validity buffers are always absent (null_count = 0).
+struct ArrayData {
+  std::shared_ptr<DataType> type;
+  int64_t length = 0;
+  std::vector<std::vector<uint8_t>> buffers;  ///< excluding validity
+  std::vector<std::shared_ptr<ArrayData>> children;
+};
+
+/// Appends values of one type; a tree that mirrors DataType. Not thread-safe.
+class ArrayBuilder {
+ public:
+  explicit ArrayBuilder(std::shared_ptr<DataType> type);
+  const std::shared_ptr<DataType>& type() const { return type_; }
+  int64_t length() const { return length_; }
+
+  // Primitives: append raw native-endian values (bool as one byte 0/1).
+  std::vector<uint8_t>& values() { return values_; }
+  void AddLength(int64_t n) { length_ += n; }
+
+  // utf8/binary and lists: offsets are maintained here.
+  std::vector<int32_t>& offsets() { return offsets_; }
+  std::vector<uint8_t>& bytes() { return values_; }
+  ArrayBuilder& child(size_t i) { return *children_[i]; }
+  size_t num_children() const { return children_.size(); }
+
+  /// Check that a list/string can grow by `n` more offset units without overflowing int32.
+  Status CheckOffsetRoom(uint64_t n) const;
+
+  /// Move the built data out and reset (same type).
+  Result<std::shared_ptr<ArrayData>> Finish();
+
+  /// Approximate memory held.
+  uint64_t num_bytes() const;
+
+ private:
+  std::shared_ptr<DataType> type_;
+  int64_t length_ = 0;
+  std::vector<uint8_t> values_;
+  std::vector<int32_t> offsets_;
+  std::vector<std::unique_ptr<ArrayBuilder>> children_;
+};
+
+/// A batch of equal-length columns.
+struct RecordBatch {
+  std::vector<Field> fields;
+  std::vector<std::shared_ptr<ArrayData>> columns;
+  int64_t num_rows = 0;
+};
+
+/// Export a schema (a struct of `fields`) into `out`; the consumer calls out->release.
+void ExportSchema(const std::vector<Field>& fields, ArrowSchema* out);
+void ExportField(const Field& field, ArrowSchema* out);
+/// Export a batch as a struct array; shares buffers (no copy) and keeps them alive until release.
+void ExportBatch(const RecordBatch& batch, ArrowArray* out);
+
+}  // namespace arrowroot::to_arrow

@@ -1,0 +1,85 @@
+// ColumnPlan: how one branch's basket bytes become one Arrow column — chosen once from the
+// branch metadata (and streamer infos for TBranchElement), then applied to every basket.
+// Mirrors uproot's interpretation rules (uproot5 src/uproot/interpretation/identify.py).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arrowroot/common/status.h"
+#include "arrowroot/root_format/model.h"
+#include "arrowroot/to_arrow/arrow_array.h"
+
+namespace arrowroot::to_arrow {
+
+/// Wire encodings of a single value.
+enum class PrimKind {
+  kBool, kI8, kU8, kI16, kU16, kI32, kU32, kI64, kU64, kF32, kF64,
+  kFloat16,          ///< packed float → float32 (TLeafF16 / Float16_t)
+  kDouble32,         ///< packed u32 in [low, high] → float64
+  kDouble32Trunc,    ///< u8 exponent + u16 mantissa → float64 (range [0,0])
+  kFloat16Trunc,     ///< same, → float32
+  kDouble32AsFloat,  ///< Double32_t without range: float32 on disk → float64
+};
+
+struct Prim {
+  PrimKind kind = PrimKind::kI32;
+  double low = 0, high = 0;
+  int num_bits = 0;
+  /// Bytes on disk per value.
+  int WireSize() const;
+  TypeId OutputType() const;
+  bool is_plain() const { return kind <= PrimKind::kF64; }
+};
+
+/// A tree describing how one value is laid out on disk and which Arrow type it becomes.
+struct Node {
+  enum class Kind {
+    kPrim,        ///< one value
+    kString,      ///< [header] u8 length (255 ⇒ i32) + bytes → utf8 (binary if not UTF-8)
+    kFixedArray,  ///< n × child → fixed_size_list
+    kVector,      ///< [header] i32 n + n × child → list
+    kVarArray,    ///< u8 flag + count × child, count = an earlier integer member → list
+    kObject,      ///< [header] members → struct
+    kBase,        ///< [header] members merged into the enclosing struct
+    kTObject,     ///< TObject fields, skipped
+  };
+  Kind kind = Kind::kPrim;
+  Prim prim;
+  bool header = false;  ///< `[bcnt|0x40000000][u16 version]` first
+  int32_t length = 0;   ///< kFixedArray
+  std::string name;     ///< member name (for struct fields)
+  int count_member = -1;  ///< kVarArray: index of the count among the enclosing members
+  int field_index = -1;   ///< output field index in the enclosing struct (-1: no output)
+  std::vector<Node> children;
+  std::shared_ptr<DataType> type;  ///< output type (nullptr for kBase/kTObject)
+};
+
+struct ColumnPlan {
+  enum class Mode {
+    kFixed,     ///< every entry has `entry_size` bytes: `node` per entry
+    kJagged,    ///< header_bytes + k × item per entry; k from entry offsets or counter branch
+    kPerEntry,  ///< `node` parsed entry by entry
+  };
+  const root_format::Branch* branch = nullptr;
+  std::string name;       ///< column name: the branch's full path
+  std::string root_type;  ///< C++/ROOT type for display
+  Mode mode = Mode::kFixed;
+  Node node;              ///< kFixed/kPerEntry: the entry; kJagged: one item
+  int32_t entry_size = 0;  ///< kFixed
+  int32_t header_bytes = 0;  ///< kJagged
+  const root_format::Branch* count_branch = nullptr;  ///< kJagged: the counter's branch
+  std::shared_ptr<DataType> type;
+};
+
+using StreamerLookup = std::function<const root_format::StreamerInfo*(const std::string&)>;
+
+/// Decide how to read a branch. Unsupported names the branch and its C++ type.
+Result<ColumnPlan> PlanColumn(const root_format::Branch& branch, const StreamerLookup& streamers);
+
+/// Is this branch a column (data branch) rather than a grouping parent?
+bool IsDataBranch(const root_format::Branch& branch);
+
+}  // namespace arrowroot::to_arrow

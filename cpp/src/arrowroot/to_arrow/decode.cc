@@ -1,0 +1,493 @@
+#include "arrowroot/to_arrow/decode.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "arrowroot/root_format/cursor.h"
+
+namespace arrowroot::to_arrow {
+
+using root_format::Basket;
+using root_format::Cursor;
+
+namespace {
+
+template <typename T>
+void SwapCopy(const std::byte* src, size_t n, uint8_t* dst) {
+  const size_t bytes = n * sizeof(T);
+  std::memcpy(dst, src, bytes);
+  if constexpr (sizeof(T) > 1) {
+    T* d = reinterpret_cast<T*>(dst);
+    for (size_t i = 0; i < n; ++i) {
+      if constexpr (sizeof(T) == 2) d[i] = __builtin_bswap16(d[i]);
+      if constexpr (sizeof(T) == 4) d[i] = __builtin_bswap32(d[i]);
+      if constexpr (sizeof(T) == 8) d[i] = __builtin_bswap64(d[i]);
+    }
+  }
+}
+
+// Truncated Float16/Double32 (range [0,0]): u8 exponent, u16 mantissa whose bit nbits+1 is the
+// sign (ROOT TBufferFile::ReadWithNbits; uproot numerical.py AsDouble32 is_truncated).
+float UnpackTruncated(const std::byte* p, int nbits) {
+  uint32_t exponent = static_cast<uint8_t>(p[0]);
+  uint32_t mantissa = (uint32_t(uint8_t(p[1])) << 8) | uint8_t(p[2]);
+  uint32_t bits = (exponent << 23) | ((mantissa & ((1u << (nbits + 1)) - 1)) << (23 - nbits));
+  float f;
+  std::memcpy(&f, &bits, 4);
+  if (mantissa & (1u << (nbits + 1))) f = -f;
+  return f;
+}
+
+}  // namespace
+
+void AppendPrims(const Prim& prim, const std::byte* src, size_t n, ArrayBuilder& out) {
+  auto& v = out.values();
+  size_t old = v.size();
+  out.AddLength(static_cast<int64_t>(n));
+  switch (prim.kind) {
+    case PrimKind::kBool:
+      v.resize(old + n);
+      for (size_t i = 0; i < n; ++i) v[old + i] = src[i] != std::byte{0};
+      return;
+    case PrimKind::kI8:
+    case PrimKind::kU8:
+      v.resize(old + n);
+      if (n) std::memcpy(v.data() + old, src, n);
+      return;
+    case PrimKind::kI16:
+    case PrimKind::kU16:
+      v.resize(old + 2 * n);
+      SwapCopy<uint16_t>(src, n, v.data() + old);
+      return;
+    case PrimKind::kI32:
+    case PrimKind::kU32:
+    case PrimKind::kF32:
+      v.resize(old + 4 * n);
+      SwapCopy<uint32_t>(src, n, v.data() + old);
+      return;
+    case PrimKind::kI64:
+    case PrimKind::kU64:
+    case PrimKind::kF64:
+      v.resize(old + 8 * n);
+      SwapCopy<uint64_t>(src, n, v.data() + old);
+      return;
+    case PrimKind::kDouble32AsFloat: {
+      v.resize(old + 8 * n);
+      double* d = reinterpret_cast<double*>(v.data() + old);
+      for (size_t i = 0; i < n; ++i) {
+        uint32_t u = LoadBE32(src + 4 * i);
+        float f;
+        std::memcpy(&f, &u, 4);
+        d[i] = f;
+      }
+      return;
+    }
+    case PrimKind::kDouble32: {
+      // value = low + raw * (high - low) / 2^nbits, in float64 (ROOT TBufferFile::ReadDouble32).
+      v.resize(old + 8 * n);
+      double* d = reinterpret_cast<double*>(v.data() + old);
+      const double scale = (prim.high - prim.low) / static_cast<double>(uint64_t(1) << prim.num_bits);
+      for (size_t i = 0; i < n; ++i) d[i] = static_cast<double>(LoadBE32(src + 4 * i)) * scale + prim.low;
+      return;
+    }
+    case PrimKind::kFloat16: {
+      // Same in float32, as ROOT (and uproot) compute Float16_t.
+      v.resize(old + 4 * n);
+      float* d = reinterpret_cast<float*>(v.data() + old);
+      const float scale = static_cast<float>((prim.high - prim.low) /
+                                             static_cast<double>(uint64_t(1) << prim.num_bits));
+      const float low = static_cast<float>(prim.low);
+      for (size_t i = 0; i < n; ++i) d[i] = static_cast<float>(LoadBE32(src + 4 * i)) * scale + low;
+      return;
+    }
+    case PrimKind::kDouble32Trunc: {
+      v.resize(old + 8 * n);
+      double* d = reinterpret_cast<double*>(v.data() + old);
+      for (size_t i = 0; i < n; ++i) d[i] = UnpackTruncated(src + 3 * i, prim.num_bits);
+      return;
+    }
+    case PrimKind::kFloat16Trunc: {
+      v.resize(old + 4 * n);
+      float* d = reinterpret_cast<float*>(v.data() + old);
+      for (size_t i = 0; i < n; ++i) d[i] = UnpackTruncated(src + 3 * i, prim.num_bits);
+      return;
+    }
+  }
+}
+
+namespace {
+
+/// Append `count` items of a fixed-size node (prim or nested fixed arrays) from contiguous bytes.
+void AppendFixed(const Node& node, const std::byte* src, size_t count, ArrayBuilder& out) {
+  if (node.kind == Node::Kind::kPrim) {
+    AppendPrims(node.prim, src, count, out);
+    return;
+  }
+  // kFixedArray: the child gets count*length items.
+  out.AddLength(static_cast<int64_t>(count));
+  AppendFixed(node.children[0], src, count * static_cast<size_t>(node.length), out.child(0));
+}
+
+std::string EntryWhere(int64_t entry, size_t offset) {
+  return "entry " + std::to_string(entry) + " of the basket (byte " + std::to_string(offset) + ")";
+}
+
+bool IsUtf8(const std::byte* p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    uint8_t c = static_cast<uint8_t>(p[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<uint8_t>(p[i + k]) >> 6) != 2) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+/// The generic per-value interpreter: reads one `node` value at the cursor and appends it.
+/// `ints` collects integer members of the enclosing object for variable-array counts.
+class NodeReader {
+ public:
+  explicit NodeReader(Cursor& c) : c_(c) {}
+
+  Status Read(const Node& n, ArrayBuilder& out) {
+    switch (n.kind) {
+      case Node::Kind::kPrim: {
+        size_t w = static_cast<size_t>(n.prim.WireSize());
+        ByteView b = c_.Bytes(w);
+        if (!c_.ok()) return c_.status();
+        AppendPrims(n.prim, b.data(), 1, out);
+        return Status::OK();
+      }
+      case Node::Kind::kString: {
+        if (n.header) RETURN_IF_ERROR(SkipHeader());
+        uint32_t len = c_.U8();
+        if (len == 255) len = c_.U32();
+        ByteView b = c_.Bytes(len);
+        if (!c_.ok()) return c_.status();
+        RETURN_IF_ERROR(out.CheckOffsetRoom(len));
+        if (!IsUtf8(b.data(), b.size())) {
+          return Status::Unsupported("string is not valid UTF-8");
+        }
+        auto& bytes = out.bytes();
+        bytes.insert(bytes.end(), reinterpret_cast<const uint8_t*>(b.data()),
+                     reinterpret_cast<const uint8_t*>(b.data()) + b.size());
+        out.offsets().push_back(static_cast<int32_t>(bytes.size()));
+        out.AddLength(1);
+        return Status::OK();
+      }
+      case Node::Kind::kFixedArray: {
+        out.AddLength(1);
+        for (int32_t i = 0; i < n.length; ++i) RETURN_IF_ERROR(Read(n.children[0], out.child(0)));
+        return Status::OK();
+      }
+      case Node::Kind::kVector: {
+        if (n.header) RETURN_IF_ERROR(SkipHeader());
+        int32_t len = c_.I32();
+        if (!c_.ok()) return c_.status();
+        if (len < 0 || static_cast<size_t>(len) > c_.remaining()) {
+          return Status::Corruption("container claims " + std::to_string(len) +
+                                    " elements with " + std::to_string(c_.remaining()) +
+                                    " bytes left");
+        }
+        return ReadItems(n.children[0], static_cast<size_t>(len), out);
+      }
+      case Node::Kind::kVarArray:
+        return Status::Corruption("variable array outside an object");
+      case Node::Kind::kObject: {
+        out.AddLength(1);
+        std::vector<int64_t> ints(n.children.size(), 0);
+        return ReadMembers(n, out, ints);
+      }
+      case Node::Kind::kBase:
+      case Node::Kind::kTObject:
+        return Status::Corruption("base class outside an object");
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status ReadItems(const Node& item, size_t count, ArrayBuilder& list) {
+    RETURN_IF_ERROR(list.CheckOffsetRoom(count));
+    ArrayBuilder& child = list.child(0);
+    if (item.kind == Node::Kind::kPrim) {
+      size_t w = static_cast<size_t>(item.prim.WireSize());
+      if (count > c_.remaining() / w) {
+        return Status::Corruption(std::to_string(count) + " values do not fit in " +
+                                  std::to_string(c_.remaining()) + " bytes");
+      }
+      ByteView b = c_.Bytes(count * w);
+      AppendPrims(item.prim, b.data(), count, child);
+    } else {
+      for (size_t i = 0; i < count; ++i) RETURN_IF_ERROR(Read(item, child));
+    }
+    list.offsets().push_back(static_cast<int32_t>(child.length()));
+    list.AddLength(1);
+    return Status::OK();
+  }
+
+  Status ReadMembers(const Node& obj, ArrayBuilder& out, std::vector<int64_t>& ints) {
+    root_format::VersionHeader h;
+    if (obj.header) {
+      h = c_.ReadVersion();
+      if (!c_.ok()) return c_.status();
+      if (h.version & 0x4000) {
+        return Status::Unsupported("member-wise streamed object of class " + obj.name);
+      }
+    }
+    for (size_t i = 0; i < obj.children.size(); ++i) {
+      const Node& m = obj.children[i];
+      switch (m.kind) {
+        case Node::Kind::kTObject:
+          c_.SkipTObject();
+          break;
+        case Node::Kind::kBase: {
+          std::vector<int64_t> base_ints(m.children.size(), 0);
+          RETURN_IF_ERROR(ReadMembers(m, out, base_ints));
+          break;
+        }
+        case Node::Kind::kVarArray: {
+          c_.U8();  // "is non-null" byte before the array (TStreamerBasicPointer)
+          int64_t count = m.count_member >= 0 ? ints[static_cast<size_t>(m.count_member)] : 0;
+          if (count < 0) return Status::Corruption("negative array count " + std::to_string(count));
+          RETURN_IF_ERROR(ReadItems(m.children[0], static_cast<size_t>(count),
+                                    out.child(static_cast<size_t>(m.field_index))));
+          break;
+        }
+        default: {
+          ArrayBuilder& child = out.child(static_cast<size_t>(m.field_index));
+          if (m.kind == Node::Kind::kPrim && m.prim.is_plain() &&
+              m.prim.OutputType() != TypeId::kFloat32 && m.prim.OutputType() != TypeId::kFloat64 &&
+              m.prim.OutputType() != TypeId::kBool) {
+            // Remember integers: a later variable array may be counted by this member.
+            size_t w = static_cast<size_t>(m.prim.WireSize());
+            ByteView b = c_.Bytes(w);
+            if (!c_.ok()) return c_.status();
+            int64_t v = 0;
+            switch (w) {
+              case 1: v = static_cast<int8_t>(b[0]); break;
+              case 2: v = static_cast<int16_t>(LoadBE16(b.data())); break;
+              case 4: v = static_cast<int32_t>(LoadBE32(b.data())); break;
+              default: v = static_cast<int64_t>(LoadBE64(b.data())); break;
+            }
+            ints[i] = v;
+            AppendPrims(m.prim, b.data(), 1, child);
+          } else {
+            RETURN_IF_ERROR(Read(m, child));
+          }
+        }
+      }
+      if (!c_.ok()) return c_.status();
+    }
+    if (obj.header && h.has_byte_count && c_.pos() != h.end) {
+      return Status::Corruption("object of class " + obj.name + " ends at byte " +
+                                std::to_string(c_.pos()) + ", its header says " +
+                                std::to_string(h.end));
+    }
+    return Status::OK();
+  }
+
+  Status SkipHeader() {
+    root_format::VersionHeader h = c_.ReadVersion();
+    if (!c_.ok()) return c_.status();
+    if (h.version & 0x4000) return Status::Unsupported("member-wise streamed container");
+    return Status::OK();
+  }
+
+  Cursor& c_;
+};
+
+}  // namespace
+
+bool NeedsCounts(const ColumnPlan& plan, const Basket& basket) {
+  return plan.mode == ColumnPlan::Mode::kJagged && !basket.has_entry_offsets() &&
+         basket.num_entries > 0;
+}
+
+void AppendIntegers(const ArrayData& data, std::vector<int64_t>* out) {
+  const auto& buf = data.buffers.empty() ? std::vector<uint8_t>() : data.buffers[0];
+  for (int64_t i = 0; i < data.length; ++i) {
+    int64_t v = 0;
+    const uint8_t* p = buf.data();
+    size_t k = static_cast<size_t>(i);
+    switch (data.type->id) {
+      case TypeId::kInt8: v = reinterpret_cast<const int8_t*>(p)[k]; break;
+      case TypeId::kUInt8: v = p[k]; break;
+      case TypeId::kInt16: v = reinterpret_cast<const int16_t*>(p)[k]; break;
+      case TypeId::kUInt16: v = reinterpret_cast<const uint16_t*>(p)[k]; break;
+      case TypeId::kInt32: v = reinterpret_cast<const int32_t*>(p)[k]; break;
+      case TypeId::kUInt32: v = reinterpret_cast<const uint32_t*>(p)[k]; break;
+      case TypeId::kInt64: v = reinterpret_cast<const int64_t*>(p)[k]; break;
+      case TypeId::kUInt64: v = static_cast<int64_t>(reinterpret_cast<const uint64_t*>(p)[k]); break;
+      default: break;
+    }
+    out->push_back(v);
+  }
+}
+
+Status DecodeBasket(const ColumnPlan& plan, const Basket& basket, int64_t first, int64_t last,
+                    std::span<const int64_t> counts, ArrayBuilder& out) {
+  if (first < 0 || last > basket.num_entries || first > last) {
+    return Status::InvalidArgument("entry range [" + std::to_string(first) + ", " +
+                                   std::to_string(last) + ") outside a basket of " +
+                                   std::to_string(basket.num_entries) + " entries");
+  }
+  const ByteView data = basket.data;
+  const auto& offs = basket.entry_offsets;
+  const int64_t n = last - first;
+  switch (plan.mode) {
+    case ColumnPlan::Mode::kFixed: {
+      const size_t es = static_cast<size_t>(plan.entry_size);
+      if (static_cast<uint64_t>(basket.num_entries) * es != data.size() && !basket.has_entry_offsets()) {
+        return Status::Corruption("basket holds " + std::to_string(data.size()) + " bytes for " +
+                                  std::to_string(basket.num_entries) + " entries of " +
+                                  std::to_string(es) + " bytes");
+      }
+      if (static_cast<uint64_t>(last) * es > data.size()) {
+        return Status::Corruption("basket too short for its entries");
+      }
+      const std::byte* src = data.data() + static_cast<size_t>(first) * es;
+      if (plan.node.kind == Node::Kind::kObject) {
+        // Leaf list: fields interleaved per entry.
+        out.AddLength(n);
+        size_t field_offset = 0;
+        for (size_t f = 0; f < plan.node.children.size(); ++f) {
+          const Node& m = plan.node.children[f];
+          int32_t fs = 1;
+          // Fixed size of the field.
+          const Node* leaf = &m;
+          int32_t mult = 1;
+          while (leaf->kind == Node::Kind::kFixedArray) {
+            mult *= leaf->length;
+            leaf = &leaf->children[0];
+          }
+          fs = leaf->prim.WireSize() * mult;
+          for (int64_t e = 0; e < n; ++e) {
+            AppendFixed(m, src + static_cast<size_t>(e) * es + field_offset, 1,
+                        out.child(static_cast<size_t>(m.field_index)));
+          }
+          field_offset += static_cast<size_t>(fs);
+        }
+        return Status::OK();
+      }
+      AppendFixed(plan.node, src, static_cast<size_t>(n), out);
+      return Status::OK();
+    }
+    case ColumnPlan::Mode::kJagged: {
+      int32_t item_size = 0;
+      {
+        const Node* leaf = &plan.node;
+        int32_t mult = 1;
+        while (leaf->kind == Node::Kind::kFixedArray) {
+          mult *= leaf->length;
+          leaf = &leaf->children[0];
+        }
+        item_size = leaf->prim.WireSize() * mult;
+      }
+      ArrayBuilder& child = out.child(0);
+      const size_t hb = static_cast<size_t>(plan.header_bytes);
+      if (basket.has_entry_offsets()) {
+        // Items of consecutive entries are contiguous once headers are skipped; append per entry.
+        for (int64_t e = first; e < last; ++e) {
+          size_t a = static_cast<size_t>(offs[static_cast<size_t>(e)]);
+          size_t b = static_cast<size_t>(offs[static_cast<size_t>(e) + 1]);
+          size_t payload = b - a;
+          if (payload < hb && payload != 0) {
+            return Status::Corruption(EntryWhere(e, a) + ": " + std::to_string(payload) +
+                                      " bytes, less than its " + std::to_string(hb) +
+                                      "-byte header");
+          }
+          size_t body = payload == 0 ? 0 : payload - hb;
+          if (body % static_cast<size_t>(item_size) != 0) {
+            return Status::Corruption(EntryWhere(e, a) + ": " + std::to_string(body) +
+                                      " bytes is not a multiple of the " +
+                                      std::to_string(item_size) + "-byte item");
+          }
+          size_t k = body / static_cast<size_t>(item_size);
+          if (hb == 10 && payload != 0) {
+            // std::vector header: [bcnt][ver][i32 n] — n must agree with the byte count.
+            uint32_t stored = LoadBE32(data.data() + a + 6);
+            if (stored != k) {
+              return Status::Corruption(EntryWhere(e, a) + ": vector says " +
+                                        std::to_string(stored) + " items, its bytes hold " +
+                                        std::to_string(k));
+            }
+          }
+          RETURN_IF_ERROR(out.CheckOffsetRoom(k));
+          AppendFixed(plan.node, data.data() + a + (payload == 0 ? 0 : hb), k, child);
+          out.offsets().push_back(static_cast<int32_t>(child.length()));
+        }
+        out.AddLength(n);
+        return Status::OK();
+      }
+      // No entry-offset table (ROOT ≥ 6.12 may omit it): sizes come from the counter branch.
+      if (hb != 0) {
+        return Status::Corruption("basket has no entry-offset table but entries have headers");
+      }
+      if (counts.size() != static_cast<size_t>(basket.num_entries)) {
+        return Status::Corruption("basket has no entry-offset table and no counter values were "
+                                  "given (" + std::to_string(counts.size()) + " for " +
+                                  std::to_string(basket.num_entries) + " entries)");
+      }
+      uint64_t pos = 0;
+      for (int64_t e = 0; e < first; ++e) {
+        if (counts[static_cast<size_t>(e)] < 0) return Status::Corruption("negative counter value");
+        pos += static_cast<uint64_t>(counts[static_cast<size_t>(e)]) * static_cast<uint64_t>(item_size);
+      }
+      uint64_t total = pos;
+      for (int64_t e = first; e < last; ++e) {
+        if (counts[static_cast<size_t>(e)] < 0) return Status::Corruption("negative counter value");
+        total += static_cast<uint64_t>(counts[static_cast<size_t>(e)]) * static_cast<uint64_t>(item_size);
+      }
+      if (total > data.size()) {
+        return Status::Corruption("counter values need " + std::to_string(total) +
+                                  " bytes, the basket has " + std::to_string(data.size()));
+      }
+      for (int64_t e = first; e < last; ++e) {
+        size_t k = static_cast<size_t>(counts[static_cast<size_t>(e)]);
+        RETURN_IF_ERROR(out.CheckOffsetRoom(k));
+        AppendFixed(plan.node, data.data() + pos, k, child);
+        pos += k * static_cast<size_t>(item_size);
+        out.offsets().push_back(static_cast<int32_t>(child.length()));
+      }
+      out.AddLength(n);
+      return Status::OK();
+    }
+    case ColumnPlan::Mode::kPerEntry: {
+      if (basket.has_entry_offsets()) {
+        for (int64_t e = first; e < last; ++e) {
+          size_t a = static_cast<size_t>(offs[static_cast<size_t>(e)]);
+          size_t b = static_cast<size_t>(offs[static_cast<size_t>(e) + 1]);
+          Cursor c(data.subspan(a, b - a));
+          NodeReader r(c);
+          Status st = r.Read(plan.node, out);
+          if (st.ok() && c.remaining() != 0) {
+            st = Status::Corruption(std::to_string(c.remaining()) + " of " +
+                                    std::to_string(b - a) + " bytes left unread");
+          }
+          if (!st.ok()) return std::move(st).AddContext(EntryWhere(e, a));
+        }
+        return Status::OK();
+      }
+      // Entries back to back: parse from the basket start.
+      Cursor c(data);
+      NodeReader r(c);
+      ArrayBuilder scratch(out.type());
+      for (int64_t e = 0; e < last; ++e) {
+        size_t at = c.pos();
+        Status st = r.Read(plan.node, e < first ? scratch : out);
+        if (!st.ok()) return std::move(st).AddContext(EntryWhere(e, at));
+      }
+      return Status::OK();
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace arrowroot::to_arrow
