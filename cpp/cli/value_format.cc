@@ -94,9 +94,10 @@ void AppendJson(const ArrayData& a, int64_t i, std::string* out) {
       return;
     }
     case TypeId::kList:
+    case TypeId::kMap:
     case TypeId::kFixedSizeList: {
       int64_t b, e;
-      if (a.type->id == TypeId::kList) {
+      if (a.type->id != TypeId::kFixedSizeList) {
         int32_t b32, e32;
         std::memcpy(&b32, a.buffers[0].data() + 4 * i, 4);
         std::memcpy(&e32, a.buffers[0].data() + 4 * (i + 1), 4);

@@ -377,6 +377,9 @@ class ObjectReader {
     auto e = std::make_shared<StreamerElement>();
     e->element_class = cls;
     VersionHeader outer = c_.ReadVersion();
+    // TStreamerSTLstring derives from TStreamerSTL: one more header level.
+    VersionHeader stl_level;
+    if (cls == "TStreamerSTLstring") stl_level = c_.ReadVersion();
     VersionHeader h = c_.ReadVersion();  // TStreamerElement
     ReadTNamed(&e->name, &e->title);
     e->type = c_.I32();
@@ -402,6 +405,7 @@ class ObjectReader {
     } else if (cls == "TStreamerSTL" || cls == "TStreamerSTLstring") {
       e->stl_type = c_.I32();
       e->ctype = c_.I32();
+      c_.SkipToEnd(stl_level);
     }
     c_.SkipToEnd(outer);
     return e;

@@ -23,6 +23,7 @@ std::string DataType::Format() const {
     case TypeId::kList: return "+l";
     case TypeId::kFixedSizeList: return "+w:" + std::to_string(list_size);
     case TypeId::kStruct: return "+s";
+    case TypeId::kMap: return "+m";
   }
   return "?";
 }
@@ -46,6 +47,9 @@ std::string DataType::ToString() const {
     case TypeId::kFixedSizeList:
       return "fixed_size_list<" + children[0].type->ToString() + ", " +
              std::to_string(list_size) + ">";
+    case TypeId::kMap:
+      return "map<" + children[0].type->children[0].type->ToString() + ", " +
+             children[0].type->children[1].type->ToString() + ">";
     case TypeId::kStruct: {
       std::string s = "struct<";
       for (size_t i = 0; i < children.size(); ++i) {
@@ -93,6 +97,12 @@ std::shared_ptr<DataType> MakeFixedSizeList(std::shared_ptr<DataType> item, int3
   t->children.push_back({"item", std::move(item)});
   return t;
 }
+std::shared_ptr<DataType> MakeMap(std::shared_ptr<DataType> key, std::shared_ptr<DataType> value) {
+  auto t = std::make_shared<DataType>();
+  t->id = TypeId::kMap;
+  t->children.push_back({"entries", MakeStruct({{"key", std::move(key)}, {"value", std::move(value)}})});
+  return t;
+}
 std::shared_ptr<DataType> MakeStruct(std::vector<Field> fields) {
   auto t = std::make_shared<DataType>();
   t->id = TypeId::kStruct;
@@ -102,7 +112,7 @@ std::shared_ptr<DataType> MakeStruct(std::vector<Field> fields) {
 
 ArrayBuilder::ArrayBuilder(std::shared_ptr<DataType> type) : type_(std::move(type)) {
   for (const auto& c : type_->children) children_.push_back(std::make_unique<ArrayBuilder>(c.type));
-  if (type_->id == TypeId::kList || type_->id == TypeId::kUtf8 || type_->id == TypeId::kBinary) {
+  if (type_->id == TypeId::kList || type_->id == TypeId::kMap || type_->id == TypeId::kUtf8 || type_->id == TypeId::kBinary) {
     offsets_.push_back(0);
   }
 }
@@ -138,11 +148,12 @@ Result<std::shared_ptr<ArrayData>> ArrayBuilder::Finish() {
     }
     case TypeId::kUtf8:
     case TypeId::kBinary:
-    case TypeId::kList: {
+    case TypeId::kList:
+    case TypeId::kMap: {
       std::vector<uint8_t> off(offsets_.size() * 4);
       if (!off.empty()) std::memcpy(off.data(), offsets_.data(), off.size());
       out->buffers.push_back(std::move(off));
-      if (type_->id != TypeId::kList) out->buffers.push_back(std::move(values_));
+      if (type_->id != TypeId::kList && type_->id != TypeId::kMap) out->buffers.push_back(std::move(values_));
       break;
     }
     case TypeId::kFixedSizeList:
@@ -159,7 +170,7 @@ Result<std::shared_ptr<ArrayData>> ArrayBuilder::Finish() {
   length_ = 0;
   values_ = {};
   offsets_.clear();
-  if (type_->id == TypeId::kList || type_->id == TypeId::kUtf8 || type_->id == TypeId::kBinary) {
+  if (type_->id == TypeId::kList || type_->id == TypeId::kMap || type_->id == TypeId::kUtf8 || type_->id == TypeId::kBinary) {
     offsets_.push_back(0);
   }
   return out;

@@ -16,6 +16,7 @@ namespace arrowroot::to_arrow {
 enum class TypeId {
   kBool, kInt8, kUInt8, kInt16, kUInt16, kInt32, kUInt32, kInt64, kUInt64, kFloat32, kFloat64,
   kUtf8, kBinary, kList, kFixedSizeList, kStruct,
+  kMap,  ///< list of struct<key, value> entries
 };
 
 struct Field;
@@ -42,6 +43,7 @@ std::shared_ptr<DataType> MakePrimitive(TypeId id);
 std::shared_ptr<DataType> MakeList(std::shared_ptr<DataType> item);
 std::shared_ptr<DataType> MakeFixedSizeList(std::shared_ptr<DataType> item, int32_t n);
 std::shared_ptr<DataType> MakeStruct(std::vector<Field> fields);
+std::shared_ptr<DataType> MakeMap(std::shared_ptr<DataType> key, std::shared_ptr<DataType> value);
 
 /// Owned array data: buffers laid out as the Arrow columnar format requires (no nulls).
 /// Buffers: primitives [validity, values]; bool values are bit-packed; utf8/binary

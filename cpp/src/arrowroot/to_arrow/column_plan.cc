@@ -284,6 +284,11 @@ Status FinalizeTypes(Node& n) {
       RETURN_IF_ERROR(FinalizeTypes(n.children[0]));
       n.type = MakeList(n.children[0].type);
       break;
+    case Node::Kind::kMap:
+      RETURN_IF_ERROR(FinalizeTypes(n.children[0]));
+      RETURN_IF_ERROR(FinalizeTypes(n.children[1]));
+      n.type = MakeMap(n.children[0].type, n.children[1].type);
+      break;
     case Node::Kind::kObject: {
       std::vector<Field> fields;
       // Members of bases are merged in order (uproot flattens base classes the same way).
@@ -337,6 +342,20 @@ class TypeBuilder {
         v.header = header;
         v.children.push_back(std::move(item));
         return v;
+      }
+      if (tmpl == "map" || tmpl == "std::map" || tmpl == "unordered_map" ||
+          tmpl == "std::unordered_map" || tmpl == "multimap" || tmpl == "std::multimap") {
+        auto args = SplitArgs(arg);
+        if (args.size() < 2) return Status::Unsupported("C++ type '" + name + "'");
+        // Keys and values take the map's own header flag (uproot identify.py _parse_node).
+        ASSIGN_OR_RETURN(Node key, FromTypeName(args[0], header, inner_header, depth + 1));
+        ASSIGN_OR_RETURN(Node value, FromTypeName(args[1], header, inner_header, depth + 1));
+        Node m;
+        m.kind = Node::Kind::kMap;
+        m.header = header;
+        m.children.push_back(std::move(key));
+        m.children.push_back(std::move(value));
+        return m;
       }
       return Status::Unsupported("C++ type '" + name + "'");
     }
@@ -539,6 +558,20 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
     if (leaf.class_name == "TLeafElement") {
       int t = leaf.element_type;
       if (t > root_format::kOffsetL && t < root_format::kOffsetP) t -= root_format::kOffsetL;
+      if (t > root_format::kOffsetP && t < root_format::kOffsetP + 20) {
+        // A variable array member "x[N]" of a split object: per entry a 1-byte flag, then
+        // the values; the count comes from the entry's size (uproot: header_bytes=1).
+        const StreamerElement* e = BranchElement(b, streamers);
+        auto p = PrimFromStreamerType(t - root_format::kOffsetP, e ? e->title : std::string());
+        if (!p.ok()) return Unsupported(b, e ? e->type_name : "", p.status());
+        plan.mode = ColumnPlan::Mode::kJagged;
+        plan.node = PrimNode(*p);
+        plan.header_bytes = 1;
+        plan.count_branch = leaf.leaf_count ? leaf.leaf_count->branch : nullptr;
+        plan.root_type = (e ? e->type_name : std::string("?")) + "[" +
+                         (e ? e->count_name : std::string("?")) + "]";
+        return Finish(std::move(plan));
+      }
       if (t >= 1 && t <= 19 && t != root_format::kCharStar) {
         const StreamerElement* e = BranchElement(b, streamers);
         auto p = PrimFromStreamerType(t, e ? e->title : std::string());

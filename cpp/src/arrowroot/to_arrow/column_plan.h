@@ -43,6 +43,7 @@ struct Node {
     kVector,      ///< [header] i32 n + n × child → list
     kVarArray,    ///< u8 flag + count × child, count = an earlier integer member → list
     kObject,      ///< [header] members → struct
+    kMap,         ///< [header] i32 n + keys/values (member-wise or pairwise) → map
     kBase,        ///< [header] members merged into the enclosing struct
     kTObject,     ///< TObject fields, skipped
   };

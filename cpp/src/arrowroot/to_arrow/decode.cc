@@ -156,7 +156,9 @@ class NodeReader {
  public:
   explicit NodeReader(Cursor& c) : c_(c) {}
 
-  Status Read(const Node& n, ArrayBuilder& out) {
+  /// `with_header = false` reads a container or string without its byte-count header even if
+  /// the node has one (elements of a member-wise map).
+  Status Read(const Node& n, ArrayBuilder& out, bool with_header = true) {
     switch (n.kind) {
       case Node::Kind::kPrim: {
         size_t w = static_cast<size_t>(n.prim.WireSize());
@@ -166,7 +168,7 @@ class NodeReader {
         return Status::OK();
       }
       case Node::Kind::kString: {
-        if (n.header) RETURN_IF_ERROR(SkipHeader());
+        if (n.header && with_header) RETURN_IF_ERROR(SkipHeader());
         uint32_t len = c_.U8();
         if (len == 255) len = c_.U32();
         ByteView b = c_.Bytes(len);
@@ -188,7 +190,7 @@ class NodeReader {
         return Status::OK();
       }
       case Node::Kind::kVector: {
-        if (n.header) RETURN_IF_ERROR(SkipHeader());
+        if (n.header && with_header) RETURN_IF_ERROR(SkipHeader());
         int32_t len = c_.I32();
         if (!c_.ok()) return c_.status();
         if (len < 0 || static_cast<size_t>(len) > c_.remaining()) {
@@ -197,6 +199,49 @@ class NodeReader {
                                     " bytes left");
         }
         return ReadItems(n.children[0], static_cast<size_t>(len), out);
+      }
+      case Node::Kind::kMap: {
+        // std::map (uproot containers.py AsMap): usually streamed member-wise — the header's
+        // version carries 0x4000, 6 more header bytes follow, then n, n keys, n values;
+        // otherwise n (key, value) pairs.
+        bool memberwise = false;
+        if (n.header && with_header) {
+          root_format::VersionHeader h = c_.ReadVersion();
+          if (!c_.ok()) return c_.status();
+          memberwise = (h.version & 0x4000) != 0;
+          if (memberwise) c_.Skip(6);
+        }
+        int32_t len = c_.I32();
+        if (!c_.ok()) return c_.status();
+        if (len < 0 || static_cast<size_t>(len) > c_.remaining()) {
+          return Status::Corruption("map claims " + std::to_string(len) + " entries with " +
+                                    std::to_string(c_.remaining()) + " bytes left");
+        }
+        RETURN_IF_ERROR(out.CheckOffsetRoom(static_cast<uint64_t>(len)));
+        ArrayBuilder& entries = out.child(0);
+        if (memberwise) {
+          // A container or string type with a header gets one 6-byte header for the whole
+          // column of keys (values), and none per element.
+          for (int k = 0; k < 2; ++k) {
+            const Node& part = n.children[static_cast<size_t>(k)];
+            bool nested_header = part.header && (part.kind == Node::Kind::kString ||
+                                                 part.kind == Node::Kind::kVector ||
+                                                 part.kind == Node::Kind::kMap);
+            if (nested_header) c_.Skip(6);
+            for (int32_t i = 0; i < len; ++i) {
+              RETURN_IF_ERROR(Read(part, entries.child(static_cast<size_t>(k)), false));
+            }
+          }
+        } else {
+          for (int32_t i = 0; i < len; ++i) {
+            RETURN_IF_ERROR(Read(n.children[0], entries.child(0)));
+            RETURN_IF_ERROR(Read(n.children[1], entries.child(1)));
+          }
+        }
+        entries.AddLength(len);
+        out.offsets().push_back(static_cast<int32_t>(entries.length()));
+        out.AddLength(1);
+        return Status::OK();
       }
       case Node::Kind::kVarArray:
         return Status::Corruption("variable array outside an object");
