@@ -1,2 +1,236 @@
+// Tests for the CLI: `ls`, `schema` and `cat` output on real files against golden files in
+// testdata/golden/, error reporting, and FILE:OBJECT splitting.
+//
+// Regenerate the golden files after an intended output change:
+//   ARROWROOT_UPDATE_GOLDEN=1 ctest -R cli_test
+// then review the diff.
 #include <gtest/gtest.h>
-TEST(Placeholder, Builds) { EXPECT_EQ(1 + 1, 2); }
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace arrowroot::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path GoldenDir() { return fs::path(__FILE__).parent_path() / "testdata" / "golden"; }
+
+bool UpdateGolden() {
+  const char* v = std::getenv("ARROWROOT_UPDATE_GOLDEN");
+  return v != nullptr && std::string(v) == "1";
+}
+
+struct RunResult {
+  int rc = -1;
+  std::string out;
+  std::string err;
+};
+
+RunResult RunCli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  RunResult r;
+  r.rc = Main(args, out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> lines;
+  std::istringstream in(s);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+/// Runs from inside the test-data directory so file names in output (and in the golden
+/// files) are relative and do not depend on the machine.
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    old_dir_ = fs::current_path();
+    fs::current_path(ARROWROOT_TESTDATA_DIR);
+  }
+  void TearDown() override { fs::current_path(old_dir_); }
+
+  void ExpectGolden(const std::vector<std::string>& args, const std::string& golden_name) {
+    RunResult r = RunCli(args);
+    ASSERT_EQ(r.rc, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    fs::path path = GoldenDir() / golden_name;
+    if (UpdateGolden()) {
+      fs::create_directories(path.parent_path());
+      std::ofstream(path, std::ios::binary) << r.out;
+      return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    ASSERT_TRUE(in) << "missing golden file " << path
+                    << " (run with ARROWROOT_UPDATE_GOLDEN=1 to create it)";
+    std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(r.out, expected) << "output differs from " << path
+                               << " (ARROWROOT_UPDATE_GOLDEN=1 rewrites it)";
+  }
+
+  /// Exit code 1 and exactly one stderr line, starting "arrowroot: error:".
+  void ExpectOneLineError(const std::vector<std::string>& args, const std::string& mentions) {
+    RunResult r = RunCli(args);
+    EXPECT_EQ(r.rc, 1);
+    EXPECT_EQ(r.out, "");
+    std::vector<std::string> lines = Lines(r.err);
+    ASSERT_EQ(lines.size(), 1u) << r.err;
+    EXPECT_EQ(lines[0].rfind("arrowroot: error: ", 0), 0u) << r.err;
+    EXPECT_NE(lines[0].find(mentions), std::string::npos) << r.err;
+  }
+
+  /// Exit code 1 and a first stderr line starting "arrowroot: error:" (usage text may follow),
+  /// with no other error line.
+  void ExpectUsageError(const std::vector<std::string>& args, const std::string& mentions) {
+    RunResult r = RunCli(args);
+    EXPECT_EQ(r.rc, 1);
+    EXPECT_EQ(r.out, "");
+    std::vector<std::string> lines = Lines(r.err);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines[0].rfind("arrowroot: error: ", 0), 0u) << r.err;
+    EXPECT_NE(lines[0].find(mentions), std::string::npos) << r.err;
+    for (size_t i = 1; i < lines.size(); ++i) {
+      EXPECT_EQ(lines[i].find("arrowroot: error:"), std::string::npos) << r.err;
+    }
+  }
+
+ private:
+  fs::path old_dir_;
+};
+
+// ---- golden output ----
+
+TEST_F(CliTest, LsNestedDirs) { ExpectGolden({"ls", "uproot-nesteddirs.root"}, "ls_nesteddirs.txt"); }
+TEST_F(CliTest, LsHZZ) { ExpectGolden({"ls", "uproot-HZZ.root"}, "ls_HZZ.txt"); }
+
+TEST_F(CliTest, SchemaHZZ) { ExpectGolden({"schema", "uproot-HZZ.root:events"}, "schema_HZZ.txt"); }
+TEST_F(CliTest, SchemaStlContainers) {
+  ExpectGolden({"schema", "uproot-stl_containers.root:tree"}, "schema_stl_containers.txt");
+}
+TEST_F(CliTest, SchemaSmallEvntTreeFullsplit) {
+  ExpectGolden({"schema", "uproot-small-evnt-tree-fullsplit.root:tree"},
+               "schema_small-evnt-tree-fullsplit.txt");
+}
+TEST_F(CliTest, SchemaLeafList) {
+  ExpectGolden({"schema", "uproot-leaflist.root:tree"}, "schema_leaflist.txt");
+}
+TEST_F(CliTest, SchemaDouble32Float16) {
+  ExpectGolden({"schema", "uproot-double32-float16.root:tree"}, "schema_double32-float16.txt");
+}
+
+TEST_F(CliTest, CatLeafListJsonl) {
+  ExpectGolden({"cat", "uproot-leaflist.root:tree", "--format", "jsonl"}, "cat_leaflist.jsonl");
+}
+TEST_F(CliTest, CatLeafListCsv) {
+  ExpectGolden({"cat", "uproot-leaflist.root:tree", "--format", "csv"}, "cat_leaflist.csv");
+}
+TEST_F(CliTest, CatZmumuRangeTable) {
+  ExpectGolden({"cat", "uproot-Zmumu.root:events", "-b", "Type,Run,px1", "--start", "5", "--stop",
+                "10", "--format", "table"},
+               "cat_Zmumu_5_10.table.txt");
+}
+TEST_F(CliTest, CatStlContainersJsonl) {
+  ExpectGolden({"cat", "uproot-stl_containers.root:tree", "-b", "vector_vector_int32",
+                "-b", "map_string_int16", "--format", "jsonl"},
+               "cat_stl_containers.jsonl");
+}
+
+TEST_F(CliTest, CatRowCountMatchesRange) {
+  RunResult r = RunCli({"cat", "uproot-HZZ.root:events", "-b", "NMuon", "--start", "100", "--stop",
+                     "150", "--batch-size", "7"});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 50u);
+  EXPECT_EQ(lines[0].rfind("{\"NMuon\": ", 0), 0u) << lines[0];
+}
+
+TEST_F(CliTest, FileUrlWorksLikeAPath) {
+  RunResult r = RunCli({"ls", "file://" + std::string(ARROWROOT_TESTDATA_DIR) + "/uproot-HZZ.root"});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, RunCli({"ls", "uproot-HZZ.root"}).out);
+}
+
+// ---- errors ----
+
+TEST_F(CliTest, MissingFileIsOneErrorLine) {
+  ExpectOneLineError({"ls", "no-such-file.root"}, "no-such-file.root");
+  ExpectOneLineError({"schema", "no-such-file.root:t"}, "no-such-file.root");
+}
+
+TEST_F(CliTest, MissingTreeIsOneErrorLine) {
+  ExpectOneLineError({"schema", "uproot-HZZ.root:nope"}, "nope");
+  ExpectOneLineError({"cat", "uproot-HZZ.root:nope"}, "nope");
+}
+
+TEST_F(CliTest, UnknownBranchIsOneErrorLine) {
+  ExpectOneLineError({"cat", "uproot-HZZ.root:events", "-b", "NoSuchBranch"}, "NoSuchBranch");
+}
+
+TEST_F(CliTest, UsageErrorsExitOneWithErrorFirst) {
+  ExpectUsageError({"cat", "uproot-HZZ.root:events", "--bogus"}, "--bogus");
+  ExpectUsageError({"cat", "uproot-HZZ.root"}, ":TREE");
+  ExpectUsageError({"cat", "uproot-HZZ.root:events", "--start", "x"}, "--start");
+  ExpectUsageError({"cat", "uproot-HZZ.root:events", "--format", "xml"}, "xml");
+  ExpectUsageError({"cat", "uproot-HZZ.root:events", "--start", "5", "--stop", "2"}, "--stop");
+  ExpectUsageError({"frobnicate"}, "frobnicate");
+  ExpectUsageError({}, "no command");
+}
+
+// commands.h promises "Errors go to `err` as one line"; usage errors are followed by the
+// usage text (several lines). Enable once the intended behaviour is decided.
+TEST_F(CliTest, DISABLED_UsageErrorsAreOneLine) {
+  ExpectOneLineError({"cat", "uproot-HZZ.root:events", "--bogus"}, "--bogus");
+  ExpectOneLineError({"cat", "uproot-HZZ.root"}, ":TREE");
+  ExpectOneLineError({"cat", "uproot-HZZ.root:events", "--start", "x"}, "--start");
+}
+
+TEST_F(CliTest, HelpGoesToStdout) {
+  RunResult r = RunCli({"--help"});
+  EXPECT_EQ(r.rc, 0);
+  EXPECT_EQ(r.out.rfind("usage: arrowroot", 0), 0u) << r.out;
+  EXPECT_EQ(r.err, "");
+}
+
+// ---- FILE:OBJECT splitting ----
+
+TEST(SplitFileObject, SplitsAtTheLastColonOutsideTheScheme) {
+  struct Case {
+    std::string arg;
+    bool ok;
+    std::string file;
+    std::string object;
+  };
+  const std::vector<Case> cases = {
+      {"a.root:t", true, "a.root", "t"},
+      {"file:///x/a.root:dir/t", true, "file:///x/a.root", "dir/t"},
+      {"s3://b/k.root:t", true, "s3://b/k.root", "t"},
+      {"noobject", false, "", ""},
+      {"s3://b/k.root", false, "", ""},
+      {"a.root:", false, "", ""},
+      {":t", false, "", ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.arg);
+    std::string file, object;
+    bool ok = SplitFileObject(c.arg, &file, &object);
+    EXPECT_EQ(ok, c.ok);
+    if (c.ok) {
+      EXPECT_EQ(file, c.file);
+      EXPECT_EQ(object, c.object);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace arrowroot::cli

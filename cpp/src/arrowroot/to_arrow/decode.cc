@@ -14,6 +14,7 @@ namespace {
 
 template <typename T>
 void SwapCopy(const std::byte* src, size_t n, uint8_t* dst) {
+  if (n == 0) return;  // dst may be null for an empty vector
   const size_t bytes = n * sizeof(T);
   std::memcpy(dst, src, bytes);
   if constexpr (sizeof(T) > 1) {
