@@ -189,7 +189,7 @@ TEST_F(CliTest, UsageErrorsExitOneWithErrorFirst) {
 
 // commands.h promises "Errors go to `err` as one line"; usage errors are followed by the
 // usage text (several lines). Enable once the intended behaviour is decided.
-TEST_F(CliTest, DISABLED_UsageErrorsAreOneLine) {
+TEST_F(CliTest, UsageErrorsAreOneLine) {
   ExpectOneLineError({"cat", "uproot-HZZ.root:events", "--bogus"}, "--bogus");
   ExpectOneLineError({"cat", "uproot-HZZ.root"}, ":TREE");
   ExpectOneLineError({"cat", "uproot-HZZ.root:events", "--start", "x"}, "--start");

@@ -209,7 +209,8 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     return 1;
   };
   auto usage = [&](const std::string& what) {
-    err << "arrowroot: error: " << what << "\n" << kUsage;
+    // One line, as every error; `arrowroot --help` prints the usage.
+    err << "arrowroot: error: " << what << " (see `arrowroot --help`)\n";
     return 1;
   };
   if (args.empty()) return usage("no command given");

@@ -68,8 +68,7 @@ Result<Basket> DecodeBasketKey(ByteView raw) {
   b.num_entries = nev_buf;
   ByteView payload = raw.subspan(static_cast<size_t>(keylen));
   if (static_cast<int64_t>(payload.size()) != objlen) {
-    b.storage.resize(static_cast<size_t>(objlen));
-    RETURN_IF_ERROR(DecompressPayload(payload, b.storage));
+    ASSIGN_OR_RETURN(b.storage, DecompressPayload(payload, static_cast<uint64_t>(objlen)));
   } else {
     b.storage.assign(payload.begin(), payload.end());
   }

@@ -18,7 +18,7 @@ std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
 }  // namespace
 
-Status DecompressPayload(ByteView raw, std::span<std::byte> out) {
+Result<Bytes> DecompressPayload(ByteView raw, uint64_t objlen) {
   // Walk the block headers first: they must account for every byte, so a corrupt size
   // cannot make us allocate or decode garbage (ROOT core/zip/inc/RZip.h, 9-byte headers).
   size_t pos = 0;
@@ -35,12 +35,14 @@ Status DecompressPayload(ByteView raw, std::span<std::byte> out) {
     total += bh.uncompressed_size;
     ++block;
   }
-  if (pos != raw.size() || total != out.size()) {
+  if (pos != raw.size() || total != objlen) {
     return Status::Corruption("compressed payload of " + std::to_string(raw.size()) +
                               " bytes: block headers describe " + std::to_string(total) +
-                              " uncompressed bytes, the key says " + std::to_string(out.size()));
+                              " uncompressed bytes, the key says " + std::to_string(objlen));
   }
-  return compression::DecompressRootBlocks(raw, out);
+  Bytes out(static_cast<size_t>(objlen));
+  RETURN_IF_ERROR(compression::DecompressRootBlocks(raw, out));
+  return out;
 }
 
 Result<std::shared_ptr<RootFile>> RootFile::Open(std::shared_ptr<byte_source::ByteSource> source) {
@@ -233,9 +235,8 @@ Result<Bytes> RootFile::ReadPayload(const KeyHeader& key) const {
   auto raw = source_->Read({key.payload_offset(), key.payload_size()});
   if (!raw.ok()) return std::move(raw).status().AddContext(where);
   if (!key.is_compressed()) return raw;
-  Bytes out(static_cast<size_t>(key.objlen));
-  Status st = DecompressPayload(*raw, out);
-  if (!st.ok()) return std::move(st).AddContext(where);
+  auto out = DecompressPayload(*raw, static_cast<uint64_t>(key.objlen));
+  if (!out.ok()) return std::move(out).status().AddContext(where);
   return out;
 }
 

@@ -60,7 +60,10 @@ class RootFile {
   Status streamer_status_;  ///< a broken streamer record only matters to branches that need it
 };
 
-/// Decompress a key payload read from disk: `raw` is [fKeylen, fNbytes) of the key.
-Status DecompressPayload(ByteView raw, std::span<std::byte> out);
+/// Decompress a key payload read from disk: `raw` is [fKeylen, fNbytes) of the key and
+/// `objlen` its fObjlen. The block headers are checked to account for every byte (and for
+/// exactly `objlen` output bytes) before anything is allocated, so a corrupt length cannot
+/// cause a huge allocation.
+Result<Bytes> DecompressPayload(ByteView raw, uint64_t objlen);
 
 }  // namespace arrowroot::root_format
