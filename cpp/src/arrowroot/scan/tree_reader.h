@@ -65,7 +65,7 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
   /// {0, 200, 400, 501}: ranges split there never fetch a basket twice.
   Result<std::vector<int64_t>> CommonEntryOffsets(const std::vector<std::string>& columns) const;
 
-  /// Start reading. InvalidArgument for unknown columns or bad ranges; Unsupported if a
+  /// Start reading. NotFound for unknown columns, InvalidArgument for bad ranges; Unsupported if a
   /// requested column cannot be read (the message names the branch and its C++ type).
   Result<std::unique_ptr<BatchReader>> Scan(const ScanOptions& options) const;
 

@@ -57,6 +57,17 @@ TypeId Prim::OutputType() const {
 
 bool IsDataBranch(const Branch& b) { return b.branches.empty(); }
 
+int32_t FixedWireSize(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::kPrim: return n.prim.WireSize();
+    case Node::Kind::kFixedArray: {
+      int32_t c = FixedWireSize(n.children[0]);
+      return c < 0 ? -1 : c * n.length;
+    }
+    default: return -1;
+  }
+}
+
 namespace {
 
 constexpr int kMaxDepth = 32;
@@ -526,18 +537,6 @@ Result<ColumnPlan> Finish(ColumnPlan plan) {
   return plan;
 }
 
-/// Bytes a node occupies when fixed-size, or -1.
-int32_t FixedSize(const Node& n) {
-  switch (n.kind) {
-    case Node::Kind::kPrim: return n.prim.WireSize();
-    case Node::Kind::kFixedArray: {
-      int32_t c = FixedSize(n.children[0]);
-      return c < 0 ? -1 : c * n.length;
-    }
-    default: return -1;
-  }
-}
-
 }  // namespace
 
 Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) {
@@ -594,7 +593,7 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
         if (product != leaf.len) dims = leaf.len > 1 ? std::vector<int32_t>{leaf.len} : std::vector<int32_t>{};
         plan.mode = ColumnPlan::Mode::kFixed;
         plan.node = WrapFixed(PrimNode(*prim), dims);
-        plan.entry_size = FixedSize(plan.node);
+        plan.entry_size = FixedWireSize(plan.node);
         plan.root_type = cpp;
         for (int32_t d : dims) plan.root_type += "[" + std::to_string(d) + "]";
       } else {
@@ -638,7 +637,7 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
       obj.children.push_back(std::move(m));
     }
     int32_t size = 0;
-    for (const Node& m : obj.children) size += FixedSize(m);
+    for (const Node& m : obj.children) size += FixedWireSize(m);
     plan.mode = ColumnPlan::Mode::kFixed;
     plan.node = std::move(obj);
     plan.entry_size = size;
@@ -694,7 +693,7 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
   plan.node = std::move(*node);
   // Vectors of fixed-size values at the top are jagged with a 10-byte header: the fast path.
   if (plan.node.kind == Node::Kind::kVector && plan.node.header &&
-      FixedSize(plan.node.children[0]) > 0) {
+      FixedWireSize(plan.node.children[0]) > 0) {
     plan.mode = ColumnPlan::Mode::kJagged;
     plan.header_bytes = 10;
     Node item = std::move(plan.node.children[0]);

@@ -80,6 +80,9 @@ using StreamerLookup = std::function<const root_format::StreamerInfo*(const std:
 /// Decide how to read a branch. Unsupported names the branch and its C++ type.
 Result<ColumnPlan> PlanColumn(const root_format::Branch& branch, const StreamerLookup& streamers);
 
+/// Bytes one value of `node` occupies on disk if that is fixed (prims and fixed arrays), else -1.
+int32_t FixedWireSize(const Node& node);
+
 /// Is this branch a column (data branch) rather than a grouping parent?
 bool IsDataBranch(const root_format::Branch& branch);
 

@@ -405,15 +405,7 @@ Status DecodeBasket(const ColumnPlan& plan, const Basket& basket, int64_t first,
         size_t field_offset = 0;
         for (size_t f = 0; f < plan.node.children.size(); ++f) {
           const Node& m = plan.node.children[f];
-          int32_t fs = 1;
-          // Fixed size of the field.
-          const Node* leaf = &m;
-          int32_t mult = 1;
-          while (leaf->kind == Node::Kind::kFixedArray) {
-            mult *= leaf->length;
-            leaf = &leaf->children[0];
-          }
-          fs = leaf->prim.WireSize() * mult;
+          const int32_t fs = FixedWireSize(m);
           for (int64_t e = 0; e < n; ++e) {
             AppendFixed(m, src + static_cast<size_t>(e) * es + field_offset, 1,
                         out.child(static_cast<size_t>(m.field_index)));
@@ -426,16 +418,8 @@ Status DecodeBasket(const ColumnPlan& plan, const Basket& basket, int64_t first,
       return Status::OK();
     }
     case ColumnPlan::Mode::kJagged: {
-      int32_t item_size = 0;
-      {
-        const Node* leaf = &plan.node;
-        int32_t mult = 1;
-        while (leaf->kind == Node::Kind::kFixedArray) {
-          mult *= leaf->length;
-          leaf = &leaf->children[0];
-        }
-        item_size = leaf->prim.WireSize() * mult;
-      }
+      const int32_t item_size = FixedWireSize(plan.node);
+      if (item_size <= 0) return Status::Corruption("jagged column without a fixed item size");
       ArrayBuilder& child = out.child(0);
       const size_t hb = static_cast<size_t>(plan.header_bytes);
       if (basket.has_entry_offsets()) {
