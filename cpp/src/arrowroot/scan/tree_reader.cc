@@ -88,7 +88,6 @@ struct BatchReader::ColumnState {
   size_t cached_index = SIZE_MAX;
   std::shared_ptr<const Basket> cached;
   ColumnState* counter = nullptr;  ///< for jagged baskets without entry offsets
-  // Cached counter values [counts_start, counts_start + counts.size()).
 };
 
 BatchReader::~BatchReader() = default;
