@@ -8,31 +8,14 @@
 #include <vector>
 
 #include "arrowroot/compression/decompress.h"
+#include "testing/synthetic_basket.h"
 
 namespace arrowroot::compression {
 namespace {
 
-// 32 KiB of big-endian float32, like a TBasket of a physics branch (e.g. muon pT): a
-// smooth positive distribution. With full-precision mantissas it compresses modestly
-// (ratio ~1.1, as real pT baskets do); `rounded` keeps two decimals, like a quantity
-// stored at detector resolution, which compresses better.
 std::vector<std::byte> MakeBasket(bool rounded) {
-  constexpr size_t kValues = 32 * 1024 / 4;
-  std::vector<std::byte> b(kValues * 4);
-  uint64_t x = 0x9E3779B97F4A7C15ull;
-  for (size_t i = 0; i < kValues; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    double u = static_cast<double>((x >> 11) & ((1ull << 53) - 1)) / 9007199254740992.0;
-    double d = 20.0 - 15.0 * std::log(1.0 - u);  // exponential tail
-    if (rounded) d = std::round(d * 100.0) / 100.0;
-    float v = static_cast<float>(d);
-    uint32_t bits;
-    std::memcpy(&bits, &v, 4);
-    for (int k = 0; k < 4; ++k) b[4 * i + k] = static_cast<std::byte>(bits >> (24 - 8 * k));
-  }
-  return b;
+  return testing::MakeFloat32Basket(rounded ? testing::Quantization::kTwoDecimals
+                                            : testing::Quantization::kNone);
 }
 
 void BM_Decompress(benchmark::State& state, Codec codec, int level, bool rounded) {

@@ -13,28 +13,15 @@
 #include "arrowroot/to_arrow/arrow_array.h"
 #include "arrowroot/to_arrow/column_plan.h"
 #include "arrowroot/to_arrow/decode.h"
+#include "testing/synthetic_basket.h"
 
 namespace arrowroot::to_arrow {
 namespace {
 
 constexpr size_t kNumValues = 32 * 1024 / 4;
 
-// A pT-like exponential distribution with the low 13 mantissa bits cleared (10 bits kept).
 std::vector<std::byte> MakeBasket() {
-  std::vector<std::byte> b(kNumValues * 4);
-  uint64_t x = 0x9E3779B97F4A7C15ull;
-  for (size_t i = 0; i < kNumValues; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    double u = static_cast<double>((x >> 11) & ((1ull << 53) - 1)) / 9007199254740992.0;
-    float v = static_cast<float>(20.0 - 15.0 * std::log(1.0 - u));
-    uint32_t bits;
-    std::memcpy(&bits, &v, 4);
-    bits &= ~((1u << 13) - 1);
-    for (int k = 0; k < 4; ++k) b[4 * i + k] = static_cast<std::byte>(bits >> (24 - 8 * k));
-  }
-  return b;
+  return testing::MakeFloat32Basket(testing::Quantization::kTenBitMantissa, kNumValues);
 }
 
 Prim Float32Prim() {
