@@ -149,6 +149,23 @@ TEST(TreeReader, BadRangeOrBatchSizeIsInvalidArgument) {
   EXPECT_EQ((*r)->Scan(zero).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(TreeReader, BytesPerEntryFollowsUncompressedBranchSizes) {
+  auto r = OpenTree("uproot-Zmumu.root", "events");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // E1 is a double per entry; fTotBytes adds the baskets' key headers on top of 8 bytes.
+  auto e1 = (*r)->BytesPerEntry({"E1"});
+  ASSERT_TRUE(e1.ok()) << e1.status().ToString();
+  EXPECT_GE(*e1, 8.0);
+  EXPECT_LT(*e1, 9.0);
+  auto both = (*r)->BytesPerEntry({"E1", "E2"});
+  ASSERT_TRUE(both.ok());
+  EXPECT_NEAR(*both, 2 * *e1, 0.5);
+  auto all = (*r)->BytesPerEntry({});
+  ASSERT_TRUE(all.ok());
+  EXPECT_GT(*all, *both);
+  EXPECT_EQ((*r)->BytesPerEntry({"nope"}).status().code(), StatusCode::kNotFound);
+}
+
 TEST(TreeReader, MissingTreeIsNotFound) {
   auto r = OpenTree("uproot-Zmumu.root", "nope");
   ASSERT_FALSE(r.ok());

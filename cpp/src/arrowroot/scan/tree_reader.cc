@@ -156,29 +156,15 @@ Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
   return std::vector<int64_t>(common.begin(), common.end());
 }
 
-Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options) const {
-  std::unique_ptr<BatchReader> br(new BatchReader());
-  br->reader_ = shared_from_this();
-  br->options_ = options;
+Result<std::vector<size_t>> TreeReader::Resolve(const std::vector<std::string>& names) const {
   const std::string where = "tree '" + path_ + "' in '" + file_->name() + "'";
-  int64_t stop = options.entry_stop < 0 ? tree_->entries : std::min(options.entry_stop, tree_->entries);
-  if (options.entry_start < 0) {
-    return Status::InvalidArgument("entry start " + std::to_string(options.entry_start) +
-                                   " is negative").AddContext(where);
-  }
-  if (options.batch_size <= 0) {
-    return Status::InvalidArgument("batch size must be positive").AddContext(where);
-  }
-  br->next_ = std::min(options.entry_start, stop);
-  br->stop_ = stop;
-
   std::vector<size_t> selected;
-  if (options.columns.empty()) {
+  if (names.empty()) {
     for (size_t i = 0; i < columns_.size(); ++i) {
       if (columns_[i].status.ok()) selected.push_back(i);
     }
   } else {
-    for (const std::string& name : options.columns) {
+    for (const std::string& name : names) {
       size_t found = SIZE_MAX;
       for (size_t i = 0; i < columns_.size(); ++i) {
         if (columns_[i].name == name) found = i;
@@ -211,6 +197,47 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
       selected.push_back(found);
     }
   }
+  return selected;
+}
+
+Result<double> TreeReader::BytesPerEntry(const std::vector<std::string>& columns) const {
+  ASSIGN_OR_RETURN(std::vector<size_t> selected, Resolve(columns));
+  if (tree_->entries <= 0) return 0.0;
+  // fTotBytes counts every basket written as a key, uncompressed (key headers included), which
+  // is close to what the decoded Arrow columns need. Baskets still embedded in the TTree record
+  // when it was written are not in it (a small tree can have fTotBytes = 0), so add their data.
+  double total = 0;
+  std::set<const Branch*> counted;
+  for (size_t i : selected) {
+    const ColumnPlan& plan = plans_[i];
+    for (const Branch* b : {plan.branch, plan.count_branch}) {
+      if (!b || !counted.insert(b).second) continue;
+      total += static_cast<double>(std::max<int64_t>(b->tot_bytes, 0));
+      for (const auto& e : b->embedded_baskets) {
+        if (e) total += static_cast<double>(e->data.size());
+      }
+    }
+  }
+  return total / static_cast<double>(tree_->entries);
+}
+
+Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options) const {
+  std::unique_ptr<BatchReader> br(new BatchReader());
+  br->reader_ = shared_from_this();
+  br->options_ = options;
+  const std::string where = "tree '" + path_ + "' in '" + file_->name() + "'";
+  int64_t stop = options.entry_stop < 0 ? tree_->entries : std::min(options.entry_stop, tree_->entries);
+  if (options.entry_start < 0) {
+    return Status::InvalidArgument("entry start " + std::to_string(options.entry_start) +
+                                   " is negative").AddContext(where);
+  }
+  if (options.batch_size <= 0) {
+    return Status::InvalidArgument("batch size must be positive").AddContext(where);
+  }
+  br->next_ = std::min(options.entry_start, stop);
+  br->stop_ = stop;
+
+  ASSIGN_OR_RETURN(std::vector<size_t> selected, Resolve(options.columns));
   uint64_t file_size = file_->source()->size();
   auto make_state = [&](const ColumnPlan& plan) -> Result<std::unique_ptr<BatchReader::ColumnState>> {
     auto st = std::make_unique<BatchReader::ColumnState>();

@@ -69,10 +69,16 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
   /// requested column cannot be read (the message names the branch and its C++ type).
   Result<std::unique_ptr<BatchReader>> Scan(const ScanOptions& options) const;
 
+  /// Estimated decoded bytes per entry of the given columns (all readable ones if empty), from
+  /// the branches' uncompressed sizes (fTotBytes); turns a memory budget into an entry count.
+  Result<double> BytesPerEntry(const std::vector<std::string>& columns) const;
+
  private:
   friend class BatchReader;
   TreeReader() = default;
   Result<to_arrow::ColumnPlan> Plan(const root_format::Branch& b) const;
+  /// Indices into columns_ of the named columns (all readable ones if empty).
+  Result<std::vector<size_t>> Resolve(const std::vector<std::string>& names) const;
 
   std::shared_ptr<root_format::RootFile> file_;
   std::shared_ptr<const root_format::Tree> tree_;

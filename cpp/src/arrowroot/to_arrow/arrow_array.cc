@@ -275,4 +275,51 @@ void ExportBatch(const RecordBatch& batch, ArrowArray* out) {
   FillArray(s, out);
 }
 
+namespace {
+
+struct BatchStreamPrivate {
+  std::vector<Field> fields;
+  std::vector<RecordBatch> batches;
+  size_t next = 0;
+};
+
+int BatchStreamGetSchema(ArrowArrayStream* s, ArrowSchema* out) {
+  ExportSchema(static_cast<BatchStreamPrivate*>(s->private_data)->fields, out);
+  return 0;
+}
+
+int BatchStreamGetNext(ArrowArrayStream* s, ArrowArray* out) {
+  auto* p = static_cast<BatchStreamPrivate*>(s->private_data);
+  if (p->next >= p->batches.size()) {
+    out->release = nullptr;  // end of stream
+    return 0;
+  }
+  ExportBatch(p->batches[p->next], out);
+  // Hand the buffers over: the exported array now keeps them alive on its own.
+  p->batches[p->next++] = RecordBatch{};
+  return 0;
+}
+
+const char* BatchStreamLastError(ArrowArrayStream*) { return nullptr; }
+
+void BatchStreamRelease(ArrowArrayStream* s) {
+  if (!s || !s->release) return;
+  delete static_cast<BatchStreamPrivate*>(s->private_data);
+  s->release = nullptr;
+}
+
+}  // namespace
+
+void ExportBatchStream(std::vector<Field> fields, std::vector<RecordBatch> batches,
+                       ArrowArrayStream* out) {
+  auto p = std::make_unique<BatchStreamPrivate>();
+  p->fields = std::move(fields);
+  p->batches = std::move(batches);
+  out->get_schema = BatchStreamGetSchema;
+  out->get_next = BatchStreamGetNext;
+  out->get_last_error = BatchStreamLastError;
+  out->release = BatchStreamRelease;
+  out->private_data = p.release();
+}
+
 }  // namespace arrowroot::to_arrow

@@ -102,5 +102,9 @@ void ExportSchema(const std::vector<Field>& fields, ArrowSchema* out);
 void ExportField(const Field& field, ArrowSchema* out);
 /// Export a batch as a struct array; shares buffers (no copy) and keeps them alive until release.
 void ExportBatch(const RecordBatch& batch, ArrowArray* out);
+/// Export already-decoded batches as a stream; the stream shares their buffers (no copy) and
+/// owns them until released.
+void ExportBatchStream(std::vector<Field> fields, std::vector<RecordBatch> batches,
+                       ArrowArrayStream* out);
 
 }  // namespace arrowroot::to_arrow

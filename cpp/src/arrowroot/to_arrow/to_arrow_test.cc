@@ -309,6 +309,46 @@ TEST(ExportBatch, ChildrenCanBeMovedOutAndReleasedSeparately) {
   EXPECT_EQ(child.release, nullptr);
 }
 
+TEST(ExportBatchStream, SchemaThenEachBatchThenEndSharingBuffers) {
+  std::vector<RecordBatch> batches;
+  std::vector<const int32_t*> data;
+  for (int32_t start : {10, 20}) {
+    ArrayBuilder ints(MakePrimitive(TypeId::kInt32));
+    AppendNative<int32_t>(ints, {start, start + 1});
+    RecordBatch batch;
+    batch.fields = {{"i", ints.type()}};
+    batch.columns = {*ints.Finish()};
+    batch.num_rows = 2;
+    data.push_back(reinterpret_cast<const int32_t*>(batch.columns[0]->buffers[0].data()));
+    batches.push_back(std::move(batch));
+  }
+  ArrowArrayStream stream;
+  ExportBatchStream({{"i", MakePrimitive(TypeId::kInt32)}}, std::move(batches), &stream);
+
+  ArrowSchema schema;
+  ASSERT_EQ(stream.get_schema(&stream, &schema), 0);
+  EXPECT_STREQ(schema.format, "+s");
+  ASSERT_EQ(schema.n_children, 1);
+  EXPECT_STREQ(schema.children[0]->name, "i");
+  schema.release(&schema);
+
+  std::vector<ArrowArray> got(2);
+  for (int k = 0; k < 2; ++k) {
+    ASSERT_EQ(stream.get_next(&stream, &got[k]), 0);
+    ASSERT_NE(got[k].release, nullptr);
+    EXPECT_EQ(got[k].length, 2);
+    EXPECT_EQ(got[k].children[0]->buffers[1], data[k]);  // no copy
+  }
+  ArrowArray end;
+  ASSERT_EQ(stream.get_next(&stream, &end), 0);
+  EXPECT_EQ(end.release, nullptr);
+  EXPECT_EQ(stream.get_last_error(&stream), nullptr);
+  stream.release(&stream);  // the exported batches outlive the stream
+  EXPECT_EQ(stream.release, nullptr);
+  EXPECT_EQ(static_cast<const int32_t*>(got[1].children[0]->buffers[1])[1], 21);
+  for (auto& a : got) a.release(&a);
+}
+
 // ---- AppendPrims: big-endian wire values → native ----
 
 struct PrimCase {
