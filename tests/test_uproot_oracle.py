@@ -13,11 +13,14 @@ member of a split object is e.g. `evt/P3/P3.Px`.
 All branches of a tree are asked for in one call. If that call fails, the branch list is
 split in halves until each failing branch stands alone, so one bad branch hides no other.
 
-Value comparison (see `same`): ints must be JSON ints and bools JSON bools; floats compare
-as float64 with NaN equal to NaN (uproot's float32 values, widened to float64, must equal
-ours exactly; a float that prints as an integer, e.g. `1`, is accepted for 1.0); bytes are
-compared after decoding; records compare as dicts, recursively; uproot's tuples (std::map
-entries) match a JSON array or a JSON object whose values, in order, are the tuple.
+The same comparison through the Python package is tests/test_uproot_oracle_api.py; the file
+list, DECLINED, the uproot reading and the comparison live in tests/oracle_common.py.
+
+Value comparison (see `oracle_common.same`): ints must be JSON ints and bools JSON bools;
+floats compare as float64 with NaN equal to NaN (uproot's float32 values, widened to float64,
+must equal ours exactly; a float that prints as an integer, e.g. `1`, is accepted for 1.0);
+bytes are compared after decoding; records compare as dicts, recursively; uproot's tuples
+(std::map entries) match a JSON array or a JSON object whose values, in order, are the tuple.
 
 Where the files come from: scikit-hep-testdata 0.6.9 ships no ROOT file in its wheel (every
 file would be downloaded from GitHub by `data_path`, which is impossible here). So each file
@@ -30,159 +33,27 @@ nowhere is reported by test_all_test_files_available, unless KNOWN_ABSENT lists 
 from __future__ import annotations
 
 import json
-import math
-import os
-import warnings
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, TESTDATA_DIR, Cli, OracleStats
+from conftest import Cli, OracleStats
+from oracle_common import (
+    DECLINED,
+    KNOWN_ABSENT,
+    MAX_DECLINED_FRACTION,
+    MISSING,
+    TTREE_FILES,
+    first_difference,
+    locate,
+    open_uproot,
+    problems_message,
+    read_with_uproot,
+    short,
+    tree_paths,
+)
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    import skhep_testdata
-    import uproot
-
-# MANIFEST.md numbers and names of the TTree files (#29-#35 are RNTuples, not tested here).
-TTREE_FILES: list[tuple[int, str]] = [
-    (1, "uproot-HZZ.root"),
-    (2, "uproot-HZZ-lz4.root"),
-    (3, "uproot-HZZ-zstd.root"),
-    (4, "uproot-HZZ-objects.root"),
-    (5, "uproot-Zmumu.root"),
-    (6, "uproot-Zmumu-lzma.root"),
-    (7, "uproot-Zmumu-uncompressed.root"),
-    (8, "uproot-sample-6.20.04-uncompressed.root"),
-    (9, "uproot-sample-6.20.04-zlib.root"),
-    (10, "uproot-sample-6.20.04-lzma.root"),
-    (11, "uproot-sample-6.20.04-lz4.root"),
-    (12, "uproot-sample-5.23.02-zlib.root"),
-    (13, "uproot-small-flat-tree.root"),
-    (14, "uproot-small-evnt-tree-fullsplit.root"),
-    (15, "uproot-stl_containers.root"),
-    (16, "uproot-vectorVectorDouble.root"),
-    (17, "uproot-double32-float16.root"),
-    (18, "uproot-leaflist.root"),
-    (19, "uproot-mc10events.root"),
-    (20, "nanoAOD_2015_CMS_Open_Data_ttbar.root"),
-    (21, "uproot-issue121.root"),
-    (22, "uproot-issue-816.root"),
-    (23, "uproot-nesteddirs.root"),
-    (24, "uproot-foriter.root"),
-    (25, "uproot-small-dy-nooffsets.root"),
-    (26, "uproot-issue-750.root"),
-    (27, "uproot-issue261.root"),
-    (28, "uproot-empty.root"),
-]
-
-# Files that may be missing on a machine, with the reason. Empty: all 28 are expected.
-KNOWN_ABSENT: dict[str, str] = {}
-
-# Branches arrowroot declines on purpose: `cat` must exit 1 with
-# "arrowroot: error: ... unsupported ...". At most 5 % of the compared branches.
-# Key: (file name, tree path, branch full path) -> reason.
-DECLINED: dict[tuple[str, str, str], str] = {}
-
-MAX_DECLINED_FRACTION = 0.05
-MAX_PROBLEMS_SHOWN = 40
 ERROR_PREFIX = "arrowroot: error:"
-
-
-# --- locating the files ----------------------------------------------------------------------
-
-
-def _shared_dirs() -> list[Path]:
-    dirs = [Path(p) for p in os.environ.get("ARROWROOT_TESTDATA_DIRS", "").split(os.pathsep) if p]
-    dirs += [REPO_ROOT.parent / "shared" / "testdata" / "root", Path("/work/shared/testdata/root")]
-    return dirs
-
-
-def locate(name: str) -> tuple[Path | None, str]:
-    """Return (path, where it was found) or (None, "") without downloading anything."""
-    if name in skhep_testdata.known_files:
-        in_wheel = Path(skhep_testdata.__file__).parent / "data" / name
-        in_cache = Path.home() / ".local" / "skhepdata" / name  # skhep_testdata's default cache
-        if in_wheel.is_file():
-            return Path(skhep_testdata.data_path(name)), "scikit-hep-testdata wheel"
-        if in_cache.is_file():
-            return Path(skhep_testdata.data_path(name)), "scikit-hep-testdata cache"
-    if (TESTDATA_DIR / name).is_file():
-        return TESTDATA_DIR / name, "repo testdata/"
-    for d in _shared_dirs():
-        if (d / name).is_file():
-            return d / name, f"shared testdata ({d})"
-    return None, ""
-
-
-# --- comparing values ------------------------------------------------------------------------
-
-
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-def same(expected, got) -> bool:
-    """Exact comparison of an uproot value (to_list) with a value parsed from our JSON."""
-    if isinstance(expected, bool):
-        return isinstance(got, bool) and expected == got
-    if isinstance(expected, int):
-        return isinstance(got, int) and not isinstance(got, bool) and expected == got
-    if isinstance(expected, float):
-        if not _is_number(got):
-            return False
-        if math.isnan(expected):
-            return isinstance(got, float) and math.isnan(got)
-        return float(got) == expected
-    if isinstance(expected, bytes):
-        if not isinstance(got, str):
-            return False
-        return got in (expected.decode("utf-8", "replace"), expected.decode("latin-1"))
-    if isinstance(expected, str):
-        return isinstance(got, str) and expected == got
-    if isinstance(expected, dict):
-        return (
-            isinstance(got, dict)
-            and set(expected) == set(got)
-            and all(same(expected[k], got[k]) for k in expected)
-        )
-    if isinstance(expected, tuple):
-        if isinstance(got, dict):
-            got = list(got.values())
-        return (
-            isinstance(got, list)
-            and len(got) == len(expected)
-            and all(same(e, g) for e, g in zip(expected, got))
-        )
-    if isinstance(expected, list):
-        return (
-            isinstance(got, list)
-            and len(got) == len(expected)
-            and all(same(e, g) for e, g in zip(expected, got))
-        )
-    if expected is None:
-        return got is None
-    return expected == got
-
-
-def _short(value, limit: int = 300) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-_MISSING = object()
-
-
-def first_difference(expected: list, got: list) -> str | None:
-    """None if the columns are equal, else a description of the first difference."""
-    for i, (e, g) in enumerate(zip(expected, got)):
-        if g is _MISSING:
-            return f"entry {i}: branch missing from the output row; expected {_short(e)}"
-        if not same(e, g):
-            return f"entry {i}: expected {_short(e)}, got {_short(g)}"
-    if len(expected) != len(got):
-        return f"{len(got)} entries in the output, uproot has {len(expected)}"
-    return None
 
 
 # --- running the CLI -------------------------------------------------------------------------
@@ -220,9 +91,9 @@ def cat_jsonl(cli: Cli, file: Path, tree: str, branches: list[str] | None):
         try:
             row = json.loads(line)
         except ValueError as exc:
-            return CliFailure(f"output line {n} is not JSON ({exc}): {_short(line)}", 0, res.stderr)
+            return CliFailure(f"output line {n} is not JSON ({exc}): {short(line)}", 0, res.stderr)
         if not isinstance(row, dict):
-            return CliFailure(f"output line {n} is not a JSON object: {_short(line)}", 0, res.stderr)
+            return CliFailure(f"output line {n} is not a JSON object: {short(line)}", 0, res.stderr)
         rows.append(row)
     return rows
 
@@ -233,7 +104,7 @@ def fetch_columns(cli: Cli, file: Path, tree: str, branches: list[str]) -> dict:
         return {}
     rows = cat_jsonl(cli, file, tree, branches)
     if not isinstance(rows, CliFailure):
-        return {b: [row.get(b, _MISSING) for row in rows] for b in branches}
+        return {b: [row.get(b, MISSING) for row in rows] for b in branches}
     if len(branches) == 1 or rows.returncode in (0, None):
         # One branch, or a failure that splitting will not explain (bad output, timeout).
         return {b: rows for b in branches}
@@ -241,18 +112,6 @@ def fetch_columns(cli: Cli, file: Path, tree: str, branches: list[str]) -> dict:
     return fetch_columns(cli, file, tree, branches[:mid]) | fetch_columns(
         cli, file, tree, branches[mid:]
     )
-
-
-# --- walking the files with uproot -----------------------------------------------------------
-
-
-def tree_paths(rootfile) -> list[str]:
-    keys = rootfile.keys(recursive=True, cycle=False, filter_classname="TTree")
-    return list(dict.fromkeys(keys))
-
-
-def leaf_branches(tree) -> list[str]:
-    return [p for p in tree.keys(recursive=True, full_paths=True) if not tree[p].branches]
 
 
 # --- the tests -------------------------------------------------------------------------------
@@ -287,22 +146,16 @@ def test_matches_uproot(name: str, arrowroot_cli: Cli, oracle_stats: OracleStats
 
     problems: list[str] = []
     seen: set[tuple[str, str, str]] = set()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rootfile = uproot.open(path)
+    rootfile = open_uproot(path)
     for tree_path in tree_paths(rootfile):
         oracle_stats.trees += 1
-        tree = rootfile[tree_path]
         where = f"{name}:{tree_path}"
 
-        expected: dict[str, list] = {}
-        for branch in leaf_branches(tree):
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    expected[branch] = tree[branch].array(library="ak").to_list()
-            except Exception as exc:  # uproot's limits are not ours to test
-                oracle_stats.cannot_read.append(f"{where}:{branch}: {type(exc).__name__}")
+        # uproot's `branch.array(library="ak").to_list()` of every leaf branch it can read.
+        up = read_with_uproot(str(path), tree_path)
+        expected: dict[str, list] = up.values
+        for branch, error in up.cannot_read.items():  # uproot's limits are not ours to test
+            oracle_stats.cannot_read.append(f"{where}:{branch}: {error}")
         oracle_stats.compared += len(expected)
         seen.update((name, tree_path, b) for b in expected)
 
@@ -311,7 +164,7 @@ def test_matches_uproot(name: str, arrowroot_cli: Cli, oracle_stats: OracleStats
             rows = cat_jsonl(arrowroot_cli, path, tree_path, None)
             if isinstance(rows, CliFailure):
                 problems.append(f"{where}: cat without -b failed: {rows.message}")
-            elif tree.num_entries == 0 and rows:
+            elif up.num_entries == 0 and rows:
                 problems.append(f"{where}: tree has 0 entries but cat printed {len(rows)} rows")
             continue
 
@@ -362,12 +215,7 @@ def test_matches_uproot(name: str, arrowroot_cli: Cli, oracle_stats: OracleStats
             problems.append(f"DECLINED entry {key} names no readable leaf branch of {name}")
 
     if problems:
-        shown = "\n  ".join(problems[:MAX_PROBLEMS_SHOWN])
-        more = len(problems) - MAX_PROBLEMS_SHOWN
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        pytest.fail(
-            f"{len(problems)} problem(s) in {name} ({path}):\n  {shown}{tail}", pytrace=False
-        )
+        pytest.fail(problems_message(problems, f"{name} ({path})"), pytrace=False)
 
 
 def test_declined_fraction(oracle_stats: OracleStats):

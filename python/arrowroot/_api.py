@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob as _glob
+import operator
 import os
 import re
 import sys
@@ -256,7 +257,7 @@ class Tree:
         start, stop = _entry_range(self.num_entries, entry_start, entry_stop)
         scanner = self._core.scan(names, start, stop, _READ_BATCH_ENTRIES, _READ_BATCH_BYTES)
         table = pa.table(scanner.read_all())
-        return convert(table, lib)
+        return convert(table, lib, start)
 
     def iterate(self, columns: Columns = None, step_size: StepSize = _DEFAULT_STEP,
                 entry_start: int | None = None, entry_stop: int | None = None,
@@ -268,9 +269,11 @@ class Tree:
         the tree is.
         """
         lib = check_library(library)
+        position = _entry_range(self.num_entries, entry_start, entry_stop)[0]
         for batch in self.batches(columns, step_size, entry_start, entry_stop,
                                   filter_name=filter_name):
-            yield convert(pa.Table.from_batches([batch]), lib)
+            yield convert(pa.Table.from_batches([batch]), lib, position)
+            position += batch.num_rows
 
     def batches(self, columns: Columns = None, step_size: StepSize = _DEFAULT_STEP,
                 entry_start: int | None = None, entry_stop: int | None = None, *,
@@ -460,6 +463,8 @@ def _step(step_size: StepSize, bytes_per_entry: Callable[[], float]) -> tuple[in
     """(entries per batch, byte cap per batch) for a step size."""
     if isinstance(step_size, bool):
         raise TypeError("step_size must be an int or a str like '100 MB'")
+    if not isinstance(step_size, str) and hasattr(step_size, "__index__"):
+        step_size = operator.index(step_size)  # numpy integers too
     if isinstance(step_size, int):
         if step_size <= 0:
             raise InvalidArgumentError(f"step_size={step_size} must be a positive number of entries")
@@ -476,9 +481,12 @@ def _step(step_size: StepSize, bytes_per_entry: Callable[[], float]) -> tuple[in
 
 def _entry_range(n: int, start: int | None, stop: int | None) -> tuple[int, int]:
     """Python-slice semantics, clipped to [0, n], as uproot does."""
+    checked = []
     for v, what in ((start, "entry_start"), (stop, "entry_stop")):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+        if v is not None and (isinstance(v, bool) or not hasattr(v, "__index__")):
             raise TypeError(f"{what} must be an int or None, not {type(v).__name__}")
+        checked.append(None if v is None else operator.index(v))  # numpy integers too
+    start, stop = checked
     s = 0 if start is None else (start + n if start < 0 else start)
     e = n if stop is None else (stop + n if stop < 0 else stop)
     s = min(max(s, 0), n)

@@ -186,9 +186,21 @@ def test_arrays_np_gives_flat_arrays_and_jagged_object_arrays(hzz):
         np.testing.assert_array_equal(a, b)
 
 
-def test_arrays_np_refuses_structs_with_a_clear_error():
-    with pytest.raises(arrowroot.UnsupportedError, match="leaflist.*library='ak'"):
-        arrowroot.open(LEAFLIST)["tree"].arrays(["leaflist"], library="np")
+def test_arrays_np_gives_record_arrays_for_flat_structs_and_refuses_nested_ones():
+    got = arrowroot.open(LEAFLIST)["tree"].arrays(["leaflist"], library="np")["leaflist"]
+    want = uproot.open(LEAFLIST)["tree"].arrays(["leaflist"], library="np")["leaflist"]
+    assert got.dtype == want.dtype and got.tolist() == want.tolist()
+    objects = arrowroot.open(str(TESTDATA / "uproot-HZZ-objects.root"))["events"]
+    with pytest.raises(arrowroot.UnsupportedError, match="jetp4.*library='ak'"):
+        objects.arrays(["jetp4"], library="np")
+
+
+def test_arrays_ak_turns_maps_into_key_value_records():
+    tree = arrowroot.open(str(TESTDATA / "uproot-stl_containers.root"))["tree"]
+    got = tree.arrays(["map_int32_int16"], library="ak")["map_int32_int16"]
+    assert str(got.type) == "5 * var * {key: int32, value: int16}"
+    want = uproot.open(str(TESTDATA / "uproot-stl_containers.root"))["tree"]["map_int32_int16"].array()
+    assert [[(e["key"], e["value"]) for e in row] for row in got.tolist()] == want.tolist()
 
 
 def test_arrays_pd_keeps_flat_columns_numpy_backed(hzz):
