@@ -270,10 +270,18 @@ class Tree:
         """
         lib = check_library(library)
         position = _entry_range(self.num_entries, entry_start, entry_stop)[0]
-        for batch in self.batches(columns, step_size, entry_start, entry_stop,
-                                  filter_name=filter_name):
-            yield convert(pa.Table.from_batches([batch]), lib, position)
+        stream = self.batches(columns, step_size, entry_start, entry_stop, filter_name=filter_name)
+        while True:
+            batch = next(stream, None)
+            if batch is None:
+                return
+            out = convert(pa.Table.from_batches([batch]), lib, position)
             position += batch.num_rows
+            # Hold no reference to this step while the next one is decoded: the caller's is
+            # the only one, so memory stays at about one step.
+            del batch
+            yield out
+            del out
 
     def batches(self, columns: Columns = None, step_size: StepSize = _DEFAULT_STEP,
                 entry_start: int | None = None, entry_stop: int | None = None, *,

@@ -169,7 +169,7 @@ Result<std::shared_ptr<ArrayData>> ArrayBuilder::Finish() {
   // Reset for reuse.
   length_ = 0;
   values_ = {};
-  offsets_.clear();
+  std::vector<int32_t>().swap(offsets_);  // give the capacity back between batches
   if (type_->id == TypeId::kList || type_->id == TypeId::kMap || type_->id == TypeId::kUtf8 || type_->id == TypeId::kBinary) {
     offsets_.push_back(0);
   }
