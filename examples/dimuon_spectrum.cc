@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "arrowroot/byte_source/byte_source.h"
+#include "arrowroot/byte_source/open.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/tree_reader.h"
 

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 
-#include "arrowroot/byte_source/byte_source.h"
+#include "arrowroot/byte_source/open.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/tree_reader.h"
 #include "value_format.h"
@@ -20,15 +21,22 @@ constexpr const char* kUsage =
     "       arrowroot schema FILE:TREE\n"
     "       arrowroot cat FILE:TREE [-b BRANCH[,BRANCH...]]... [--start N] [--stop M]\n"
     "                     [--format jsonl|csv|table] [--batch-size N] [--stats]\n"
-    "FILE is a local path or file:// URL; TREE may include directories (dir/sub/tree).\n";
+    "       options for remote files (any command): --endpoint-url URL --region R\n"
+    "                     --profile P --no-sign-request\n"
+    "FILE is a local path, or a file://, http(s):// or s3://bucket/key URL; TREE may include\n"
+    "directories (dir/sub/tree). S3 credentials, region and endpoint come from the options\n"
+    "above, else the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
+    "AWS_REGION, AWS_ENDPOINT_URL, AWS_PROFILE) and ~/.aws/{credentials,config}, as the AWS CLI.\n";
 
-Result<std::shared_ptr<root_format::RootFile>> OpenFile(const std::string& path) {
-  ASSIGN_OR_RETURN(auto source, byte_source::OpenSource(path));
+Result<std::shared_ptr<root_format::RootFile>> OpenFile(const std::string& path,
+                                                         const byte_source::SourceOptions& so) {
+  ASSIGN_OR_RETURN(auto source, byte_source::OpenSource(path, so));
   return root_format::RootFile::Open(std::move(source));
 }
 
-Result<std::shared_ptr<scan::TreeReader>> OpenTree(const std::string& file, const std::string& tree) {
-  ASSIGN_OR_RETURN(auto f, OpenFile(file));
+Result<std::shared_ptr<scan::TreeReader>> OpenTree(const std::string& file, const std::string& tree,
+                                                   const byte_source::SourceOptions& so) {
+  ASSIGN_OR_RETURN(auto f, OpenFile(file, so));
   return scan::TreeReader::Open(std::move(f), tree);
 }
 
@@ -73,8 +81,13 @@ std::string CsvQuote(const std::string& s) {
 }  // namespace
 
 bool SplitFileObject(const std::string& arg, std::string* file, std::string* object) {
+  // In a URL only a colon in the path separates the tree (not "://" nor "host:port").
   size_t scheme = arg.find("://");
-  size_t search_from = scheme == std::string::npos ? 0 : scheme + 3;
+  size_t search_from = 0;
+  if (scheme != std::string::npos) {
+    search_from = arg.find('/', scheme + 3);
+    if (search_from == std::string::npos) return false;
+  }
   size_t colon = arg.rfind(':');
   if (colon == std::string::npos || colon < search_from) return false;
   *file = arg.substr(0, colon);
@@ -82,8 +95,8 @@ bool SplitFileObject(const std::string& arg, std::string* file, std::string* obj
   return !file->empty() && !object->empty();
 }
 
-Status RunLs(const std::string& file, std::ostream& out) {
-  ASSIGN_OR_RETURN(auto f, OpenFile(file));
+Status RunLs(const std::string& file, std::ostream& out, const byte_source::SourceOptions& so) {
+  ASSIGN_OR_RETURN(auto f, OpenFile(file, so));
   ASSIGN_OR_RETURN(auto objects, f->ListObjects());
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"PATH", "CLASS", "ENTRIES", "BRANCHES"});
@@ -101,8 +114,9 @@ Status RunLs(const std::string& file, std::ostream& out) {
   return Status::OK();
 }
 
-Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out) {
-  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree));
+Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out,
+                 const byte_source::SourceOptions& source) {
+  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree, source));
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"BRANCH", "ROOT TYPE", "ARROW TYPE"});
   for (const auto& c : reader->columns()) {
@@ -115,7 +129,7 @@ Status RunSchema(const std::string& file, const std::string& tree, std::ostream&
 
 Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
               std::ostream& out, std::ostream& err) {
-  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree));
+  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree, options.source));
   scan::ScanOptions so;
   // A -b value that names a branch exactly is taken whole (names may contain commas).
   for (const std::string& b : options.branches) {
@@ -196,10 +210,19 @@ Status RunCat(const std::string& file, const std::string& tree, const CatOptions
     err << "entries " << s.num_entries << ", baskets " << s.num_baskets << ", basket bytes "
         << s.num_basket_bytes << ", uncompressed bytes " << s.num_uncompressed_bytes
         << ", requests " << src.num_requests.load() << ", bytes read " << src.num_bytes_read.load()
-        << '\n';
+        << ", bytes received " << src.num_bytes_received.load() << ", retries "
+        << src.num_retries.load() << ", full downloads " << src.num_full_downloads.load()
+        << ", io seconds " << static_cast<double>(src.io_wall_ns.load()) / 1e9
+        << ", prefetched baskets " << s.num_prefetched_baskets << ", prefetch requests "
+        << s.num_prefetch_requests << '\n';
   }
   return Status::OK();
 }
+
+int MainWithSource(const std::vector<std::string>& args, const byte_source::SourceOptions& source,
+                   std::ostream& out, std::ostream& err,
+                   const std::function<int(const Status&)>& fail,
+                   const std::function<int(const std::string&)>& usage);
 
 int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   auto fail = [&](const Status& st) {
@@ -213,6 +236,29 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     err << "arrowroot: error: " << what << " (see `arrowroot --help`)\n";
     return 1;
   };
+  // Options for remote files, accepted anywhere after the command.
+  byte_source::SourceOptions source;
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (i > 0 && (a == "--endpoint-url" || a == "--region" || a == "--profile")) {
+      if (i + 1 >= args.size()) return usage(a + " needs a value");
+      const std::string& v = args[++i];
+      (a == "--endpoint-url" ? source.s3.endpoint_url : a == "--region" ? source.s3.region
+                                                                        : source.s3.profile) = v;
+    } else if (i > 0 && a == "--no-sign-request") {
+      source.s3.anonymous = true;
+    } else {
+      rest.push_back(a);
+    }
+  }
+  return MainWithSource(rest, source, out, err, fail, usage);
+}
+
+int MainWithSource(const std::vector<std::string>& args, const byte_source::SourceOptions& source,
+                   std::ostream& out, std::ostream& err,
+                   const std::function<int(const Status&)>& fail,
+                   const std::function<int(const std::string&)>& usage) {
   if (args.empty()) return usage("no command given");
   const std::string& cmd = args[0];
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
@@ -221,12 +267,13 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   }
   if (cmd == "ls") {
     if (args.size() != 2) return usage("ls takes one FILE");
-    Status st = RunLs(args[1], out);
+    Status st = RunLs(args[1], out, source);
     return st.ok() ? 0 : fail(st);
   }
   if (cmd == "schema" || cmd == "cat") {
     std::string target;
     CatOptions opt;
+    opt.source = source;
     for (size_t i = 1; i < args.size(); ++i) {
       const std::string& a = args[i];
       auto value = [&](std::string* v) -> bool {
@@ -272,7 +319,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
       return usage("--stop " + std::to_string(opt.stop) + " is before --start " +
                    std::to_string(opt.start));
     }
-    Status st = cmd == "schema" ? RunSchema(file, tree, out) : RunCat(file, tree, opt, out, err);
+    Status st = cmd == "schema" ? RunSchema(file, tree, out, source) : RunCat(file, tree, opt, out, err);
     return st.ok() ? 0 : fail(st);
   }
   return usage("unknown command '" + cmd + "'");

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "arrowroot/byte_source/open.h"
 #include "arrowroot/common/status.h"
 
 namespace arrowroot::cli {
@@ -19,12 +20,15 @@ struct CatOptions {
   CatFormat format = CatFormat::kJsonl;
   int64_t batch_size = 65536;
   bool stats = false;
+  byte_source::SourceOptions source;
 };
 
 /// `arrowroot ls FILE`
-Status RunLs(const std::string& file, std::ostream& out);
+Status RunLs(const std::string& file, std::ostream& out,
+             const byte_source::SourceOptions& source = {});
 /// `arrowroot schema FILE:TREE`
-Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out);
+Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out,
+                 const byte_source::SourceOptions& source = {});
 /// `arrowroot cat FILE:TREE ...`
 Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
               std::ostream& out, std::ostream& err);

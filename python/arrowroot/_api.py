@@ -33,12 +33,22 @@ _READ_BATCH_ENTRIES = 1 << 16
 _READ_BATCH_BYTES = 256 << 20
 
 
-def open(path: str | os.PathLike[str]) -> File:  # noqa: A001 - the uproot name, on purpose
+def open(path: str | os.PathLike[str],  # noqa: A001 - the uproot name, on purpose
+         storage_options: Mapping[str, Any] | None = None) -> File:
     """Open a ROOT file for reading.
 
-    ``path`` is a local path or a ``file://`` URL. The file's header, streamer infos and top
-    directory are read now; trees are read when asked for. Use as a context manager, or call
-    :meth:`File.close`.
+    ``path`` is a local path, a ``file://``, ``http(s)://`` or ``s3://bucket/key`` URL. The
+    file's header, streamer infos and top directory are read now (for remote files in one or
+    two requests: the head and the tail of the object); trees are read when asked for. Use as a
+    context manager, or call :meth:`File.close`.
+
+    ``storage_options`` (remote files; keys as s3fs spells them): ``endpoint_url``, ``region``,
+    ``key``, ``secret``, ``token``, ``profile``, ``anon`` (unsigned requests), ``addressing``
+    (``"path"``/``"virtual"``), ``ca_bundle``, ``verify``, ``connect_timeout`` (s), ``retries``,
+    ``max_retry_time`` (s), and read planning: ``max_gap_bytes`` (32 KiB),
+    ``max_request_bytes`` (8 MiB), ``max_requests_in_flight`` (8), ``max_prefetch_bytes``.
+    Anything not given comes from the environment as the AWS CLI does it (``AWS_ENDPOINT_URL``,
+    ``AWS_ACCESS_KEY_ID``, ``AWS_PROFILE``, ``~/.aws/credentials``, ...).
 
     Raises :class:`~arrowroot.NotFoundError` / :class:`~arrowroot.ArrowrootIOError` when the file
     cannot be opened, and :class:`~arrowroot.CorruptionError` when it is not a readable ROOT file.
@@ -46,16 +56,16 @@ def open(path: str | os.PathLike[str]) -> File:  # noqa: A001 - the uproot name,
     >>> with arrowroot.open("Zmumu.root") as f:
     ...     table = f["events"].arrays(["px1", "py1"])
     """
-    return File(os.fspath(path))
+    return File(os.fspath(path), storage_options)
 
 
 class File:
     """A ROOT file (a TFile): its objects by path, and the trees in it."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, storage_options: Mapping[str, Any] | None = None) -> None:
         self._path = path
         try:
-            self._file: _core.File | None = _core.File.open(path)
+            self._file: _core.File | None = _core.File.open(path, dict(storage_options or {}))
         except MissingFileError:
             raise
         except NotFoundError as e:
@@ -87,6 +97,11 @@ class File:
     def file_path(self) -> str:
         """The path or URL the file was opened with."""
         return self._path
+
+    def io_stats(self) -> dict[str, float]:
+        """Counters of the storage so far: requests, bytes requested and received, retries,
+        servers that ignored Range (whole-object downloads), seconds waiting on I/O."""
+        return self._handle().io_stats()
 
     @property
     def root_version(self) -> int:
@@ -232,6 +247,10 @@ class Tree:
             if i == 0:
                 out.write(f"{'-' * w0}-+-{'-' * w1}-+-{'-' * 24}\n")
 
+    def io_stats(self) -> dict[str, float]:
+        """Counters of the file's storage (see :meth:`File.io_stats`)."""
+        return self._core.io_stats()
+
     def common_entry_offsets(self, columns: Columns = None) -> list[int]:
         """Entry numbers where every selected column starts a new basket, from 0 to
         ``num_entries``: ranges split there never read a basket twice."""
@@ -374,28 +393,31 @@ FileSpec = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], Mapping[st
 
 
 def iterate(files: FileSpec, columns: Columns = None, step_size: StepSize = _DEFAULT_STEP,
-            library: str = "pa", *, filter_name: Filter = None) -> Iterator[Any]:
+            library: str = "pa", *, filter_name: Filter = None,
+            storage_options: Mapping[str, Any] | None = None) -> Iterator[Any]:
     """Iterate over a tree spread across many files, in steps, like ``uproot.iterate``.
 
     ``files``: ``"dir/*.root:Events"`` (a glob, then the tree after the last colon), a list of
     such strings, or ``{path_or_glob: tree}``. When the tree is not named and a file holds
     exactly one, that one is used. Steps never span two files; each file is opened only while
-    it is read.
+    it is read. ``s3://bucket/prefix/*.root`` globs are listed with ListObjectsV2;
+    ``storage_options`` as for :func:`open`.
     """
     lib = check_library(library)
-    for path, tree_name in _expand_files(files):
-        with open(path) as f:
+    for path, tree_name in _expand_files(files, storage_options):
+        with open(path, storage_options) as f:
             tree = f[tree_name] if tree_name else f[_only_tree(f)]
             yield from tree.iterate(columns, step_size, library=lib, filter_name=filter_name)
 
 
 def concatenate(files: FileSpec, columns: Columns = None, library: str = "pa", *,
-                filter_name: Filter = None) -> Any:
+                filter_name: Filter = None,
+                storage_options: Mapping[str, Any] | None = None) -> Any:
     """Read a tree across many files into one result (see :func:`iterate` for ``files``)."""
     lib = check_library(library)
     tables = []
-    for path, tree_name in _expand_files(files):
-        with open(path) as f:
+    for path, tree_name in _expand_files(files, storage_options):
+        with open(path, storage_options) as f:
             tree = f[tree_name] if tree_name else f[_only_tree(f)]
             tables.append(tree.arrays(columns, library="pa", filter_name=filter_name))
     if not tables:
@@ -414,14 +436,23 @@ def _only_tree(f: File) -> str:
 
 
 def _split_object(spec: str) -> tuple[str, str | None]:
-    """``"dir/*.root:Events"`` → ("dir/*.root", "Events"); a URL's "://" is not a separator."""
+    """``"dir/*.root:Events"`` → ("dir/*.root", "Events"). In a URL only a colon inside the
+    path counts (not "://" nor a port: ``https://host:8080/f.root``)."""
+    start = 0
+    scheme = spec.find("://")
+    if scheme > 0:
+        slash = spec.find("/", scheme + 3)
+        if slash < 0:
+            return spec, None
+        start = slash
     i = spec.rfind(":")
-    if i <= 0 or spec[i + 1 : i + 3] == "//" or (i == 1 and spec[0].isalpha() and os.name == "nt"):
+    if i <= start:
         return spec, None
     return spec[:i], spec[i + 1 :] or None
 
 
-def _expand_files(files: FileSpec) -> list[tuple[str, str | None]]:
+def _expand_files(files: FileSpec, storage_options: Mapping[str, Any] | None = None
+                  ) -> list[tuple[str, str | None]]:
     if isinstance(files, Mapping):
         specs = [(os.fspath(p), t) for p, t in files.items()]
     elif isinstance(files, (str, os.PathLike)):
@@ -432,6 +463,9 @@ def _expand_files(files: FileSpec) -> list[tuple[str, str | None]]:
         raise TypeError(f"files must be a path, a list of paths or a dict, not {type(files).__name__}")
     out: list[tuple[str, str | None]] = []
     for pattern, tree in specs:
+        if pattern.startswith("s3://") and _glob.has_magic(pattern):
+            out.extend((url, tree) for url in _core.glob(pattern, dict(storage_options or {})))
+            continue
         if "://" in pattern and not pattern.startswith("file://"):
             out.append((pattern, tree))
             continue

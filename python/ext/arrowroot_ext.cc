@@ -15,6 +15,7 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/unique_ptr.h>
 #include <nanobind/stl/vector.h>
+#include <nanobind/stl/pair.h>
 
 #include <array>
 #include <memory>
@@ -24,7 +25,7 @@
 #include <tuple>
 #include <vector>
 
-#include "arrowroot/byte_source/byte_source.h"
+#include "arrowroot/byte_source/open.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/tree_reader.h"
 #include "arrowroot/to_arrow/arrow_array.h"
@@ -245,6 +246,8 @@ class Scanner {
       d["num_basket_bytes"] = s.num_basket_bytes;
       d["num_uncompressed_bytes"] = s.num_uncompressed_bytes;
       d["num_entries"] = s.num_entries;
+      d["num_prefetched_baskets"] = s.num_prefetched_baskets;
+      d["num_prefetch_requests"] = s.num_prefetch_requests;
     }
     return d;
   }
@@ -264,9 +267,71 @@ class Scanner {
   std::unique_ptr<scan::BatchReader> reader_;
 };
 
+/// Scan settings that come with the file's storage options (remote reads).
+struct IoTuning {
+  scan::CoalesceOptions coalesce;
+  int max_requests_in_flight = 8;
+  uint64_t max_prefetch_bytes = 128ull << 20;
+};
+
+/// storage_options (a dict, keys as s3fs/fsspec spell them where they exist) → source options.
+/// Unknown keys are an error naming the known ones, so a typo never silently does nothing.
+std::pair<byte_source::SourceOptions, IoTuning> ParseStorageOptions(const nb::dict& options) {
+  byte_source::SourceOptions o;
+  IoTuning t;
+  auto as_str = [](nb::handle v) { return nb::cast<std::string>(nb::str(v)); };
+  auto as_bool = [](nb::handle v) { return nb::cast<bool>(v); };
+  auto as_int = [](nb::handle v) { return nb::cast<int64_t>(v); };
+  for (auto [k, v] : options) {
+    const std::string key = nb::cast<std::string>(k);
+    if (key == "endpoint_url") o.s3.endpoint_url = as_str(v);
+    else if (key == "region" || key == "region_name") o.s3.region = as_str(v);
+    else if (key == "key" || key == "access_key_id" || key == "aws_access_key_id") o.s3.access_key_id = as_str(v);
+    else if (key == "secret" || key == "secret_access_key" || key == "aws_secret_access_key") o.s3.secret_access_key = as_str(v);
+    else if (key == "token" || key == "session_token" || key == "aws_session_token") o.s3.session_token = as_str(v);
+    else if (key == "profile") o.s3.profile = as_str(v);
+    else if (key == "anon" || key == "anonymous") o.s3.anonymous = as_bool(v);
+    else if (key == "addressing") {
+      const std::string a = as_str(v);
+      if (a == "path") o.s3.addressing = byte_source::S3Options::Addressing::kPath;
+      else if (a == "virtual") o.s3.addressing = byte_source::S3Options::Addressing::kVirtualHost;
+      else if (a == "auto") o.s3.addressing = byte_source::S3Options::Addressing::kAuto;
+      else Throw(Status::InvalidArgument("storage_options['addressing'] is 'path', 'virtual' or 'auto', not '" + a + "'"));
+    }
+    else if (key == "ca_bundle") o.http.ca_bundle = as_str(v);
+    else if (key == "verify") o.http.verify_tls = as_bool(v);
+    else if (key == "connect_timeout") o.http.connect_timeout_ms = static_cast<int64_t>(nb::cast<double>(v) * 1000);
+    else if (key == "retries") o.http.retry.max_attempts = static_cast<int>(std::max<int64_t>(1, as_int(v) + 1));
+    else if (key == "max_retry_time") o.http.retry.max_total_ms = static_cast<int64_t>(nb::cast<double>(v) * 1000);
+    else if (key == "max_gap_bytes") t.coalesce.max_gap_bytes = static_cast<uint64_t>(as_int(v));
+    else if (key == "max_request_bytes") t.coalesce.max_request_bytes = static_cast<uint64_t>(as_int(v));
+    else if (key == "max_requests_in_flight") t.max_requests_in_flight = static_cast<int>(as_int(v));
+    else if (key == "max_prefetch_bytes") t.max_prefetch_bytes = static_cast<uint64_t>(as_int(v));
+    else {
+      Throw(Status::InvalidArgument(
+          "unknown storage option '" + key + "'; known: endpoint_url, region, key, secret, token, "
+          "profile, anon, addressing, ca_bundle, verify, connect_timeout, retries, max_retry_time, "
+          "max_gap_bytes, max_request_bytes, max_requests_in_flight, max_prefetch_bytes"));
+    }
+  }
+  return {o, t};
+}
+
+nb::dict SourceStatsDict(const byte_source::SourceStats& s) {
+  nb::dict d;
+  d["num_requests"] = s.num_requests.load();
+  d["num_bytes_requested"] = s.num_bytes_read.load();
+  d["num_bytes_received"] = s.num_bytes_received.load();
+  d["num_retries"] = s.num_retries.load();
+  d["num_full_downloads"] = s.num_full_downloads.load();
+  d["io_wall_seconds"] = static_cast<double>(s.io_wall_ns.load()) / 1e9;
+  return d;
+}
+
 class Tree {
  public:
-  explicit Tree(std::shared_ptr<scan::TreeReader> reader) : reader_(std::move(reader)) {}
+  Tree(std::shared_ptr<scan::TreeReader> reader, IoTuning tuning)
+      : reader_(std::move(reader)), tuning_(tuning) {}
 
   int64_t num_entries() const { return reader_->num_entries(); }
   std::string path() const { return reader_->path(); }
@@ -318,22 +383,32 @@ class Tree {
     options.entry_stop = entry_stop;
     options.batch_size = batch_size;
     options.max_batch_bytes = max_batch_bytes;
+    options.coalesce = tuning_.coalesce;
+    options.max_requests_in_flight = tuning_.max_requests_in_flight;
+    options.max_prefetch_bytes = tuning_.max_prefetch_bytes;
     auto reader = Unwrap(WithoutGil([&] { return reader_->Scan(options); }));
     return std::make_unique<Scanner>(std::move(reader));
   }
 
+ nb::dict io_stats() const { return SourceStatsDict(reader_->file().source()->stats()); }
+
  private:
   std::shared_ptr<scan::TreeReader> reader_;
+  IoTuning tuning_;
 };
 
 class File {
  public:
-  static File Open(const std::string& path) {
+  static File Open(const std::string& path, const nb::dict& storage_options) {
+    auto [options, tuning] = ParseStorageOptions(storage_options);
     return File(Unwrap(WithoutGil([&]() -> Result<std::shared_ptr<root_format::RootFile>> {
-      ASSIGN_OR_RETURN(auto source, byte_source::OpenSource(path));
-      return root_format::RootFile::Open(std::move(source));
-    })));
+                  ASSIGN_OR_RETURN(auto source, byte_source::OpenSource(path, options));
+                  return root_format::RootFile::Open(std::move(source));
+                })),
+                tuning);
   }
+
+  nb::dict io_stats() const { return SourceStatsDict(file_->source()->stats()); }
 
   std::string name() const { return file_->name(); }
   int32_t root_version() const { return file_->header().version; }
@@ -355,12 +430,13 @@ class File {
   }
 
   Tree tree(const std::string& path) const {
-    return Tree(Unwrap(WithoutGil([&] { return scan::TreeReader::Open(file_, path); })));
+    return Tree(Unwrap(WithoutGil([&] { return scan::TreeReader::Open(file_, path); })), tuning_);
   }
 
  private:
-  explicit File(std::shared_ptr<root_format::RootFile> f) : file_(std::move(f)) {}
+  File(std::shared_ptr<root_format::RootFile> f, IoTuning tuning) : file_(std::move(f)), tuning_(tuning) {}
   std::shared_ptr<root_format::RootFile> file_;
+  IoTuning tuning_;
 };
 
 }  // namespace
@@ -373,6 +449,16 @@ NB_MODULE(_core, m) {
   nb::register_exception_translator(TranslateStatus);
   m.def("_register_errors", &RegisterErrors, nb::arg("classes"),
         "Install the exception class for each error code (called by arrowroot._errors).");
+
+  m.def(
+      "glob",
+      [](const std::string& pattern, const nb::dict& storage_options) {
+        auto [options, tuning] = ParseStorageOptions(storage_options);
+        (void)tuning;
+        return Unwrap(WithoutGil([&] { return arrowroot::byte_source::Glob(pattern, options); }));
+      },
+      nb::arg("pattern"), nb::arg("storage_options"),
+      "Paths or URLs matching a glob (local, or s3:// via ListObjectsV2), sorted.");
 
   nb::class_<Batch>(m, "Batch", "One decoded record batch (Arrow PyCapsule protocol).")
       .def_prop_ro("num_rows", &Batch::num_rows)
@@ -403,11 +489,13 @@ NB_MODULE(_core, m) {
       .def("schema_capsule", &Tree::schema_capsule, nb::arg("columns"))
       .def("common_entry_offsets", &Tree::common_entry_offsets, nb::arg("columns"))
       .def("bytes_per_entry", &Tree::bytes_per_entry, nb::arg("columns"))
+      .def("io_stats", &Tree::io_stats, "Counters of the file's byte source.")
       .def("scan", &Tree::scan, nb::arg("columns"), nb::arg("entry_start"), nb::arg("entry_stop"),
            nb::arg("batch_size"), nb::arg("max_batch_bytes"));
 
   nb::class_<File>(m, "File", "A ROOT file opened for reading.")
-      .def_static("open", &File::Open, nb::arg("path"))
+      .def_static("open", &File::Open, nb::arg("path"), nb::arg("storage_options"))
+      .def("io_stats", &File::io_stats, "Counters of the file's byte source.")
       .def_prop_ro("name", &File::name)
       .def_prop_ro("root_version", &File::root_version)
       .def("objects", &File::objects)

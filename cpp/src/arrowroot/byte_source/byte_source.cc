@@ -111,13 +111,5 @@ std::shared_ptr<ByteSource> MakeMemorySource(Bytes bytes, std::string name) {
   return std::make_shared<MemorySource>(std::move(bytes), std::move(name));
 }
 
-Result<std::shared_ptr<ByteSource>> OpenSource(const std::string& path_or_url) {
-  auto pos = path_or_url.find("://");
-  if (pos == std::string::npos) return OpenLocalFile(path_or_url);
-  std::string scheme = path_or_url.substr(0, pos);
-  if (scheme == "file") return OpenLocalFile(path_or_url.substr(pos + 3));
-  return Status::Unsupported("URL scheme '" + scheme + "://' is not supported yet (local paths " +
-                             "and file:// are); HTTP, S3 and XRootD sources are planned");
-}
 
 }  // namespace arrowroot::byte_source

@@ -14,8 +14,12 @@ namespace arrowroot::byte_source {
 
 /// Counters a source keeps; read them at any time (relaxed atomics).
 struct SourceStats {
-  std::atomic<uint64_t> num_requests{0};
-  std::atomic<uint64_t> num_bytes_read{0};
+  std::atomic<uint64_t> num_requests{0};    ///< reads asked of the storage (GETs, preads)
+  std::atomic<uint64_t> num_bytes_read{0};  ///< bytes the requests asked for
+  std::atomic<uint64_t> num_bytes_received{0};  ///< bytes that came over the wire (remote)
+  std::atomic<uint64_t> num_retries{0};         ///< requests tried again after a failure
+  std::atomic<uint64_t> num_full_downloads{0};  ///< servers that ignored Range: whole object read
+  std::atomic<uint64_t> io_wall_ns{0};          ///< time spent waiting on requests, summed
 };
 
 /// Positional, read-only access to the bytes of one object.
@@ -39,6 +43,10 @@ class ByteSource {
   /// A name for messages: path or URL, never credentials or signed query strings.
   virtual const std::string& name() const = 0;
 
+  /// True when every read costs a network round trip (HTTP, S3): the scan then merges and
+  /// prefetches basket reads.
+  virtual bool is_remote() const { return false; }
+
   const SourceStats& stats() const { return stats_; }
 
   /// Read a range into a new buffer (checked against size() before allocating).
@@ -57,8 +65,6 @@ Result<std::shared_ptr<ByteSource>> OpenLocalFile(const std::string& path);
 /// A source over bytes held in memory (tests, small embedded files).
 std::shared_ptr<ByteSource> MakeMemorySource(Bytes bytes, std::string name = "<memory>");
 
-/// Open by URL or path. Only local paths and file:// are known so far; other schemes give
-/// Unsupported naming the scheme.
-Result<std::shared_ptr<ByteSource>> OpenSource(const std::string& path_or_url);
+// Opening by URL (file://, http(s)://, s3://) is in open.h.
 
 }  // namespace arrowroot::byte_source

@@ -90,7 +90,9 @@ struct BatchReader::ColumnState {
   ColumnState* counter = nullptr;  ///< for jagged baskets without entry offsets
 };
 
-BatchReader::~BatchReader() = default;
+BatchReader::~BatchReader() {
+  if (pending_.valid()) pending_.wait();  // the fetch thread uses our source; let it finish
+}
 
 Result<ColumnPlan> TreeReader::Plan(const Branch& b) const {
   const root_format::RootFile* file = file_.get();
@@ -236,6 +238,9 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
   }
   br->next_ = std::min(options.entry_start, stop);
   br->stop_ = stop;
+  br->planned_until_ = br->next_;
+  br->prefetch_ = options.prefetch == ScanOptions::Prefetch::kAlways ||
+                  (options.prefetch == ScanOptions::Prefetch::kAuto && file_->source()->is_remote());
 
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Resolve(options.columns));
   uint64_t file_size = file_->source()->size();
@@ -283,8 +288,17 @@ Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, s
     ASSIGN_OR_RETURN(Basket b, root_format::ViewEmbeddedBasket(r.embedded));
     basket = std::make_shared<Basket>(std::move(b));
   } else {
-    const auto& source = reader_->file_->source();
-    ASSIGN_OR_RETURN(Bytes raw, source->Read({r.seek, r.bytes}));
+    Bytes raw;
+    auto it = prefetched_.find(r.seek);
+    if (it != prefetched_.end() && it->second.size() == r.bytes) {
+      raw = std::move(it->second);
+      prefetched_bytes_ -= raw.size();
+      prefetched_.erase(it);
+      ++stats_.num_prefetched_baskets;
+    } else {
+      const auto& source = reader_->file_->source();
+      ASSIGN_OR_RETURN(raw, source->Read({r.seek, r.bytes}));
+    }
     stats_.num_basket_bytes += raw.size();
     ASSIGN_OR_RETURN(Basket b, root_format::DecodeBasketKey(raw));
     basket = std::make_shared<Basket>(std::move(b));
@@ -359,11 +373,87 @@ Status BatchReader::ReadColumn(ColumnState& col, int64_t start, int64_t stop, Ar
   return Status::OK();
 }
 
+BatchReader::Window BatchReader::PlanWindow() {
+  struct Candidate {
+    int64_t entry_start;
+    uint64_t seek;
+    uint32_t bytes;
+  };
+  const int64_t from = std::max(planned_until_, next_);
+  std::vector<Candidate> candidates;
+  for (const auto& col : columns_) {
+    for (size_t i = 0; i < col->baskets.size(); ++i) {
+      const BasketRef& r = col->baskets[i];
+      if (r.embedded || r.bytes == 0 || r.entry_stop <= from || r.entry_start >= stop_) continue;
+      if (i == col->cached_index || prefetched_.count(r.seek)) continue;
+      if (pending_.valid() &&
+          std::find(pending_window_.seeks.begin(), pending_window_.seeks.end(), r.seek) !=
+              pending_window_.seeks.end()) {
+        continue;
+      }
+      candidates.push_back({r.entry_start, r.seek, r.bytes});
+    }
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return a.entry_start != b.entry_start ? a.entry_start < b.entry_start : a.seek < b.seek;
+  });
+  Window w;
+  uint64_t budget = options_.max_prefetch_bytes > prefetched_bytes_
+                        ? options_.max_prefetch_bytes - prefetched_bytes_
+                        : 0;
+  uint64_t total = 0;
+  planned_until_ = stop_;
+  for (const Candidate& c : candidates) {
+    if (!w.ranges.empty() && total + c.bytes > budget) {
+      planned_until_ = c.entry_start;  // everything starting before this is in the window
+      break;
+    }
+    if (std::find(w.seeks.begin(), w.seeks.end(), c.seek) != w.seeks.end()) continue;
+    total += c.bytes;
+    w.seeks.push_back(c.seek);
+    w.ranges.push_back({c.seek, c.bytes});
+  }
+  if (planned_until_ < from) planned_until_ = from;
+  return w;
+}
+
+void BatchReader::AddFetched(const Window& window, std::vector<Bytes> data) {
+  for (size_t i = 0; i < window.seeks.size() && i < data.size(); ++i) {
+    prefetched_bytes_ += data[i].size();
+    prefetched_.emplace(window.seeks[i], std::move(data[i]));
+  }
+}
+
+void BatchReader::CollectPending() {
+  if (!pending_.valid()) return;
+  auto fetched = pending_.get();
+  // A failed prefetch is only advice: the baskets are then read one by one, and that read
+  // reports the error with the branch and basket it concerns (after the source's retries).
+  if (fetched.ok()) AddFetched(pending_window_, std::move(*fetched));
+  pending_window_ = Window{};
+}
+
+void BatchReader::Prefetch(int64_t stop) {
+  CollectPending();
+  while (planned_until_ < stop) {
+    const int64_t before = planned_until_;
+    Window w = PlanWindow();
+    if (w.ranges.empty()) break;
+    stats_.num_prefetch_requests += CoalesceRanges(w.ranges, options_.coalesce).size();
+    auto fetched = FetchRanges(*reader_->file_->source(), w.ranges, options_.coalesce,
+                               options_.max_requests_in_flight);
+    if (!fetched.ok()) break;  // see CollectPending
+    AddFetched(w, std::move(*fetched));
+    if (planned_until_ <= before || prefetched_bytes_ >= options_.max_prefetch_bytes) break;
+  }
+}
+
 Result<std::optional<to_arrow::RecordBatch>> BatchReader::Next() {
   if (next_ >= stop_) return std::optional<to_arrow::RecordBatch>();
   const std::string where = "tree '" + reader_->path_ + "' in '" + reader_->file_->name() + "'";
   int64_t start = next_;
   int64_t stop = std::min(stop_, start + options_.batch_size);
+  if (prefetch_) Prefetch(stop);
   // Bound memory: read in chunks and stop once the batch is big enough.
   to_arrow::RecordBatch batch;
   batch.fields = fields_;
@@ -387,6 +477,21 @@ Result<std::optional<to_arrow::RecordBatch>> BatchReader::Next() {
   batch.num_rows = pos - start;
   stats_.num_entries += static_cast<uint64_t>(batch.num_rows);
   next_ = pos;
+  if (prefetch_ && !pending_.valid() && next_ < stop_ && planned_until_ < stop_ &&
+      prefetched_bytes_ < options_.max_prefetch_bytes / 2) {
+    // Fetch the next window while the caller works on this batch.
+    Window w = PlanWindow();
+    if (!w.ranges.empty()) {
+      std::shared_ptr<byte_source::ByteSource> source = reader_->file_->source();
+      CoalesceOptions co = options_.coalesce;
+      int in_flight = options_.max_requests_in_flight;
+      stats_.num_prefetch_requests += CoalesceRanges(w.ranges, co).size();
+      pending_window_ = w;
+      pending_ = std::async(std::launch::async, [source, ranges = w.ranges, co, in_flight] {
+        return FetchRanges(*source, ranges, co, in_flight);
+      });
+    }
+  }
   return std::optional<to_arrow::RecordBatch>(std::move(batch));
 }
 

@@ -7,12 +7,16 @@
 #include <string>
 #include <vector>
 
+#include <future>
+#include <unordered_map>
+
 #include "arrowroot/c_abi.h"
 #include "arrowroot/common/status.h"
 #include "arrowroot/root_format/basket.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/to_arrow/arrow_array.h"
 #include "arrowroot/to_arrow/column_plan.h"
+#include "arrowroot/scan/read_plan.h"
 
 namespace arrowroot::scan {
 
@@ -34,6 +38,16 @@ struct ScanOptions {
   int64_t batch_size = 65536;
   /// Also end a batch early once its columns hold this many bytes (0 = no limit).
   uint64_t max_batch_bytes = 256ull << 20;
+
+  /// Fetching baskets ahead of decoding, merged into few requests (read_plan.h). kAuto does it
+  /// for remote sources (HTTP, S3) and reads local files basket by basket.
+  enum class Prefetch { kAuto, kAlways, kNever };
+  Prefetch prefetch = Prefetch::kAuto;
+  CoalesceOptions coalesce;
+  /// Requests in flight at once while prefetching.
+  int max_requests_in_flight = 8;
+  /// Compressed bytes fetched ahead of the decoder at most (one window; at least one basket).
+  uint64_t max_prefetch_bytes = 128ull << 20;
 };
 
 /// Counters of one scan.
@@ -42,6 +56,8 @@ struct ScanStats {
   uint64_t num_basket_bytes = 0;        ///< on disk (compressed)
   uint64_t num_uncompressed_bytes = 0;  ///< after decompression
   uint64_t num_entries = 0;
+  uint64_t num_prefetched_baskets = 0;  ///< baskets that came from a coalesced prefetch
+  uint64_t num_prefetch_requests = 0;   ///< coalesced requests issued
 };
 
 class BatchReader;
@@ -106,6 +122,25 @@ class BatchReader {
   Status ReadColumn(ColumnState& col, int64_t start, int64_t stop, to_arrow::ArrayBuilder& out);
   Result<std::shared_ptr<const root_format::Basket>> GetBasket(ColumnState& col, size_t index);
   Result<std::vector<int64_t>> CounterValues(ColumnState& col, int64_t start, int64_t stop);
+
+  // Prefetching (remote sources): baskets fetched ahead, keyed by their seek.
+  struct Window {
+    std::vector<uint64_t> seeks;
+    std::vector<ByteRange> ranges;
+  };
+  /// The baskets to fetch next, from entry max(planned_until_, next_) on, within the byte budget.
+  Window PlanWindow();
+  void AddFetched(const Window& window, std::vector<Bytes> data);
+  /// Make sure the baskets of entries [next_, stop) are fetched or being fetched.
+  void Prefetch(int64_t stop);
+  void CollectPending();
+
+  bool prefetch_ = false;
+  int64_t planned_until_ = 0;
+  uint64_t prefetched_bytes_ = 0;
+  std::unordered_map<uint64_t, Bytes> prefetched_;
+  std::future<Result<std::vector<Bytes>>> pending_;
+  Window pending_window_;
 
   std::shared_ptr<const TreeReader> reader_;
   std::vector<to_arrow::Field> fields_;

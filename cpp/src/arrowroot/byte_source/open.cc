@@ -1,0 +1,56 @@
+#include "arrowroot/byte_source/open.h"
+
+#include <glob.h>
+
+namespace arrowroot::byte_source {
+
+std::string UrlScheme(const std::string& path_or_url) {
+  auto pos = path_or_url.find("://");
+  if (pos == std::string::npos) return {};
+  std::string scheme = path_or_url.substr(0, pos);
+  for (char c : scheme) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return {};
+  }
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return scheme;
+}
+
+Result<std::shared_ptr<ByteSource>> OpenSource(const std::string& path_or_url,
+                                               const SourceOptions& options) {
+  const std::string scheme = UrlScheme(path_or_url);
+  if (scheme.empty()) return OpenLocalFile(path_or_url);
+  if (scheme == "file") return OpenLocalFile(path_or_url.substr(7));
+  if (scheme == "http" || scheme == "https") return OpenHttpSource(path_or_url, options.http);
+  if (scheme == "s3") return OpenS3Source(path_or_url, options.s3, options.http);
+  return Status::Unsupported("URL scheme '" + scheme + "://' is not supported (local paths, " +
+                             "file://, http://, https:// and s3:// are; root:// is planned)");
+}
+
+Result<std::vector<std::string>> Glob(const std::string& pattern, const SourceOptions& options) {
+  const std::string scheme = UrlScheme(pattern);
+  std::vector<std::string> out;
+  if (scheme == "s3") {
+    ASSIGN_OR_RETURN(out, GlobS3(pattern, options.s3, options.http));
+  } else if (scheme == "http" || scheme == "https") {
+    out.push_back(pattern);  // HTTP has no listing
+  } else {
+    const bool is_file_url = scheme == "file";
+    const std::string path = is_file_url ? pattern.substr(7) : pattern;
+    if (path.find_first_of("*?[") == std::string::npos) return std::vector<std::string>{pattern};
+    glob_t g{};
+    int rc = ::glob(path.c_str(), 0, nullptr, &g);
+    if (rc == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) {
+        out.push_back((is_file_url ? "file://" : "") + std::string(g.gl_pathv[i]));
+      }
+    }
+    globfree(&g);
+    if (rc != 0 && rc != GLOB_NOMATCH) {
+      return Status::IOError("cannot expand '" + pattern + "' (glob error " + std::to_string(rc) + ")");
+    }
+  }
+  if (out.empty()) return Status::NotFound("no file matches '" + RedactUrl(pattern) + "'");
+  return out;
+}
+
+}  // namespace arrowroot::byte_source
