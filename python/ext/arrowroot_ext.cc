@@ -305,13 +305,15 @@ std::pair<byte_source::SourceOptions, IoTuning> ParseStorageOptions(const nb::di
     else if (key == "max_retry_time") o.http.retry.max_total_ms = static_cast<int64_t>(nb::cast<double>(v) * 1000);
     else if (key == "max_gap_bytes") t.coalesce.max_gap_bytes = static_cast<uint64_t>(as_int(v));
     else if (key == "max_request_bytes") t.coalesce.max_request_bytes = static_cast<uint64_t>(as_int(v));
+    else if (key == "max_waste_ratio") t.coalesce.max_waste_ratio = nb::cast<double>(v);
     else if (key == "max_requests_in_flight") t.max_requests_in_flight = static_cast<int>(as_int(v));
     else if (key == "max_prefetch_bytes") t.max_prefetch_bytes = static_cast<uint64_t>(as_int(v));
     else {
       Throw(Status::InvalidArgument(
           "unknown storage option '" + key + "'; known: endpoint_url, region, key, secret, token, "
           "profile, anon, addressing, ca_bundle, verify, connect_timeout, retries, max_retry_time, "
-          "max_gap_bytes, max_request_bytes, max_requests_in_flight, max_prefetch_bytes"));
+          "max_gap_bytes, max_waste_ratio, max_request_bytes, max_requests_in_flight, "
+          "max_prefetch_bytes"));
     }
   }
   return {o, t};

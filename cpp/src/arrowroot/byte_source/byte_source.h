@@ -47,6 +47,10 @@ class ByteSource {
   /// prefetches basket reads.
   virtual bool is_remote() const { return false; }
 
+  /// True when [offset, +length) would be served from memory without a request (a remote
+  /// source's speculative head/tail reads); the scan then does not plan a fetch for it.
+  virtual bool HasInMemory(uint64_t /*offset*/, uint64_t /*length*/) const { return false; }
+
   const SourceStats& stats() const { return stats_; }
 
   /// Read a range into a new buffer (checked against size() before allocating).

@@ -150,7 +150,11 @@ Result<HttpResponse> PerformOnce(CURL* h, const HttpRequest& request, const Http
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect of a signed request would fail
+  // Plain HTTP follows redirects (EOS and XRootD HTTP gateways redirect reads to a disk
+  // server); a signed S3 request does not, since its signature covers the host.
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, o.signer ? 0L : 1L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout_ms));
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.low_speed_timeout_s));
@@ -319,6 +323,14 @@ class HttpSource final : public ByteSource {
   uint64_t size() const override { return size_; }
   const std::string& name() const override { return name_; }
   bool is_remote() const override { return true; }
+
+  bool HasInMemory(uint64_t offset, uint64_t length) const override {
+    if (offset > size_ || length > size_ - offset) return false;
+    if (Whole()) return true;
+    if (offset + length <= head_.size()) return true;
+    if (!tail_.empty() && offset >= tail_start_) return true;
+    return !tail_.empty() && tail_start_ <= head_.size();  // head + tail = the whole object
+  }
 
   Status Open() {
     const auto& o = client_.options();

@@ -20,6 +20,7 @@ std::vector<CoalescedRead> CoalesceRanges(const std::vector<ByteRange>& ranges,
                                                 : ranges[a].length > ranges[b].length;
   });
   std::vector<CoalescedRead> out;
+  uint64_t wanted = 0;  // wanted (non-gap) bytes in out.back()
   for (size_t i : order) {
     const ByteRange& r = ranges[i];
     const uint64_t end = r.offset + r.length;
@@ -27,16 +28,20 @@ std::vector<CoalescedRead> CoalesceRanges(const std::vector<ByteRange>& ranges,
       CoalescedRead& cur = out.back();
       const uint64_t cur_end = cur.range.offset + cur.range.length;
       const uint64_t merged_end = std::max(cur_end, end);
-      const bool near = r.offset <= cur_end || r.offset - cur_end <= options.max_gap_bytes;
+      const uint64_t gap = r.offset > cur_end ? r.offset - cur_end : 0;
+      const bool near = gap <= options.max_gap_bytes ||
+                        static_cast<double>(gap) <= options.max_waste_ratio * static_cast<double>(wanted);
       // A range inside the current request always joins it (no extra bytes).
       const bool inside = end <= cur_end;
       if (inside || (near && merged_end - cur.range.offset <= options.max_request_bytes)) {
+        wanted += merged_end - cur_end - gap;
         cur.range.length = merged_end - cur.range.offset;
         cur.members.push_back(i);
         continue;
       }
     }
     out.push_back(CoalescedRead{r, {i}});
+    wanted = r.length;
   }
   return out;
 }

@@ -15,8 +15,12 @@
 namespace arrowroot::scan {
 
 struct CoalesceOptions {
-  /// Merge two ranges when at most this many unwanted bytes lie between them.
+  /// Merge two ranges when at most this many unwanted bytes lie between them...
   uint64_t max_gap_bytes = 32 << 10;
+  /// ...or when the gap is at most this fraction of the wanted bytes already in the request:
+  /// baskets of unread branches between read ones (ROOT interleaves all branches' baskets)
+  /// then cost bandwidth, bounded by this ratio, instead of a round trip each (0 = off).
+  double max_waste_ratio = 0.5;
   /// Do not grow a merged request beyond this (a single larger range stays one request).
   uint64_t max_request_bytes = 8 << 20;
 };

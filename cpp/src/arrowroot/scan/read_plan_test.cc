@@ -21,7 +21,7 @@ struct CoalesceCase {
 };
 
 TEST(CoalesceRanges, MergesNeighboursWithinGapAndSizeLimits) {
-  const CoalesceOptions gap10{10, 100};
+  const CoalesceOptions gap10{10, 0.0, 100};
   const std::vector<CoalesceCase> cases = {
       {"empty input", {}, gap10, {}},
       {"one range", {{5, 10}}, gap10, {{5, 10}}},
@@ -34,7 +34,11 @@ TEST(CoalesceRanges, MergesNeighboursWithinGapAndSizeLimits) {
       {"duplicates and overlaps", {{0, 10}, {0, 10}, {5, 10}}, gap10, {{0, 15}}},
       {"contained range joins even past the size limit", {{0, 500}, {100, 10}}, gap10, {{0, 500}}},
       {"empty ranges are ignored", {{0, 0}, {7, 3}}, gap10, {{7, 3}}},
-      {"zero gap merges only touching", {{0, 10}, {10, 1}, {12, 1}}, {0, 100}, {{0, 11}, {12, 1}}},
+      {"zero gap merges only touching", {{0, 10}, {10, 1}, {12, 1}}, {0, 0.0, 100}, {{0, 11}, {12, 1}}},
+      // Waste ratio 0.5: a gap up to half the wanted bytes so far joins.
+      {"small wanted bytes keep a big gap out", {{0, 10}, {30, 10}}, {0, 0.5, 1000}, {{0, 10}, {30, 10}}},
+      {"enough wanted bytes take the gap in", {{0, 40}, {40, 40}, {120, 10}}, {0, 0.5, 1000}, {{0, 130}}},
+      {"gaps count as unwanted", {{0, 40}, {60, 10}, {100, 10}}, {0, 0.5, 1000}, {{0, 70}, {100, 10}}},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -68,7 +72,7 @@ TEST(FetchRanges, ReturnsEachRangeInInputOrderWithFewRequests) {
   auto src = byte_source::MakeMemorySource(data, "mem");
   std::vector<ByteRange> ranges = {{9000, 100}, {0, 10}, {20, 30}, {0, 0}, {5000, 1}, {40, 5}};
   for (int in_flight : {1, 4}) {
-    auto got = FetchRanges(*src, ranges, CoalesceOptions{100, 1 << 20}, in_flight);
+    auto got = FetchRanges(*src, ranges, CoalesceOptions{100, 0.0, 1 << 20}, in_flight);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     ASSERT_EQ(got->size(), ranges.size());
     for (size_t i = 0; i < ranges.size(); ++i) {
@@ -84,7 +88,7 @@ TEST(FetchRanges, ReturnsEachRangeInInputOrderWithFewRequests) {
 
 TEST(FetchRanges, AnErrorNamesTheRange) {
   auto src = byte_source::MakeMemorySource(Counting(100), "mem");
-  auto got = FetchRanges(*src, {{0, 10}, {95, 10}}, CoalesceOptions{0, 1 << 20}, 2);
+  auto got = FetchRanges(*src, {{0, 10}, {95, 10}}, CoalesceOptions{0, 0.0, 1 << 20}, 2);
   ASSERT_FALSE(got.ok());
   EXPECT_NE(got.status().ToString().find("past the end"), std::string::npos);
 }

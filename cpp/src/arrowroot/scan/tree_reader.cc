@@ -380,12 +380,14 @@ BatchReader::Window BatchReader::PlanWindow() {
     uint32_t bytes;
   };
   const int64_t from = std::max(planned_until_, next_);
+  const byte_source::ByteSource& source = *reader_->file_->source();
   std::vector<Candidate> candidates;
   for (const auto& col : columns_) {
     for (size_t i = 0; i < col->baskets.size(); ++i) {
       const BasketRef& r = col->baskets[i];
       if (r.embedded || r.bytes == 0 || r.entry_stop <= from || r.entry_start >= stop_) continue;
       if (i == col->cached_index || prefetched_.count(r.seek)) continue;
+      if (source.HasInMemory(r.seek, r.bytes)) continue;  // read at open (head/tail)
       if (pending_.valid() &&
           std::find(pending_window_.seeks.begin(), pending_window_.seeks.end(), r.seek) !=
               pending_window_.seeks.end()) {
