@@ -1,0 +1,397 @@
+"""Spark 4 data source ``format("root")``: ROOT TTrees as DataFrames, read by arrowroot's C++
+engine and handed to Spark as Arrow record batches (no per-row Python).
+
+>>> import arrowroot.spark
+>>> arrowroot.spark.register(spark)
+>>> df = (spark.read.format("root")
+...       .option("tree", "Events")
+...       .load("s3://bucket/run2012/*.root"))
+>>> df.select("nMuon").groupBy("nMuon").count().show()
+
+Paths: a local path, ``file://``, ``http(s)://`` or ``s3://bucket/key`` URL, globs (local, or
+S3 via ListObjectsV2), or a list (``.load([a, b])``).
+
+Options (all optional except ``tree`` when a file holds several trees):
+
+- ``tree``: the tree's path in each file.
+- ``columns``: comma-separated branch names to read (or give ``.schema(...)``); only their
+  bytes are fetched. Default: every branch arrowroot can read.
+- ``partition_bytes``: target decoded bytes per Spark partition (default ``"128 MB"``). Files
+  are split at cluster boundaries into several partitions, and small files are grouped; this is
+  planned on the driver from metadata only.
+- ``step_size``: entries per Arrow batch handed to Spark (default 65536; or ``"16 MB"``).
+- ``io_stats_dir``: a directory where each task writes a JSON line per file it read (entries,
+  I/O requests, bytes requested and received, retries, seconds): what pruning and
+  partitioning actually fetched.
+- Remote storage: ``endpoint_url``, ``region``, ``profile``, ``anon``, ``addressing``,
+  ``ca_bundle``, ``verify``, ``retries`` and the read-planning keys of
+  :func:`arrowroot.open`'s ``storage_options``. Credentials should not be options (they would
+  sit in the query plan): executors take ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` /
+  ``AWS_SESSION_TOKEN`` from their environment (on Kubernetes:
+  ``spark.kubernetes.executor.secretKeyRef.AWS_SECRET_ACCESS_KEY=<secret>:<key>``), or from the
+  ``spark.arrowroot.s3.*`` Spark configuration (``spark.arrowroot.s3.endpoint_url``,
+  ``...region``, ``...key``, ``...secret``, ``...token``), which :func:`register` reads once
+  on the driver; Spark's UI redacts those keys, and arrowroot never logs or prints them.
+
+Types: numbers and booleans map to Spark's (unsigned integers widen: ``UInt_t`` → long,
+``ULong64_t`` → long, an error if a value does not fit), strings → ``string``, jagged and
+fixed-size arrays → ``array``, leaf lists and objects → ``struct``, ``std::map`` → ``map``.
+Branch names keep their ROOT spelling; quote names with dots in Spark SQL:
+``df.select("`Muon.pt`")``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from pyspark.sql.datasource import DataSource, DataSourceReader, InputPartition
+
+__all__ = ["register", "RootDataSource", "error_message", "arrow_to_spark_type"]
+
+# Options that go to the byte source (storage_options of arrowroot.open).
+_STORAGE_KEYS = {
+    "endpoint_url", "region", "profile", "anon", "addressing", "ca_bundle", "verify",
+    "connect_timeout", "retries", "max_retry_time", "max_gap_bytes", "max_waste_ratio",
+    "max_request_bytes", "max_requests_in_flight", "max_prefetch_bytes",
+    # Accepted for completeness; prefer the environment or spark.arrowroot.s3.* for these.
+    "key", "secret", "token",
+}
+_BOOL_KEYS = {"anon", "verify"}
+_INT_KEYS = {"retries", "max_gap_bytes", "max_request_bytes", "max_requests_in_flight",
+             "max_prefetch_bytes"}
+_FLOAT_KEYS = {"connect_timeout", "max_retry_time", "max_waste_ratio"}
+_CONF_PREFIX = "spark.arrowroot.s3."
+
+
+def register(spark: Any) -> None:
+    """Register the ``"root"`` format with ``spark`` (a SparkSession).
+
+    ``spark.arrowroot.s3.*`` entries of the session's configuration become default storage
+    options of every read (options given to a read win).
+    """
+    conf = {}
+    try:
+        for key, value in spark.sparkContext.getConf().getAll():
+            if key.startswith(_CONF_PREFIX):
+                conf[key[len(_CONF_PREFIX):]] = value
+    except Exception:  # Spark Connect has no SparkContext: only per-read options then
+        conf = {}
+    if conf:
+        unknown = sorted(set(conf) - _STORAGE_KEYS)
+        if unknown:
+            raise ValueError(f"unknown configuration {', '.join(_CONF_PREFIX + k for k in unknown)}; "
+                             f"known: {', '.join(sorted(_CONF_PREFIX + k for k in _STORAGE_KEYS))}")
+        source = type("RootDataSource", (RootDataSource,), {"_conf_storage": dict(conf)})
+    else:
+        source = RootDataSource
+    spark.dataSource.register(source)
+
+
+def error_message(exc: BaseException) -> str | None:
+    """The arrowroot error inside a Spark exception (the line ``arrowroot.XError: ...``), or
+    None. Spark wraps executor errors in a PythonException with the worker's traceback."""
+    text = str(exc)
+    found = re.findall(r"^(arrowroot\.\w+Error: .*)$", text, flags=re.MULTILINE)
+    if found:
+        return found[-1]
+    if type(exc).__module__.startswith("arrowroot"):
+        return f"arrowroot.{type(exc).__name__}: {exc}"
+    return None
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+def _storage_options(options: dict[str, str], conf: dict[str, str]) -> dict[str, Any]:
+    merged = {**conf, **{k: v for k, v in options.items() if k in _STORAGE_KEYS}}
+    out: dict[str, Any] = {}
+    for key, value in merged.items():
+        if key in _BOOL_KEYS:
+            out[key] = str(value).strip().lower() in ("1", "true", "yes", "on")
+        elif key in _INT_KEYS:
+            out[key] = int(value)
+        elif key in _FLOAT_KEYS:
+            out[key] = float(value)
+        else:
+            out[key] = str(value)
+    return out
+
+
+def _paths(options: dict[str, str]) -> list[str]:
+    if "paths" in options:
+        paths = json.loads(options["paths"])
+    elif "path" in options:
+        paths = [options["path"]]
+    else:
+        raise ValueError("no path: use spark.read.format('root').load(path) (or a list of paths)")
+    if not paths or not all(isinstance(p, str) and p for p in paths):
+        raise ValueError(f"paths must be non-empty strings, got {paths!r}")
+    return paths
+
+
+def _expand(paths: list[str], storage: dict[str, Any]) -> list[str]:
+    from . import _core
+    from ._errors import NotFoundError
+
+    out: list[str] = []
+    for p in paths:
+        if any(c in p for c in "*?["):
+            try:
+                out.extend(_core.glob(p, storage))
+            except NotFoundError:
+                raise NotFoundError(f"no file matches '{p}'") from None
+        else:
+            out.append(p)
+    return out
+
+
+def _columns(options: dict[str, str], user_schema: Any) -> list[str] | None:
+    if user_schema is not None:
+        return [f.name for f in user_schema.fields]
+    text = options.get("columns")
+    if text:
+        names = [c.strip() for c in (json.loads(text) if text.lstrip().startswith("[") else text.split(","))]
+        return [c for c in names if c]
+    return None
+
+
+# --- types -------------------------------------------------------------------------------------
+
+
+def arrow_to_spark_type(t: Any) -> Any:
+    """The Spark type for an Arrow type produced by arrowroot."""
+    import pyarrow as pa
+    from pyspark.sql import types as T
+
+    if pa.types.is_boolean(t):
+        return T.BooleanType()
+    if pa.types.is_int8(t):
+        return T.ByteType()
+    if pa.types.is_int16(t) or pa.types.is_uint8(t):
+        return T.ShortType()
+    if pa.types.is_int32(t) or pa.types.is_uint16(t):
+        return T.IntegerType()
+    if pa.types.is_int64(t) or pa.types.is_uint32(t) or pa.types.is_uint64(t):
+        return T.LongType()
+    if pa.types.is_float16(t) or pa.types.is_float32(t):
+        return T.FloatType()
+    if pa.types.is_float64(t):
+        return T.DoubleType()
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return T.StringType()
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return T.BinaryType()
+    if pa.types.is_map(t):
+        return T.MapType(arrow_to_spark_type(t.key_type), arrow_to_spark_type(t.item_type),
+                         valueContainsNull=False)
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return T.ArrayType(arrow_to_spark_type(t.value_type), containsNull=False)
+    if pa.types.is_struct(t):
+        return T.StructType([T.StructField(t.field(i).name, arrow_to_spark_type(t.field(i).type),
+                                           nullable=False) for i in range(t.num_fields)])
+    raise TypeError(f"no Spark type for Arrow type {t}")
+
+
+def _spark_schema(arrow_schema: Any) -> Any:
+    from pyspark.sql import types as T
+
+    return T.StructType([T.StructField(f.name, arrow_to_spark_type(f.type), nullable=False)
+                         for f in arrow_schema])
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FileInfo:
+    path: str
+    tree: str
+    num_entries: int
+    bytes_per_entry: float
+    clusters: list[int]  # entry boundaries, 0 … num_entries
+    arrow_schema: Any
+
+
+def _open_tree(path: str, tree: str | None, storage: dict[str, Any]):
+    from . import _api
+
+    f = _api.open(path, storage)
+    name = tree or _api._only_tree(f)
+    return f, f[name]
+
+
+def _describe(path: str, tree: str | None, columns: list[str] | None,
+              storage: dict[str, Any]) -> _FileInfo:
+    f, t = _open_tree(path, tree, storage)
+    with f:
+        names = t._resolve(columns, None)
+        import pyarrow as pa
+
+        schema = pa.schema(_SchemaHolder(t._core.schema_capsule(names)))
+        return _FileInfo(path, t.object_path, t.num_entries, t._core.bytes_per_entry(names),
+                         t.common_entry_offsets(names or None), schema)
+
+
+class _SchemaHolder:
+    def __init__(self, capsule: Any) -> None:
+        self._capsule = capsule
+
+    def __arrow_c_schema__(self) -> Any:
+        return self._capsule
+
+
+class RootPartition(InputPartition):
+    """Entry ranges of one or more files: [(path, tree, entry_start, entry_stop), ...]."""
+
+    def __init__(self, pieces: list[tuple[str, str, int, int]]) -> None:
+        super().__init__(pieces)
+        self.pieces = pieces
+
+    def __repr__(self) -> str:
+        return f"RootPartition({self.pieces!r})"
+
+
+def _plan(files: list[_FileInfo], target_bytes: int) -> list[RootPartition]:
+    """Split big files at cluster boundaries into ~target_bytes partitions, and group small
+    files (or the tails of big ones) into one partition until it reaches target_bytes."""
+    partitions: list[RootPartition] = []
+    current: list[tuple[str, str, int, int]] = []
+    current_bytes = 0.0
+    for info in files:
+        if info.num_entries <= 0:
+            continue
+        bounds = [b for b in (info.clusters or [0, info.num_entries]) if 0 < b <= info.num_entries]
+        start = 0
+        for stop in bounds:
+            if current_bytes + (stop - start) * info.bytes_per_entry >= target_bytes:
+                current.append((info.path, info.tree, start, stop))
+                partitions.append(RootPartition(current))
+                current, current_bytes, start = [], 0.0, stop
+        if start < info.num_entries:
+            current.append((info.path, info.tree, start, info.num_entries))
+            current_bytes += (info.num_entries - start) * info.bytes_per_entry
+    if current:
+        partitions.append(RootPartition(current))
+    return partitions or [RootPartition([])]
+
+
+# --- the data source ---------------------------------------------------------------------------
+
+
+class RootDataSource(DataSource):
+    """``format("root")``; see the module documentation for options."""
+
+    _conf_storage: dict[str, str] = {}
+
+    @classmethod
+    def name(cls) -> str:
+        return "root"
+
+    def _storage(self) -> dict[str, Any]:
+        return _storage_options(dict(self.options), self._conf_storage)
+
+    def schema(self) -> Any:
+        storage = self._storage()
+        paths = _expand(_paths(dict(self.options)), storage)
+        info = _describe(paths[0], self.options.get("tree"), _columns(dict(self.options), None), storage)
+        return _spark_schema(info.arrow_schema)
+
+    def reader(self, schema: Any) -> DataSourceReader:
+        return RootReader(dict(self.options), schema, self._conf_storage)
+
+
+class RootReader(DataSourceReader):
+    def __init__(self, options: dict[str, str], schema: Any, conf_storage: dict[str, str]) -> None:
+        self.options = options
+        self.schema = schema
+        self.conf_storage = conf_storage
+        self.columns = _columns(options, schema)
+
+    def partitions(self) -> list[RootPartition]:
+        from ._api import parse_memory_size
+        from ._errors import InvalidArgumentError, NotFoundError
+
+        storage = _storage_options(self.options, self.conf_storage)
+        paths = _expand(_paths(self.options), storage)
+        tree = self.options.get("tree")
+        target = parse_memory_size(self.options.get("partition_bytes", "128 MB"))
+        # Metadata only, many files at once (the engine releases the GIL).
+        def describe(path: str) -> _FileInfo:
+            try:
+                return _describe(path, tree, self.columns, storage)
+            except NotFoundError as e:
+                missing = re.search(r"no branch '([^']*)'", str(e))
+                if path == paths[0] or not missing:
+                    raise
+                raise InvalidArgumentError(
+                    f"files disagree: branch '{missing.group(1)}' of the schema (from "
+                    f"'{paths[0]}') is not in '{path}'; select common branches with "
+                    "option('columns', ...)") from None
+
+        with ThreadPoolExecutor(max_workers=min(16, len(paths))) as pool:
+            infos = list(pool.map(describe, paths))
+        first = infos[0]
+        for info in infos[1:]:
+            _check_same_schema(first, info)
+        return _plan(infos, target)
+
+    def read(self, partition: RootPartition) -> Iterator[Any]:
+        import pyarrow as pa
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        from ._api import open as open_file
+
+        storage = _storage_options(self.options, self.conf_storage)
+        target = to_arrow_schema(self.schema)
+        step = self.options.get("step_size", "65536")
+        step_size: int | str = int(step) if step.strip().isdigit() else step
+        stats_dir = self.options.get("io_stats_dir")
+        for path, tree, start, stop in partition.pieces:
+            with open_file(path, storage) as f:
+                stream = f[tree].batches(self.columns, step_size, start, stop)
+                for batch in stream:
+                    if batch.schema != target:
+                        # Spark wants its own spelling of the schema (list item names,
+                        # nullability, no unsigned types); a cast, zero-copy where the
+                        # layout is the same, fails instead of wrapping out-of-range values.
+                        batch = batch.cast(target, safe=True)
+                    yield batch
+                if stats_dir:
+                    _write_stats(stats_dir, path, tree, start, stop, f.io_stats())
+
+
+def _write_stats(directory: str, path: str, tree: str, start: int, stop: int,
+                 io: dict[str, Any]) -> None:
+    import os
+    import uuid
+
+    os.makedirs(directory, exist_ok=True)
+    record = {"path": path, "tree": tree, "entry_start": start, "entry_stop": stop, **io}
+    with open(os.path.join(directory, f"task-{os.getpid()}-{uuid.uuid4().hex}.jsonl"), "w") as out:
+        out.write(json.dumps(record) + "\n")
+
+
+def _check_same_schema(first: _FileInfo, other: _FileInfo) -> None:
+    from ._errors import InvalidArgumentError
+
+    a, b = first.arrow_schema, other.arrow_schema
+    if a.equals(b):
+        return
+    names_a, names_b = a.names, b.names
+    for name in names_a:
+        if name not in names_b:
+            raise InvalidArgumentError(
+                f"branch '{name}' of tree '{first.tree}' is in '{first.path}' but not in "
+                f"'{other.path}'; select common branches with option('columns', ...)")
+        if a.field(name).type != b.field(name).type:
+            raise InvalidArgumentError(
+                f"branch '{name}' is {a.field(name).type} in '{first.path}' but "
+                f"{b.field(name).type} in '{other.path}'")
+    extra = [n for n in names_b if n not in names_a]
+    raise InvalidArgumentError(
+        f"'{other.path}' has branches that '{first.path}' lacks ({', '.join(extra[:5])}); "
+        "select common branches with option('columns', ...)")
