@@ -155,6 +155,24 @@ TEST_F(CliTest, CatRowCountMatchesRange) {
   EXPECT_EQ(lines[0].rfind("{\"NMuon\": ", 0), 0u) << lines[0];
 }
 
+TEST_F(CliTest, BenchJsonCountsTheSelection) {
+  RunResult r = RunCli({"bench", "uproot-Zmumu.root:events", "-b", "px1,E1", "--threads", "2",
+                        "--repeat", "2", "--json"});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  for (const char* field : {"\"entries\": 2304,", "\"columns\": 2,", "\"threads\": 2,",
+                            "\"repeat\": 2,", "\"arrow_bytes\": 36864,", "\"peak_rss_bytes\": "}) {
+    EXPECT_NE(lines[0].find(field), std::string::npos) << field << " in " << lines[0];
+  }
+  RunResult text = RunCli({"bench", "uproot-HZZ.root:events", "--threads", "1"});
+  ASSERT_EQ(text.rc, 0) << text.err;
+  EXPECT_NE(text.out.find("51 columns, 2421 entries"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("1 thread"), std::string::npos) << text.out;
+  ExpectUsageError({"bench", "uproot-HZZ.root:events", "--threads", "-1"}, "--threads");
+  ExpectUsageError({"bench", "uproot-HZZ.root:events", "--repeat", "0"}, "--repeat");
+}
+
 TEST_F(CliTest, FileUrlWorksLikeAPath) {
   RunResult r = RunCli({"ls", "file://" + std::string(ARROWROOT_TESTDATA_DIR) + "/uproot-HZZ.root"});
   ASSERT_EQ(r.rc, 0) << r.err;
@@ -217,6 +235,9 @@ TEST(SplitFileObject, SplitsAtTheLastColonOutsideTheScheme) {
       {"s3://b/k.root:t", true, "s3://b/k.root", "t"},
       {"noobject", false, "", ""},
       {"s3://b/k.root", false, "", ""},
+      {"https://host:8443/f.root", false, "", ""},
+      {"https://host:8443/f.root:events", true, "https://host:8443/f.root", "events"},
+      {"https://host", false, "", ""},
       {"a.root:", false, "", ""},
       {":t", false, "", ""},
   };

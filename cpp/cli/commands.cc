@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <sys/resource.h>
 #include <functional>
 #include <iomanip>
 #include <ostream>
@@ -20,7 +22,9 @@ constexpr const char* kUsage =
     "usage: arrowroot ls FILE\n"
     "       arrowroot schema FILE:TREE\n"
     "       arrowroot cat FILE:TREE [-b BRANCH[,BRANCH...]]... [--start N] [--stop M]\n"
-    "                     [--format jsonl|csv|table] [--batch-size N] [--stats]\n"
+    "                     [--format jsonl|csv|table] [--batch-size N] [--threads N] [--stats]\n"
+    "       arrowroot bench FILE:TREE [-b BRANCH[,BRANCH...]]... [--start N] [--stop M]\n"
+    "                     [--threads N] [--repeat R] [--json]\n"
     "       options for remote files (any command): --endpoint-url URL --region R\n"
     "                     --profile P --no-sign-request\n"
     "FILE is a local path, or a file://, http(s):// or s3://bucket/key URL; TREE may include\n"
@@ -127,13 +131,11 @@ Status RunSchema(const std::string& file, const std::string& tree, std::ostream&
   return Status::OK();
 }
 
-Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
-              std::ostream& out, std::ostream& err) {
-  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree, options.source));
+scan::ScanOptions ScanOptionsFor(const scan::TreeReader& reader, const CatOptions& options) {
   scan::ScanOptions so;
   // A -b value that names a branch exactly is taken whole (names may contain commas).
   for (const std::string& b : options.branches) {
-    bool exact = std::any_of(reader->columns().begin(), reader->columns().end(),
+    bool exact = std::any_of(reader.columns().begin(), reader.columns().end(),
                              [&](const scan::ColumnInfo& c) { return c.name == b; });
     if (exact) {
       so.columns.push_back(b);
@@ -148,6 +150,108 @@ Status RunCat(const std::string& file, const std::string& tree, const CatOptions
   so.entry_start = options.start;
   so.entry_stop = options.stop;
   so.batch_size = options.batch_size;
+  so.num_threads = options.threads;
+  return so;
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out;
+  AppendJsonString(s, &out);
+  return out;
+}
+
+uint64_t ArrowBytes(const to_arrow::ArrayData& a) {
+  uint64_t n = 0;
+  for (const auto& b : a.buffers) n += b.size();
+  for (const auto& c : a.children) n += ArrowBytes(*c);
+  return n;
+}
+
+uint64_t PeakRssBytes() {
+  struct rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<uint64_t>(ru.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+Status RunBench(const std::string& file, const std::string& tree, const CatOptions& options,
+                std::ostream& out) {
+  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree, options.source));
+  scan::ScanOptions so = ScanOptionsFor(*reader, options);
+  const int threads = scan::ResolveThreadCount(options.threads);
+  double best = -1;
+  scan::ScanStats stats;
+  uint64_t arrow_bytes = 0;
+  size_t num_columns = 0;
+  const auto& src = reader->file().source()->stats();
+  const uint64_t requests_before = src.num_requests.load();
+  const uint64_t received_before = src.num_bytes_received.load() + src.num_bytes_read.load();
+  for (int run = 0; run < std::max(1, options.repeat); ++run) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSIGN_OR_RETURN(auto batches, reader->Scan(so));
+    num_columns = batches->schema().size();
+    uint64_t bytes = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(auto batch, batches->Next());
+      if (!batch) break;
+      for (const auto& c : batch->columns) bytes += ArrowBytes(*c);
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (best < 0 || seconds < best) {
+      best = seconds;
+      stats = batches->stats();
+      arrow_bytes = bytes;
+    }
+  }
+  const int runs = std::max(1, options.repeat);
+  const uint64_t requests = (src.num_requests.load() - requests_before) / static_cast<uint64_t>(runs);
+  const uint64_t transferred =
+      (src.num_bytes_received.load() + src.num_bytes_read.load() - received_before) /
+      static_cast<uint64_t>(runs);
+  const double s = std::max(best, 1e-9);
+  const double mb = 1e6;
+  if (options.json) {
+    out << "{\"file\": " << JsonString(reader->file().name()) << ", \"tree\": " << JsonString(tree)
+        << ", \"columns\": " << num_columns << ", \"threads\": " << threads
+        << ", \"repeat\": " << runs << ", \"entries\": " << stats.num_entries
+        << ", \"seconds\": " << best << ", \"entries_per_second\": " << stats.num_entries / s
+        << ", \"baskets\": " << stats.num_baskets
+        << ", \"compressed_bytes\": " << stats.num_basket_bytes
+        << ", \"uncompressed_bytes\": " << stats.num_uncompressed_bytes
+        << ", \"arrow_bytes\": " << arrow_bytes
+        << ", \"compressed_mb_per_second\": " << stats.num_basket_bytes / s / mb
+        << ", \"uncompressed_mb_per_second\": " << stats.num_uncompressed_bytes / s / mb
+        << ", \"arrow_mb_per_second\": " << arrow_bytes / s / mb
+        << ", \"requests\": " << requests << ", \"bytes_transferred\": " << transferred
+        << ", \"peak_rss_bytes\": " << PeakRssBytes() << "}\n";
+    return Status::OK();
+  }
+  auto fixed = [](double v, int digits) {
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(digits) << v;
+    return o.str();
+  };
+  out << reader->file().name() << ":" << tree << ": " << num_columns << " columns, "
+      << stats.num_entries << " entries, " << stats.num_baskets << " baskets, " << threads
+      << (threads == 1 ? " thread" : " threads") << (runs > 1 ? ", best of " + std::to_string(runs) : "")
+      << "\n"
+      << "  time          " << fixed(best, 4) << " s\n"
+      << "  entries/s     " << fixed(stats.num_entries / s / 1e6, 3) << " M\n"
+      << "  uncompressed  " << fixed(stats.num_uncompressed_bytes / s / mb, 1) << " MB/s ("
+      << fixed(stats.num_uncompressed_bytes / mb, 1) << " MB)\n"
+      << "  compressed    " << fixed(stats.num_basket_bytes / s / mb, 1) << " MB/s ("
+      << fixed(stats.num_basket_bytes / mb, 1) << " MB)\n"
+      << "  arrow         " << fixed(arrow_bytes / s / mb, 1) << " MB/s ("
+      << fixed(arrow_bytes / mb, 1) << " MB)\n"
+      << "  requests      " << requests << " (" << fixed(transferred / mb, 1) << " MB)\n"
+      << "  peak RSS      " << fixed(PeakRssBytes() / mb, 1) << " MB\n";
+  return Status::OK();
+}
+
+Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
+              std::ostream& out, std::ostream& err) {
+  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree, options.source));
+  scan::ScanOptions so = ScanOptionsFor(*reader, options);
   ASSIGN_OR_RETURN(auto batches, reader->Scan(so));
   const auto& fields = batches->schema();
   std::vector<std::vector<std::string>> table;
@@ -270,7 +374,7 @@ int MainWithSource(const std::vector<std::string>& args, const byte_source::Sour
     Status st = RunLs(args[1], out, source);
     return st.ok() ? 0 : fail(st);
   }
-  if (cmd == "schema" || cmd == "cat") {
+  if (cmd == "schema" || cmd == "cat" || cmd == "bench") {
     std::string target;
     CatOptions opt;
     opt.source = source;
@@ -282,12 +386,23 @@ int MainWithSource(const std::vector<std::string>& args, const byte_source::Sour
         return true;
       };
       std::string v;
-      if (cmd == "cat" && (a == "-b" || a == "--branches")) {
+      const bool reads = cmd == "cat" || cmd == "bench";
+      if (reads && (a == "-b" || a == "--branches")) {
         if (!value(&v)) return usage(a + " needs a value");
         opt.branches.push_back(v);
-      } else if (cmd == "cat" && a.rfind("--branches=", 0) == 0) {
+      } else if (reads && a.rfind("--branches=", 0) == 0) {
         opt.branches.push_back(a.substr(11));
-      } else if (cmd == "cat" && (a == "--start" || a == "--stop" || a == "--batch-size")) {
+      } else if (reads && (a == "--threads" || a == "--repeat")) {
+        if (!value(&v)) return usage(a + " needs a value");
+        auto n = ParseInt(a, v);
+        if (!n.ok()) return usage(n.status().message());
+        if (*n < 0 || *n > 1024 || (a == "--repeat" && *n == 0)) {
+          return usage(a + " must be " + (a == "--repeat" ? "1" : "0") + " to 1024");
+        }
+        (a == "--threads" ? opt.threads : opt.repeat) = static_cast<int>(*n);
+      } else if (cmd == "bench" && a == "--json") {
+        opt.json = true;
+      } else if (reads && (a == "--start" || a == "--stop" || a == "--batch-size")) {
         if (!value(&v)) return usage(a + " needs a value");
         auto n = ParseInt(a, v);
         if (!n.ok()) return usage(n.status().message());
@@ -319,7 +434,9 @@ int MainWithSource(const std::vector<std::string>& args, const byte_source::Sour
       return usage("--stop " + std::to_string(opt.stop) + " is before --start " +
                    std::to_string(opt.start));
     }
-    Status st = cmd == "schema" ? RunSchema(file, tree, out, source) : RunCat(file, tree, opt, out, err);
+    Status st = cmd == "schema" ? RunSchema(file, tree, out, source)
+                : cmd == "bench"  ? RunBench(file, tree, opt, out)
+                                  : RunCat(file, tree, opt, out, err);
     return st.ok() ? 0 : fail(st);
   }
   return usage("unknown command '" + cmd + "'");

@@ -21,6 +21,9 @@ struct CatOptions {
   int64_t batch_size = 65536;
   bool stats = false;
   byte_source::SourceOptions source;
+  int threads = 0;        ///< cat, bench: 0 = one per core
+  bool json = false;      ///< bench: one JSON object instead of text
+  int repeat = 1;         ///< bench: best of this many runs
 };
 
 /// `arrowroot ls FILE`
@@ -30,6 +33,9 @@ Status RunLs(const std::string& file, std::ostream& out,
 Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out,
                  const byte_source::SourceOptions& source = {});
 /// `arrowroot cat FILE:TREE ...`
+/// `arrowroot bench FILE:TREE`: read the selection into Arrow, discard it, report throughput.
+Status RunBench(const std::string& file, const std::string& tree, const CatOptions& options,
+                std::ostream& out);
 Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
               std::ostream& out, std::ostream& err);
 

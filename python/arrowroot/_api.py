@@ -260,7 +260,7 @@ class Tree:
     # --- reading ----------------------------------------------------------------------------
     def arrays(self, columns: Columns = None, entry_start: int | None = None,
                entry_stop: int | None = None, library: str = "pa", *,
-               filter_name: Filter = None) -> Any:
+               filter_name: Filter = None, threads: int | None = None) -> Any:
         """Read columns into memory.
 
         ``columns``: branch names or full paths (default: every readable branch);
@@ -270,18 +270,21 @@ class Tree:
         ``library``: ``"pa"`` pyarrow.Table, ``"pd"`` pandas.DataFrame, ``"np"`` dict of NumPy
         arrays (jagged columns as arrays of per-entry arrays), ``"ak"`` awkward.Array.
 
-        The GIL is released while reading and decoding.
+        The GIL is released while reading and decoding. ``threads``: columns are read,
+        decompressed and decoded on this many threads (default: one per core; 1 = none).
         """
         lib = check_library(library)
         names = self._resolve(columns, filter_name)
         start, stop = _entry_range(self.num_entries, entry_start, entry_stop)
-        scanner = self._core.scan(names, start, stop, _READ_BATCH_ENTRIES, _READ_BATCH_BYTES)
+        scanner = self._core.scan(names, start, stop, _READ_BATCH_ENTRIES, _READ_BATCH_BYTES,
+                                  _threads(threads))
         table = pa.table(scanner.read_all())
         return convert(table, lib, start)
 
     def iterate(self, columns: Columns = None, step_size: StepSize = _DEFAULT_STEP,
                 entry_start: int | None = None, entry_stop: int | None = None,
-                library: str = "pa", *, filter_name: Filter = None) -> Iterator[Any]:
+                library: str = "pa", *, filter_name: Filter = None,
+                threads: int | None = None) -> Iterator[Any]:
         """Read columns in steps, yielding one ``arrays()``-like result per step.
 
         ``step_size`` is a number of entries (int) or a memory size (``"100 MB"``, ``"1 GiB"``):
@@ -290,7 +293,8 @@ class Tree:
         """
         lib = check_library(library)
         position = _entry_range(self.num_entries, entry_start, entry_stop)[0]
-        stream = self.batches(columns, step_size, entry_start, entry_stop, filter_name=filter_name)
+        stream = self.batches(columns, step_size, entry_start, entry_stop, filter_name=filter_name,
+                              threads=threads)
         while True:
             batch = next(stream, None)
             if batch is None:
@@ -305,7 +309,7 @@ class Tree:
 
     def batches(self, columns: Columns = None, step_size: StepSize = _DEFAULT_STEP,
                 entry_start: int | None = None, entry_stop: int | None = None, *,
-                filter_name: Filter = None) -> ArrowStream:
+                filter_name: Filter = None, threads: int | None = None) -> ArrowStream:
         """A lazy stream of record batches (see :meth:`iterate` for ``step_size``).
 
         Iterate it for ``pyarrow.RecordBatch`` objects, or hand it to any Arrow consumer
@@ -315,7 +319,8 @@ class Tree:
         names = self._resolve(columns, filter_name)
         start, stop = _entry_range(self.num_entries, entry_start, entry_stop)
         batch_entries, max_bytes = _step(step_size, lambda: self._core.bytes_per_entry(names))
-        return ArrowStream(self._core.scan(names, start, stop, batch_entries, max_bytes))
+        return ArrowStream(self._core.scan(names, start, stop, batch_entries, max_bytes,
+                                           _threads(threads)))
 
     def __arrow_c_stream__(self, requested_schema: object = None) -> object:
         """Every readable column, streamed in ~100 MB batches (Arrow PyCapsule protocol)."""
@@ -520,6 +525,14 @@ def _step(step_size: StepSize, bytes_per_entry: Callable[[], float]) -> tuple[in
         entries = int(budget / per_entry) if per_entry > 0 else 1 << 62
         return max(1, min(entries, 1 << 62)), budget
     raise TypeError(f"step_size must be an int or a str like '100 MB', not {type(step_size).__name__}")
+
+
+def _threads(threads: int | None) -> int:
+    if threads is None:
+        return 0
+    if isinstance(threads, bool) or not hasattr(threads, "__index__") or operator.index(threads) < 1:
+        raise InvalidArgumentError(f"threads={threads!r} must be a positive int (or None: one per core)")
+    return operator.index(threads)
 
 
 def _entry_range(n: int, start: int | None, stop: int | None) -> tuple[int, int]:

@@ -20,6 +20,7 @@ Options (all optional except ``tree`` when a file holds several trees):
   are split at cluster boundaries into several partitions, and small files are grouped; this is
   planned on the driver from metadata only.
 - ``step_size``: entries per Arrow batch handed to Spark (default 65536; or ``"16 MB"``).
+- ``threads``: engine threads per task (default 1: Spark already runs a task per core).
 - ``io_stats_dir``: a directory where each task writes a JSON line per file it read (entries,
   I/O requests, bytes requested and received, retries, seconds): what pruning and
   partitioning actually fetched.
@@ -352,7 +353,8 @@ class RootReader(DataSourceReader):
         stats_dir = self.options.get("io_stats_dir")
         for path, tree, start, stop in partition.pieces:
             with open_file(path, storage) as f:
-                stream = f[tree].batches(self.columns, step_size, start, stop)
+                stream = f[tree].batches(self.columns, step_size, start, stop,
+                                         threads=int(self.options.get("threads", "1")))
                 for batch in stream:
                     if batch.schema != target:
                         # Spark wants its own spelling of the schema (list item names,

@@ -378,7 +378,7 @@ class Tree {
   }
 
   std::unique_ptr<Scanner> scan(const std::vector<std::string>& names, int64_t entry_start, int64_t entry_stop,
-               int64_t batch_size, uint64_t max_batch_bytes) const {
+               int64_t batch_size, uint64_t max_batch_bytes, int num_threads) const {
     scan::ScanOptions options;
     options.columns = names;
     options.entry_start = entry_start;
@@ -388,6 +388,7 @@ class Tree {
     options.coalesce = tuning_.coalesce;
     options.max_requests_in_flight = tuning_.max_requests_in_flight;
     options.max_prefetch_bytes = tuning_.max_prefetch_bytes;
+    options.num_threads = num_threads;
     auto reader = Unwrap(WithoutGil([&] { return reader_->Scan(options); }));
     return std::make_unique<Scanner>(std::move(reader));
   }
@@ -493,7 +494,7 @@ NB_MODULE(_core, m) {
       .def("bytes_per_entry", &Tree::bytes_per_entry, nb::arg("columns"))
       .def("io_stats", &Tree::io_stats, "Counters of the file's byte source.")
       .def("scan", &Tree::scan, nb::arg("columns"), nb::arg("entry_start"), nb::arg("entry_stop"),
-           nb::arg("batch_size"), nb::arg("max_batch_bytes"));
+           nb::arg("batch_size"), nb::arg("max_batch_bytes"), nb::arg("num_threads") = 0);
 
   nb::class_<File>(m, "File", "A ROOT file opened for reading.")
       .def_static("open", &File::Open, nb::arg("path"), nb::arg("storage_options"))

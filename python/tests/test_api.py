@@ -435,3 +435,12 @@ def test_unknown_storage_options_and_schemes_are_rejected_by_name():
         arrowroot.open("root://eospublic.cern.ch//eos/f.root")
     with pytest.raises(arrowroot.InvalidArgumentError, match="names no bucket"):
         arrowroot.open("s3:///f.root", storage_options={"anon": True})
+
+
+def test_threads_give_the_same_table_and_bad_counts_are_rejected(hzz):
+    one = hzz.arrays(threads=1)
+    assert hzz.arrays(threads=4).equals(one)
+    assert pa.concat_tables(list(hzz.iterate(step_size=500, threads=2))).equals(one)
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises((ValueError, TypeError), match="threads"):
+            hzz.arrays(threads=bad)

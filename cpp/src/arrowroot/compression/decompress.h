@@ -1,6 +1,7 @@
 // ROOT compression blocks: parse the 9-byte block header and decode zlib, LZMA, LZ4 and
 // ZSTD blocks. Bytes in, bytes out: this layer does no I/O and knows nothing of keys,
-// baskets or files.
+// baskets or files. zlib blocks are inflated with libdeflate when the build found it
+// (CMake option ARROWROOT_WITH_LIBDEFLATE), else with zlib; see ZlibDecoderName().
 //
 // Block layout (ROOT core/zip/src/RZip.cxx, R__unzip_header; uproot compression.py):
 //
@@ -42,6 +43,10 @@ inline constexpr size_t kNumCodecs = 5;
 
 /// Return a short upper-case name ("ZLIB", "LZMA", "LZ4", "ZSTD", "CS").
 const char* CodecName(Codec codec);
+
+/// Return the name and version of the library that inflates "ZL" blocks, e.g.
+/// "libdeflate 1.14" or "zlib 1.2.13" (for benchmark and --stats output).
+const char* ZlibDecoderName();
 
 /// Size of the block header in front of every block.
 inline constexpr size_t kBlockHeaderSize = 9;

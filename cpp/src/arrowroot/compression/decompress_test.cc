@@ -9,8 +9,12 @@
 #include <iterator>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "testing/synthetic_basket.h"
 
 namespace arrowroot::compression {
 namespace {
@@ -368,6 +372,276 @@ TEST(DecompressRootBlocks, SurvivesRandomDamage) {
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// zlib ("ZL") blocks: the libdeflate fast path (when built with it) and the zlib fallback.
+
+TEST(ZlibDecoderName, NamesALibraryAndVersion) {
+  const std::string name = ZlibDecoderName();
+  RecordProperty("zlib_decoder", name);
+  EXPECT_TRUE(name.rfind("libdeflate 1.", 0) == 0 || name.rfind("zlib 1.", 0) == 0) << name;
+}
+
+// Data shapes that steer deflate into different block types: Huffman-coded matches
+// (MakeData, baskets), long runs (zeros), and stored blocks (noise, which no level
+// compresses).
+Bytes Noise(size_t n) {
+  Bytes b(n);
+  uint64_t x = 0x2545F4914F6CDD1Dull;
+  for (auto& v : b) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    v = static_cast<std::byte>(x >> 56);
+  }
+  return b;
+}
+
+struct ZlibInput {
+  const char* name;
+  Bytes data;
+};
+
+std::vector<ZlibInput> ZlibInputs() {
+  using testing::MakeFloat32Basket;
+  using testing::Quantization;
+  return {
+      {"one byte", MakeData(1)},
+      {"odd size", MakeData(4097, 5)},
+      {"basket full precision", MakeFloat32Basket(Quantization::kNone)},
+      {"basket rounded", MakeFloat32Basket(Quantization::kTwoDecimals)},
+      {"basket nanoaod", MakeFloat32Basket(Quantization::kTenBitMantissa)},
+      {"zeros", Bytes(100000)},
+      {"noise", Noise(70000)},
+      {"300 KB", MakeData(300000, 9)},
+  };
+}
+
+TEST(DecompressRootBlocks, DecodesZlibWrittenAtLevels1To9) {
+  for (const ZlibInput& input : ZlibInputs()) {
+    for (int level : {0, 1, 6, 9}) {
+      SCOPED_TRACE(std::string(input.name) + " level " + std::to_string(level));
+      Bytes z = MustCompress(Codec::kZlib, level, input.data);
+      Bytes out(input.data.size());
+      DecompressCounters counters;
+      Status st = DecompressRootBlocks(z, out, counters);
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      EXPECT_TRUE(out == input.data);
+      EXPECT_EQ(counters.num_blocks_by_codec[static_cast<size_t>(Codec::kZlib)], 1u);
+      EXPECT_EQ(counters.num_uncompressed_bytes, input.data.size());
+    }
+  }
+}
+
+// Baskets compressed one by one and joined, as a TKey holding several blocks would be,
+// at mixed levels; then the same with a corrupt block in the middle.
+TEST(DecompressRootBlocks, DecodesMultiBlockZlibPayloads) {
+  Bytes payload, expected;
+  std::vector<size_t> block_offsets;
+  const int levels[] = {1, 6, 9, 1, 6};
+  for (size_t i = 0; i < std::size(levels); ++i) {
+    Bytes part = MakeData(8000 + 1111 * i, static_cast<uint32_t>(i + 1));
+    Bytes z = MustCompress(Codec::kZlib, levels[i], part);
+    block_offsets.push_back(payload.size());
+    payload.insert(payload.end(), z.begin(), z.end());
+    expected.insert(expected.end(), part.begin(), part.end());
+  }
+  Bytes out(expected.size());
+  DecompressCounters counters;
+  Status st = DecompressRootBlocks(payload, out, counters);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(out == expected);
+  EXPECT_EQ(counters.num_blocks, std::size(levels));
+  EXPECT_EQ(counters.num_compressed_bytes, payload.size());
+
+  // Flip a bit in block 3's adler32 (the last 4 bytes before block 4's header).
+  Bytes bad = payload;
+  bad[block_offsets[4] - 1] ^= std::byte{0x01};
+  char want[64];
+  std::snprintf(want, sizeof want, "block 3 at payload offset 0x%zx (ZLIB): ", block_offsets[3]);
+  EXPECT_CORRUPTION(DecompressRootBlocks(bad, out), want);
+  EXPECT_CORRUPTION(DecompressRootBlocks(bad, out), "incorrect data check");
+}
+
+// > 16 MiB of zlib data: two ZL blocks, split at kMaxBlockSize as ROOT splits them.
+TEST(DecompressRootBlocks, SplitsAndJoinsZlibBlocksAbove16MiB) {
+  const size_t size = kMaxBlockSize + 300000;
+  Bytes data = MakeData(size, 11);
+  Bytes z = MustCompress(Codec::kZlib, 1, data);
+  auto first = ParseBlockHeader(z);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->uncompressed_size, kMaxBlockSize);
+  Bytes out(size);
+  DecompressCounters counters;
+  Status st = DecompressRootBlocks(z, out, counters);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(out == data);
+  EXPECT_EQ(counters.num_blocks_by_codec[static_cast<size_t>(Codec::kZlib)], 2u);
+}
+
+// Damage to one ZL block, each with the zlib reason it must report. Every case keeps
+// the ROOT block header consistent with the damaged body (compressed size adjusted), so
+// only the zlib decoder can notice; the message must carry the same context as every
+// other block error: "block 0 at payload offset 0x0 (ZLIB): <reason> (compressed N,
+// uncompressed M)".
+TEST(DecompressRootBlocks, RejectsDamagedZlibStreams) {
+  const size_t n = 20000;
+  const Bytes data = MakeData(n, 4);
+  const Bytes good = MustCompress(Codec::kZlib, 6, data);
+  const size_t body = kBlockHeaderSize;  // offset of the zlib stream in `good`
+  const size_t end = good.size();
+
+  // Returns `good` with the body edited by `edit`, and the header's compressed size fixed.
+  auto with = [&](auto edit) {
+    Bytes b = good;
+    edit(b);
+    StoreLE24(b, 3, static_cast<uint32_t>(b.size() - kBlockHeaderSize));
+    return b;
+  };
+  auto cut = [&](size_t drop) { return with([drop](Bytes& b) { b.resize(b.size() - drop); }); };
+  auto flip = [&](size_t at, uint8_t mask) {
+    return with([at, mask](Bytes& b) { b[at] ^= static_cast<std::byte>(mask); });
+  };
+  auto set = [&](size_t at, uint8_t value) {
+    return with([at, value](Bytes& b) { b[at] = static_cast<std::byte>(value); });
+  };
+
+  struct Case {
+    const char* name;
+    Bytes payload;
+    const char* reason;  // substring of the message after the block prefix
+  };
+  const Case cases[] = {
+      {"body empty", cut(end - body), "truncated after 0 of 20000"},
+      {"body is one byte", cut(end - body - 1), "truncated after 0 of 20000"},
+      {"cut inside adler32", cut(2), "truncated after 20000 of 20000"},
+      {"adler32 missing", cut(4), "truncated after 20000 of 20000"},
+      {"cut in the deflate data", cut(100), "truncated after"},
+      {"cut in half", cut((end - body) / 2), "truncated after"},
+      {"adler32 flipped", flip(end - 1, 0x10), "incorrect data check"},
+      {"CM not deflate", set(body, 0x77), "incorrect header check"},
+      {"header check bits", flip(body + 1, 0x01), "incorrect header check"},
+      // CMF 0x88: CINFO 8 (a 64 KiB window); 0x881c is a multiple of 31, so only the
+      // window size is wrong.
+      {"window too large", with([&](Bytes& b) {
+         b[body] = std::byte{0x88};
+         b[body + 1] = std::byte{0x1c};
+       }),
+       "invalid window size"},
+      // FLG 0x20: FDICT set, and FCHECK 0 already makes 0x7820 a multiple of 31.
+      {"preset dictionary", with([&](Bytes& b) {
+         b[body] = std::byte{0x78};
+         b[body + 1] = std::byte{0x20};
+       }),
+       "preset dictionary"},
+      // First deflate block header: BFINAL=1, BTYPE=3 (reserved).
+      {"reserved block type", set(body + 2, 0x07), "invalid block type"},
+      {"stored block length check", with([&](Bytes& b) {
+         // BFINAL=1 BTYPE=0, then LEN=5 and NLEN that is not its complement.
+         b.resize(body + 2);
+         for (uint8_t v : {0x01, 0x05, 0x00, 0x00, 0x00}) b.push_back(std::byte{v});
+       }),
+       "invalid stored block lengths"},
+      {"garbage after the stream", with([](Bytes& b) {
+         b.push_back(std::byte{0});
+         b.push_back(std::byte{0});
+       }),
+       "2 bytes follow the end of the zlib stream"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Bytes out(n);
+    Status st = DecompressRootBlocks(c.payload, out);
+    ASSERT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
+    const std::string& m = st.message();
+    EXPECT_EQ(m.rfind("block 0 at payload offset 0x0 (ZLIB): ", 0), 0u) << m;
+    EXPECT_NE(m.find(c.reason), std::string::npos) << m;
+    const std::string sizes = " (compressed " + std::to_string(c.payload.size() - body) +
+                              ", uncompressed 20000)";
+    EXPECT_TRUE(m.size() >= sizes.size() && m.compare(m.size() - sizes.size(), sizes.size(),
+                                                      sizes) == 0)
+        << m;
+  }
+}
+
+// Any damage to a ZL block either fails with Corruption or, thanks to adler32 and the
+// exact output size, decodes to the original bytes: never silently different data.
+TEST(DecompressRootBlocks, ZlibDamageNeverYieldsWrongData) {
+  uint32_t x = 777;
+  auto next = [&x] { return x = x * 1664525u + 1013904223u; };
+  for (int level : {1, 9}) {
+    SCOPED_TRACE(level);
+    const Bytes data = MakeData(5000, 6);
+    const Bytes z = MustCompress(Codec::kZlib, level, data);
+    for (int iter = 0; iter < 2000; ++iter) {
+      Bytes bad = z;
+      int flips = 1 + static_cast<int>(next() % 4);
+      for (int f = 0; f < flips; ++f) {
+        size_t at = kBlockHeaderSize + next() % (bad.size() - kBlockHeaderSize);
+        bad[at] ^= static_cast<std::byte>(1u << (next() % 8));
+      }
+      Bytes out(data.size());
+      Status st = DecompressRootBlocks(bad, out);
+      if (st.ok()) {
+        EXPECT_TRUE(out == data) << "iteration " << iter;
+      } else {
+        EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
+        EXPECT_EQ(st.message().rfind("block 0 at payload offset 0x0 (ZLIB): ", 0), 0u)
+            << st.message();
+      }
+    }
+  }
+}
+
+// Decoders keep per-thread state: threads decoding at once must not disturb each other,
+// including when some of them hit corrupt blocks. Each thread must see exactly what a
+// lone decode sees.
+TEST(DecompressRootBlocks, DecodesConcurrentlyFromManyThreads) {
+  struct Job {
+    Bytes payload;
+    size_t out_size;
+    Bytes want_out;
+    std::string want_status;
+  };
+  std::vector<Job> jobs;
+  uint32_t seed = 1;
+  for (Codec c : kCodecs) {
+    for (bool corrupt : {false, true}) {
+      Bytes data = MakeData(30000 + 1000 * seed, seed);
+      ++seed;
+      Job j{MustCompress(c, c == Codec::kLz4 ? 1 : 3, data), data.size(), {}, {}};
+      if (corrupt) j.payload[j.payload.size() / 2] ^= std::byte{0x20};
+      j.want_out.resize(j.out_size);
+      j.want_status = DecompressRootBlocks(j.payload, j.want_out).ToString();
+      if (!corrupt) {
+        EXPECT_TRUE(j.want_out == data) << CodecName(c);
+      }
+      jobs.push_back(std::move(j));
+    }
+  }
+  // The damaged zlib block must fail (its adler32 no longer matches).
+  EXPECT_NE(jobs[1].want_status.find("(ZLIB)"), std::string::npos) << jobs[1].want_status;
+
+  const int kThreads = 4;
+  std::vector<int> failures(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (size_t i = 0; i < jobs.size(); ++i) {
+          const Job& j = jobs[(i + static_cast<size_t>(t)) % jobs.size()];
+          Bytes out(j.out_size);
+          Status st = DecompressRootBlocks(j.payload, out);
+          if (st.ToString() != j.want_status || (st.ok() && out != j.want_out)) {
+            ++failures[static_cast<size_t>(t)];
+          }
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[static_cast<size_t>(t)], 0) << t;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -149,5 +149,34 @@ TEST(Prefetch, SameBatchesWithFewerRequestsThanBasketByBasket) {
   }
 }
 
+TEST(Threads, EveryTestFileDecodesTheSameWithOneAndFourThreads) {
+  const char* files[][2] = {{"uproot-HZZ.root", "events"},
+                            {"uproot-mc10events.root", "Events"},
+                            {"uproot-small-dy-nooffsets.root", "tree"},
+                            {"uproot-stl_containers.root", "tree"},
+                            {"nanoAOD_2015_CMS_Open_Data_ttbar.root", "Events"},
+                            {"uproot-small-evnt-tree-fullsplit.root", "tree"}};
+  for (const auto& [name, tree_name] : files) {
+    SCOPED_TRACE(name);
+    std::vector<std::string> results[2];
+    for (int mode = 0; mode < 2; ++mode) {
+      auto src = byte_source::OpenLocalFile(TestFile(name));
+      ASSERT_TRUE(src.ok());
+      auto file = root_format::RootFile::Open(*src);
+      ASSERT_TRUE(file.ok());
+      auto tree = TreeReader::Open(*file, tree_name);
+      ASSERT_TRUE(tree.ok());
+      ScanOptions o;
+      o.num_threads = mode == 0 ? 1 : 4;
+      o.batch_size = 37;  // many chunks, batches cutting baskets
+      auto reader = (*tree)->Scan(o);
+      ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+      results[mode] = Dump(**reader);
+      EXPECT_GT((*reader)->stats().num_baskets, 0u);
+    }
+    EXPECT_EQ(results[0], results[1]);
+  }
+}
+
 }  // namespace
 }  // namespace arrowroot::scan

@@ -88,6 +88,9 @@ struct BatchReader::ColumnState {
   size_t cached_index = SIZE_MAX;
   std::shared_ptr<const Basket> cached;
   ColumnState* counter = nullptr;  ///< for jagged baskets without entry offsets
+  /// Counters of this column since the last fold into the reader's ScanStats (columns are
+  /// read on several threads; each touches only its own state).
+  ScanStats pending_stats;
 };
 
 BatchReader::~BatchReader() {
@@ -277,7 +280,35 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
     col->counter = st.get();
     br->counters_.push_back(std::move(st));
   }
+  // Parallel groups: columns sharing a counter state stay together.
+  std::vector<BatchReader::ColumnState*> group_counter;
+  for (auto& col : br->columns_) {
+    size_t g = br->groups_.size();
+    for (size_t k = 0; col->counter && k < group_counter.size(); ++k) {
+      if (group_counter[k] == col->counter) g = k;
+    }
+    if (g == br->groups_.size()) {
+      br->groups_.emplace_back();
+      group_counter.push_back(col->counter);
+    }
+    br->groups_[g].push_back(col.get());
+  }
+  const int threads = std::min<int>(ResolveThreadCount(options.num_threads),
+                                    static_cast<int>(std::max<size_t>(1, br->groups_.size())));
+  if (threads > 1) br->pool_ = std::make_unique<ThreadPool>(threads);
   return br;
+}
+
+void BatchReader::FoldStats() {
+  auto fold = [&](ColumnState& c) {
+    stats_.num_baskets += c.pending_stats.num_baskets;
+    stats_.num_basket_bytes += c.pending_stats.num_basket_bytes;
+    stats_.num_uncompressed_bytes += c.pending_stats.num_uncompressed_bytes;
+    stats_.num_prefetched_baskets += c.pending_stats.num_prefetched_baskets;
+    c.pending_stats = ScanStats{};
+  };
+  for (auto& c : columns_) fold(*c);
+  for (auto& c : counters_) fold(*c);
 }
 
 Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, size_t index) {
@@ -289,22 +320,29 @@ Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, s
     basket = std::make_shared<Basket>(std::move(b));
   } else {
     Bytes raw;
-    auto it = prefetched_.find(r.seek);
-    if (it != prefetched_.end() && it->second.size() == r.bytes) {
-      raw = std::move(it->second);
-      prefetched_bytes_ -= raw.size();
-      prefetched_.erase(it);
-      ++stats_.num_prefetched_baskets;
+    bool found = false;
+    if (prefetch_) {
+      std::lock_guard<std::mutex> lock(prefetch_mu_);
+      auto it = prefetched_.find(r.seek);
+      if (it != prefetched_.end() && it->second.size() == r.bytes) {
+        raw = std::move(it->second);
+        prefetched_bytes_ -= raw.size();
+        prefetched_.erase(it);
+        found = true;
+      }
+    }
+    if (found) {
+      ++col.pending_stats.num_prefetched_baskets;
     } else {
       const auto& source = reader_->file_->source();
       ASSIGN_OR_RETURN(raw, source->Read({r.seek, r.bytes}));
     }
-    stats_.num_basket_bytes += raw.size();
+    col.pending_stats.num_basket_bytes += raw.size();
     ASSIGN_OR_RETURN(Basket b, root_format::DecodeBasketKey(raw));
     basket = std::make_shared<Basket>(std::move(b));
   }
-  ++stats_.num_baskets;
-  stats_.num_uncompressed_bytes += basket->data.size();
+  ++col.pending_stats.num_baskets;
+  col.pending_stats.num_uncompressed_bytes += basket->data.size();
   if (basket->num_entries != r.entry_stop - r.entry_start) {
     return Status::Corruption("basket holds " + std::to_string(basket->num_entries) +
                               " entries, the branch says " +
@@ -420,6 +458,7 @@ BatchReader::Window BatchReader::PlanWindow() {
 }
 
 void BatchReader::AddFetched(const Window& window, std::vector<Bytes> data) {
+  std::lock_guard<std::mutex> lock(prefetch_mu_);
   for (size_t i = 0; i < window.seeks.size() && i < data.size(); ++i) {
     prefetched_bytes_ += data[i].size();
     prefetched_.emplace(window.seeks[i], std::move(data[i]));
@@ -463,12 +502,29 @@ Result<std::optional<to_arrow::RecordBatch>> BatchReader::Next() {
   const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(options_.batch_size, 4096));
   while (pos < stop) {
     int64_t end = std::min(stop, pos + chunk);
-    uint64_t bytes = 0;
-    for (auto& col : columns_) {
-      Status st = ReadColumn(*col, pos, end, *col->builder);
-      if (!st.ok()) return std::move(st).AddContext(where);
-      bytes += col->builder->num_bytes();
+    // Column groups are independent (a group shares a counter branch's state), so they are
+    // read, decompressed and decoded in parallel.
+    std::vector<Status> status(groups_.size());
+    auto read_group = [&](size_t g) {
+      for (ColumnState* col : groups_[g]) {
+        Status st = ReadColumn(*col, pos, end, *col->builder);
+        if (!st.ok()) {
+          status[g] = std::move(st);
+          return;
+        }
+      }
+    };
+    if (pool_) {
+      pool_->ParallelFor(groups_.size(), read_group);
+    } else {
+      for (size_t g = 0; g < groups_.size(); ++g) read_group(g);
     }
+    FoldStats();
+    for (auto& st : status) {
+      if (!st.ok()) return std::move(st).AddContext(where);
+    }
+    uint64_t bytes = 0;
+    for (auto& col : columns_) bytes += col->builder->num_bytes();
     pos = end;
     if (options_.max_batch_bytes && bytes >= options_.max_batch_bytes) break;
   }

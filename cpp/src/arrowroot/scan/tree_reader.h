@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <future>
+#include <mutex>
 #include <unordered_map>
 
 #include "arrowroot/c_abi.h"
@@ -17,6 +18,7 @@
 #include "arrowroot/to_arrow/arrow_array.h"
 #include "arrowroot/to_arrow/column_plan.h"
 #include "arrowroot/scan/read_plan.h"
+#include "arrowroot/scan/thread_pool.h"
 
 namespace arrowroot::scan {
 
@@ -48,6 +50,9 @@ struct ScanOptions {
   int max_requests_in_flight = 8;
   /// Compressed bytes fetched ahead of the decoder at most (one window; at least one basket).
   uint64_t max_prefetch_bytes = 128ull << 20;
+  /// Threads that read, decompress and decode columns in parallel (the caller's included);
+  /// 0 = one per core (at most 16), 1 = all on the calling thread.
+  int num_threads = 0;
 };
 
 /// Counters of one scan.
@@ -135,6 +140,12 @@ class BatchReader {
   void Prefetch(int64_t stop);
   void CollectPending();
 
+  /// Fold the columns' per-thread counters into stats_ (on the calling thread).
+  void FoldStats();
+
+  std::vector<std::vector<ColumnState*>> groups_;  ///< read in parallel, one group per task
+  std::unique_ptr<ThreadPool> pool_;               ///< null when single-threaded
+  std::mutex prefetch_mu_;                         ///< prefetched_ and prefetched_bytes_
   bool prefetch_ = false;
   int64_t planned_until_ = 0;
   uint64_t prefetched_bytes_ = 0;
