@@ -36,7 +36,11 @@ Status CheckOffsets(std::vector<int32_t>* offsets, int64_t num_entries, size_t b
 
 }  // namespace
 
-Result<Basket> DecodeBasketKey(ByteView raw) {
+namespace {
+
+/// `owned` (optional) holds `raw`'s bytes: an uncompressed basket then keeps them instead of
+/// copying its payload.
+Result<Basket> DecodeBasketKeyImpl(ByteView raw, Bytes* owned) {
   Cursor c(raw);
   c.SetWhat("TBasket key header");
   int32_t nbytes = c.I32();
@@ -67,15 +71,20 @@ Result<Basket> DecodeBasketKey(ByteView raw) {
   Basket b;
   b.num_entries = nev_buf;
   ByteView payload = raw.subspan(static_cast<size_t>(keylen));
+  size_t base = 0;  // where the payload starts in b.storage
   if (static_cast<int64_t>(payload.size()) != objlen) {
     ASSIGN_OR_RETURN(b.storage, DecompressPayload(payload, static_cast<uint64_t>(objlen)));
+  } else if (owned != nullptr) {
+    b.storage = std::move(*owned);  // the buffer (and so `raw`) stays where it is
+    base = static_cast<size_t>(keylen);
   } else {
     b.storage.assign(payload.begin(), payload.end());
   }
+  const ByteView body = ByteView(b.storage).subspan(base);
   size_t border = static_cast<size_t>(last - keylen);
-  b.data = ByteView(b.storage).subspan(0, border);
-  if (border != b.storage.size()) {
-    Cursor oc(ByteView(b.storage).subspan(border));
+  b.data = body.subspan(0, border);
+  if (border != body.size()) {
+    Cursor oc(body.subspan(border));
     oc.SetWhat("TBasket entry offsets");
     int32_t count = oc.I32();
     if (!oc.ok() || count < 0 || static_cast<size_t>(count) > oc.remaining() / 4) {
@@ -87,6 +96,15 @@ Result<Basket> DecodeBasketKey(ByteView raw) {
     RETURN_IF_ERROR(CheckOffsets(&b.entry_offsets, nev_buf, border));
   }
   return b;
+}
+
+}  // namespace
+
+Result<Basket> DecodeBasketKey(ByteView raw) { return DecodeBasketKeyImpl(raw, nullptr); }
+
+Result<Basket> DecodeBasketKey(Bytes&& raw) {
+  const ByteView view(raw);
+  return DecodeBasketKeyImpl(view, &raw);
 }
 
 Result<Basket> ViewEmbeddedBasket(std::shared_ptr<const EmbeddedBasket> e) {

@@ -26,6 +26,8 @@ struct Basket {
 /// Parse and decompress a basket key: `raw` is the whole key, [fSeekKey, fSeekKey + fNbytes).
 /// Entry offsets are checked: inside the data and non-decreasing.
 Result<Basket> DecodeBasketKey(ByteView raw);
+/// The same, taking the bytes: an uncompressed basket keeps them (no copy of its payload).
+Result<Basket> DecodeBasketKey(Bytes&& raw);
 
 /// View an embedded basket (no copy).
 Result<Basket> ViewEmbeddedBasket(std::shared_ptr<const EmbeddedBasket> basket);

@@ -338,7 +338,7 @@ Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, s
       ASSIGN_OR_RETURN(raw, source->Read({r.seek, r.bytes}));
     }
     col.pending_stats.num_basket_bytes += raw.size();
-    ASSIGN_OR_RETURN(Basket b, root_format::DecodeBasketKey(raw));
+    ASSIGN_OR_RETURN(Basket b, root_format::DecodeBasketKey(std::move(raw)));
     basket = std::make_shared<Basket>(std::move(b));
   }
   ++col.pending_stats.num_baskets;

@@ -422,6 +422,39 @@ Status DecodeBasket(const ColumnPlan& plan, const Basket& basket, int64_t first,
       if (item_size <= 0) return Status::Corruption("jagged column without a fixed item size");
       ArrayBuilder& child = out.child(0);
       const size_t hb = static_cast<size_t>(plan.header_bytes);
+      if (basket.has_entry_offsets() && hb == 0 && last > first) {
+        // No per-entry headers (leaf arrays with a counter, x[n]/F): the items of entries
+        // [first, last) are one contiguous run, so check the offsets and build the Arrow
+        // offsets in one pass, then convert all items in one bulk call.
+        const size_t a0 = static_cast<size_t>(offs[static_cast<size_t>(first)]);
+        const size_t b0 = static_cast<size_t>(offs[static_cast<size_t>(last)]);
+        if (b0 < a0 || b0 > data.size()) {
+          return Status::Corruption(EntryWhere(first, a0) + ": entry offsets run backwards or "
+                                    "past the basket");
+        }
+        const size_t total = (b0 - a0) / static_cast<size_t>(item_size);
+        RETURN_IF_ERROR(out.CheckOffsetRoom(total));
+        auto& offsets = out.offsets();
+        offsets.reserve(offsets.size() + static_cast<size_t>(last - first));
+        int64_t running = child.length();
+        size_t prev = a0;
+        for (int64_t e = first; e < last; ++e) {
+          const size_t b = static_cast<size_t>(offs[static_cast<size_t>(e) + 1]);
+          if (b < prev || (b - prev) % static_cast<size_t>(item_size) != 0) {
+            return Status::Corruption(EntryWhere(e, prev) + ": " +
+                                      (b < prev ? std::string("entry offsets run backwards")
+                                                : std::to_string(b - prev) +
+                                                      " bytes is not a multiple of the " +
+                                                      std::to_string(item_size) + "-byte item"));
+          }
+          running += static_cast<int64_t>((b - prev) / static_cast<size_t>(item_size));
+          offsets.push_back(static_cast<int32_t>(running));
+          prev = b;
+        }
+        AppendFixed(plan.node, data.data() + a0, total, child);
+        out.AddLength(n);
+        return Status::OK();
+      }
       if (basket.has_entry_offsets()) {
         // Items of consecutive entries are contiguous once headers are skipped; append per entry.
         for (int64_t e = first; e < last; ++e) {
