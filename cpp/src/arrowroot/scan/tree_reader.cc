@@ -1,6 +1,7 @@
 #include "arrowroot/scan/tree_reader.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "arrowroot/root_format/basket.h"
@@ -91,6 +92,8 @@ struct BatchReader::ColumnState {
   /// Counters of this column since the last fold into the reader's ScanStats (columns are
   /// read on several threads; each touches only its own state).
   ScanStats pending_stats;
+  /// Baskets loaded ahead by PreloadBaskets, by index; GetBasket takes them.
+  std::map<size_t, std::shared_ptr<const Basket>> ready;
 };
 
 BatchReader::~BatchReader() {
@@ -293,9 +296,9 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
     }
     br->groups_[g].push_back(col.get());
   }
-  const int threads = std::min<int>(ResolveThreadCount(options.num_threads),
-                                    static_cast<int>(std::max<size_t>(1, br->groups_.size())));
-  if (threads > 1) br->pool_ = std::make_unique<ThreadPool>(threads);
+  // Threads even for one column group: its baskets still decompress in parallel.
+  const int threads = ResolveThreadCount(options.num_threads);
+  if (threads > 1 && !br->columns_.empty()) br->pool_ = std::make_unique<ThreadPool>(threads);
   return br;
 }
 
@@ -311,8 +314,8 @@ void BatchReader::FoldStats() {
   for (auto& c : counters_) fold(*c);
 }
 
-Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, size_t index) {
-  if (col.cached_index == index) return col.cached;
+Result<std::shared_ptr<const Basket>> BatchReader::LoadBasket(const ColumnState& col, size_t index,
+                                                              ScanStats* stats) {
   const BasketRef& r = col.baskets[index];
   std::shared_ptr<Basket> basket;
   if (r.embedded) {
@@ -332,25 +335,81 @@ Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, s
       }
     }
     if (found) {
-      ++col.pending_stats.num_prefetched_baskets;
+      ++stats->num_prefetched_baskets;
     } else {
       const auto& source = reader_->file_->source();
       ASSIGN_OR_RETURN(raw, source->Read({r.seek, r.bytes}));
     }
-    col.pending_stats.num_basket_bytes += raw.size();
+    stats->num_basket_bytes += raw.size();
     ASSIGN_OR_RETURN(Basket b, root_format::DecodeBasketKey(std::move(raw)));
     basket = std::make_shared<Basket>(std::move(b));
   }
-  ++col.pending_stats.num_baskets;
-  col.pending_stats.num_uncompressed_bytes += basket->data.size();
+  ++stats->num_baskets;
+  stats->num_uncompressed_bytes += basket->data.size();
   if (basket->num_entries != r.entry_stop - r.entry_start) {
     return Status::Corruption("basket holds " + std::to_string(basket->num_entries) +
                               " entries, the branch says " +
                               std::to_string(r.entry_stop - r.entry_start));
   }
+  return std::shared_ptr<const Basket>(std::move(basket));
+}
+
+Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, size_t index) {
+  if (col.cached_index == index) return col.cached;
+  std::shared_ptr<const Basket> basket;
+  if (auto it = col.ready.find(index); it != col.ready.end()) {
+    basket = std::move(it->second);  // loaded ahead, in parallel (PreloadBaskets)
+    col.ready.erase(it);
+  } else {
+    ASSIGN_OR_RETURN(basket, LoadBasket(col, index, &col.pending_stats));
+  }
   col.cached_index = index;
   col.cached = basket;
-  return std::shared_ptr<const Basket>(basket);
+  return basket;
+}
+
+void BatchReader::PreloadBaskets(int64_t start, int64_t stop) {
+  // The unit of parallel work is one basket: read + decompress. Columns of one collection
+  // share a counter and so decode on one thread, but their baskets (and the several baskets
+  // of one column in a chunk) still decompress in parallel here. A failure is left for
+  // GetBasket to meet again, with the branch and basket in its message.
+  struct Job {
+    ColumnState* col;
+    size_t index;
+    std::shared_ptr<const Basket> basket;
+    ScanStats stats;
+  };
+  std::vector<Job> jobs;
+  const size_t lookahead = static_cast<size_t>(pool_->num_threads());
+  for (auto& col : columns_) {
+    // The baskets of [start, stop), and at least `lookahead` baskets from `start` on (within
+    // the scan), so that one column with big baskets still keeps every thread busy; memory
+    // stays at a few baskets per column.
+    size_t taken = 0;
+    for (size_t i = 0; i < col->baskets.size(); ++i) {
+      const BasketRef& r = col->baskets[i];
+      if (r.entry_stop <= start || r.entry_start >= stop_) continue;
+      if (r.entry_start >= stop && taken >= lookahead) break;
+      ++taken;
+      if (r.embedded || i == col->cached_index || col->ready.count(i)) continue;
+      jobs.push_back({col.get(), i, nullptr, {}});
+    }
+  }
+  if (jobs.size() < 2) return;
+  pool_->ParallelFor(jobs.size(), [&](size_t k) {
+    Job& j = jobs[k];
+    auto loaded = LoadBasket(*j.col, j.index, &j.stats);
+    if (loaded.ok()) j.basket = std::move(*loaded);
+  });
+  for (Job& j : jobs) {
+    if (!j.basket) continue;
+    j.col->ready.emplace(j.index, std::move(j.basket));
+    auto& p = j.col->pending_stats;
+    p.num_baskets += j.stats.num_baskets;
+    p.num_basket_bytes += j.stats.num_basket_bytes;
+    p.num_uncompressed_bytes += j.stats.num_uncompressed_bytes;
+    p.num_prefetched_baskets += j.stats.num_prefetched_baskets;
+  }
 }
 
 Result<std::vector<int64_t>> BatchReader::CounterValues(ColumnState& col, int64_t start,
@@ -519,6 +578,7 @@ Result<std::optional<to_arrow::RecordBatch>> BatchReader::Next() {
       }
     };
     if (pool_) {
+      PreloadBaskets(pos, end);
       pool_->ParallelFor(groups_.size(), read_group);
     } else {
       for (size_t g = 0; g < groups_.size(); ++g) read_group(g);

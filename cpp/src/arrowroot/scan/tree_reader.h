@@ -126,6 +126,11 @@ class BatchReader {
   BatchReader() = default;
   Status ReadColumn(ColumnState& col, int64_t start, int64_t stop, to_arrow::ArrayBuilder& out);
   Result<std::shared_ptr<const root_format::Basket>> GetBasket(ColumnState& col, size_t index);
+  /// Read and decompress one basket; thread-safe (touches no column state), counts in `stats`.
+  Result<std::shared_ptr<const root_format::Basket>> LoadBasket(const ColumnState& col,
+                                                                size_t index, ScanStats* stats);
+  /// Load the baskets of entries [start, stop) of every column in parallel on the pool.
+  void PreloadBaskets(int64_t start, int64_t stop);
   Result<std::vector<int64_t>> CounterValues(ColumnState& col, int64_t start, int64_t stop);
 
   // Prefetching (remote sources): baskets fetched ahead, keyed by their seek.
