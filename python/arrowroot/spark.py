@@ -227,22 +227,16 @@ def _open_tree(path: str, tree: str | None, storage: dict[str, Any]):
 
 def _describe(path: str, tree: str | None, columns: list[str] | None,
               storage: dict[str, Any]) -> _FileInfo:
+    from ._api import _SchemaCapsule
+
     f, t = _open_tree(path, tree, storage)
     with f:
         names = t._resolve(columns, None)
         import pyarrow as pa
 
-        schema = pa.schema(_SchemaHolder(t._core.schema_capsule(names)))
+        schema = pa.schema(_SchemaCapsule(t._core.schema_capsule(names)))
         return _FileInfo(path, t.object_path, t.num_entries, t._core.bytes_per_entry(names),
                          t.common_entry_offsets(names or None), schema)
-
-
-class _SchemaHolder:
-    def __init__(self, capsule: Any) -> None:
-        self._capsule = capsule
-
-    def __arrow_c_schema__(self) -> Any:
-        return self._capsule
 
 
 class RootPartition(InputPartition):

@@ -326,10 +326,7 @@ class HttpSource final : public ByteSource {
 
   bool HasInMemory(uint64_t offset, uint64_t length) const override {
     if (offset > size_ || length > size_ - offset) return false;
-    if (Whole()) return true;
-    if (offset + length <= head_.size()) return true;
-    if (!tail_.empty() && offset >= tail_start_) return true;
-    return !tail_.empty() && tail_start_ <= head_.size();  // head + tail = the whole object
+    return CopyFromMemory(offset, length, nullptr);
   }
 
   Status Open() {
@@ -386,26 +383,7 @@ class HttpSource final : public ByteSource {
     RETURN_IF_ERROR(CheckRange(offset, out.size()));
     stats_.num_bytes_read.fetch_add(out.size(), std::memory_order_relaxed);
     if (out.empty()) return Status::OK();
-    if (auto whole = Whole()) {
-      std::memcpy(out.data(), whole->data() + offset, out.size());
-      return Status::OK();
-    }
-    if (offset + out.size() <= head_.size()) {
-      std::memcpy(out.data(), head_.data() + offset, out.size());
-      return Status::OK();
-    }
-    if (!tail_.empty() && offset >= tail_start_) {
-      std::memcpy(out.data(), tail_.data() + (offset - tail_start_), out.size());
-      return Status::OK();
-    }
-    if (!tail_.empty() && tail_start_ <= head_.size() && offset < head_.size()) {
-      // Head and tail together hold the whole object (a small file); the range spans both.
-      const size_t from_head = head_.size() - offset;
-      std::memcpy(out.data(), head_.data() + offset, from_head);
-      std::memcpy(out.data() + from_head, tail_.data() + (head_.size() - tail_start_),
-                  out.size() - from_head);
-      return Status::OK();
-    }
+    if (CopyFromMemory(offset, out.size(), out.data())) return Status::OK();
     ASSIGN_OR_RETURN(Bytes got, Fetch(offset, out.size()));
     if (auto whole = Whole()) {  // the server stopped honouring Range mid-read
       std::memcpy(out.data(), whole->data() + offset, out.size());
@@ -416,6 +394,36 @@ class HttpSource final : public ByteSource {
   }
 
  private:
+  /// Serve [offset, +length) (inside the object) from the whole-object download or the
+  /// speculative head and tail reads, copying into `dst` unless it is null; false if a
+  /// request is needed.
+  bool CopyFromMemory(uint64_t offset, uint64_t length, std::byte* dst) const {
+    auto copy = [&](const std::byte* src, size_t n, size_t at) {
+      if (dst != nullptr && n != 0) std::memcpy(dst + at, src, n);
+    };
+    if (auto whole = Whole()) {
+      copy(whole->data() + offset, length, 0);
+      return true;
+    }
+    if (offset + length <= head_.size()) {
+      copy(head_.data() + offset, length, 0);
+      return true;
+    }
+    if (tail_.empty()) return false;
+    if (offset >= tail_start_) {
+      copy(tail_.data() + (offset - tail_start_), length, 0);
+      return true;
+    }
+    if (tail_start_ <= head_.size()) {
+      // Head and tail together hold the whole object (a small file); the range spans both.
+      const size_t from_head = head_.size() - offset;
+      copy(head_.data() + offset, from_head, 0);
+      copy(tail_.data() + (head_.size() - tail_start_), length - from_head, from_head);
+      return true;
+    }
+    return false;
+  }
+
   std::shared_ptr<const Bytes> Whole() const {
     std::lock_guard<std::mutex> lock(mu_);
     return whole_;
