@@ -8,10 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "arrowroot/common/pod_vector.h"
+
 namespace arrowroot {
 
 using ByteView = std::span<const std::byte>;
-using Bytes = std::vector<std::byte>;
+/// Owned bytes (not zero-initialised when sized: readers fill them).
+using Bytes = PodVector<std::byte>;
 
 /// A byte range in a source: [offset, offset + length).
 struct ByteRange {

@@ -6,6 +6,7 @@
 // start, then one more i32.
 #include "arrowroot/root_format/basket.h"
 
+#include "arrowroot/common/byteswap.h"
 #include "arrowroot/root_format/cursor.h"
 #include "arrowroot/root_format/root_file.h"
 
@@ -21,15 +22,22 @@ Status CheckOffsets(std::vector<int32_t>* offsets, int64_t num_entries, size_t b
   }
   offsets->resize(static_cast<size_t>(num_entries));
   offsets->push_back(static_cast<int32_t>(border));
+  // One branch-free pass (it vectorises); the offending offset is looked for only on failure.
+  const int32_t* o = offsets->data();
+  const size_t n = offsets->size();
+  bool bad = o[0] < 0 || static_cast<size_t>(o[0]) > border;
+  for (size_t i = 1; i < n; ++i) {
+    bad |= (o[i] < o[i - 1]) | (static_cast<uint32_t>(o[i]) > border);
+  }
+  if (!bad) return Status::OK();
   int32_t prev = 0;
-  for (size_t i = 0; i < offsets->size(); ++i) {
-    int32_t o = (*offsets)[i];
-    if (o < prev || static_cast<size_t>(o) > border) {
-      return Status::Corruption("entry offset " + std::to_string(i) + " = " + std::to_string(o) +
+  for (size_t i = 0; i < n; ++i) {
+    if (o[i] < prev || o[i] < 0 || static_cast<size_t>(o[i]) > border) {
+      return Status::Corruption("entry offset " + std::to_string(i) + " = " + std::to_string(o[i]) +
                                 " is outside the basket data [" + std::to_string(prev) + ", " +
                                 std::to_string(border) + "]");
     }
-    prev = o;
+    prev = o[i];
   }
   return Status::OK();
 }
@@ -92,7 +100,13 @@ Result<Basket> DecodeBasketKeyImpl(ByteView raw, Bytes* owned) {
                                 " does not fit in " + std::to_string(oc.remaining()) + " bytes");
     }
     b.entry_offsets.resize(static_cast<size_t>(count));
-    for (auto& o : b.entry_offsets) o = oc.I32() - keylen;
+    if (count > 0) {
+      // Stored from the key start; ours count from the data start.
+      SwapCopy32(body.data() + border + 4, static_cast<size_t>(count),
+                 reinterpret_cast<uint8_t*>(b.entry_offsets.data()));
+      const uint32_t k = static_cast<uint32_t>(keylen);  // wraps, never overflows: CheckOffsets rejects
+      for (auto& o : b.entry_offsets) o = static_cast<int32_t>(static_cast<uint32_t>(o) - k);
+    }
     RETURN_IF_ERROR(CheckOffsets(&b.entry_offsets, nev_buf, border));
   }
   return b;

@@ -589,8 +589,20 @@ Result<std::optional<to_arrow::RecordBatch>> BatchReader::Next() {
     }
     uint64_t bytes = 0;
     for (auto& col : columns_) bytes += col->builder->num_bytes();
+    const bool first_chunk = pos == start;
     pos = end;
     if (options_.max_batch_bytes && bytes >= options_.max_batch_bytes) break;
+    if (first_chunk && pos < stop && bytes > 0) {
+      // Size the builders for the whole batch from what the first chunk took (capped by the
+      // byte limit), so they do not grow and copy chunk after chunk.
+      double factor = static_cast<double>(stop - start) / static_cast<double>(pos - start);
+      if (options_.max_batch_bytes) {
+        factor = std::min(factor, static_cast<double>(options_.max_batch_bytes) /
+                                      static_cast<double>(bytes));
+      }
+      factor *= 1.05;
+      for (auto& col : columns_) col->builder->ReserveScaled(factor);
+    }
   }
   for (auto& col : columns_) {
     ASSIGN_OR_RETURN(auto data, col->builder->Finish());

@@ -127,6 +127,14 @@ Status ArrayBuilder::CheckOffsetRoom(uint64_t n) const {
   return Status::OK();
 }
 
+void ArrayBuilder::ReserveScaled(double factor) {
+  if (!(factor > 1.0)) return;
+  auto scaled = [factor](size_t n) { return static_cast<size_t>(static_cast<double>(n) * factor) + 64; };
+  if (!values_.empty()) values_.reserve(scaled(values_.size()));
+  if (offsets_.size() > 1) offsets_.reserve(scaled(offsets_.size()));
+  for (auto& c : children_) c->ReserveScaled(factor);
+}
+
 uint64_t ArrayBuilder::num_bytes() const {
   uint64_t n = values_.size() + offsets_.size() * 4;
   for (const auto& c : children_) n += c->num_bytes();
@@ -139,7 +147,7 @@ Result<std::shared_ptr<ArrayData>> ArrayBuilder::Finish() {
   out->length = length_;
   switch (type_->id) {
     case TypeId::kBool: {
-      std::vector<uint8_t> bits((static_cast<size_t>(length_) + 7) / 8, 0);
+      Buffer bits((static_cast<size_t>(length_) + 7) / 8, 0);
       for (int64_t i = 0; i < length_; ++i) {
         if (values_[static_cast<size_t>(i)]) bits[static_cast<size_t>(i) >> 3] |= uint8_t(1u << (i & 7));
       }
@@ -150,9 +158,7 @@ Result<std::shared_ptr<ArrayData>> ArrayBuilder::Finish() {
     case TypeId::kBinary:
     case TypeId::kList:
     case TypeId::kMap: {
-      std::vector<uint8_t> off(offsets_.size() * 4);
-      if (!off.empty()) std::memcpy(off.data(), offsets_.data(), off.size());
-      out->buffers.push_back(std::move(off));
+      out->buffers.push_back(std::move(offsets_).Reinterpret<uint8_t>());
       if (type_->id != TypeId::kList && type_->id != TypeId::kMap) out->buffers.push_back(std::move(values_));
       break;
     }
@@ -169,7 +175,7 @@ Result<std::shared_ptr<ArrayData>> ArrayBuilder::Finish() {
   // Reset for reuse.
   length_ = 0;
   values_ = {};
-  std::vector<int32_t>().swap(offsets_);  // give the capacity back between batches
+  offsets_ = {};
   if (type_->id == TypeId::kList || type_->id == TypeId::kMap || type_->id == TypeId::kUtf8 || type_->id == TypeId::kBinary) {
     offsets_.push_back(0);
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "arrowroot/c_abi.h"
+#include "arrowroot/common/pod_vector.h"
 #include "arrowroot/common/status.h"
 
 namespace arrowroot::to_arrow {
@@ -20,6 +21,9 @@ enum class TypeId {
 };
 
 struct Field;
+
+/// One Arrow buffer (values, offsets or bytes); not zeroed when sized.
+using Buffer = PodVector<uint8_t>;
 
 struct DataType {
   TypeId id = TypeId::kInt32;
@@ -52,7 +56,7 @@ std::shared_ptr<DataType> MakeMap(std::shared_ptr<DataType> key, std::shared_ptr
 struct ArrayData {
   std::shared_ptr<DataType> type;
   int64_t length = 0;
-  std::vector<std::vector<uint8_t>> buffers;  ///< excluding validity
+  std::vector<Buffer> buffers;  ///< excluding validity
   std::vector<std::shared_ptr<ArrayData>> children;
 };
 
@@ -64,17 +68,22 @@ class ArrayBuilder {
   int64_t length() const { return length_; }
 
   // Primitives: append raw native-endian values (bool as one byte 0/1).
-  std::vector<uint8_t>& values() { return values_; }
+  Buffer& values() { return values_; }
   void AddLength(int64_t n) { length_ += n; }
 
   // utf8/binary and lists: offsets are maintained here.
-  std::vector<int32_t>& offsets() { return offsets_; }
-  std::vector<uint8_t>& bytes() { return values_; }
+  PodVector<int32_t>& offsets() { return offsets_; }
+  Buffer& bytes() { return values_; }
   ArrayBuilder& child(size_t i) { return *children_[i]; }
   size_t num_children() const { return children_.size(); }
 
   /// Check that a list/string can grow by `n` more offset units without overflowing int32.
   Status CheckOffsetRoom(uint64_t n) const;
+
+  /// Make room for `factor` times what is held now (every buffer, recursively), once the
+  /// first part of a batch shows how big its entries are: the rest then fills without
+  /// reallocating and copying.
+  void ReserveScaled(double factor);
 
   /// Move the built data out and reset (same type).
   Result<std::shared_ptr<ArrayData>> Finish();
@@ -85,8 +94,8 @@ class ArrayBuilder {
  private:
   std::shared_ptr<DataType> type_;
   int64_t length_ = 0;
-  std::vector<uint8_t> values_;
-  std::vector<int32_t> offsets_;
+  Buffer values_;
+  PodVector<int32_t> offsets_;
   std::vector<std::unique_ptr<ArrayBuilder>> children_;
 };
 

@@ -20,7 +20,7 @@ namespace {
 using root_format::Basket;
 
 template <typename T>
-std::vector<T> ValuesOf(const std::vector<uint8_t>& buf) {
+std::vector<T> ValuesOf(const auto& buf) {
   std::vector<T> out(buf.size() / sizeof(T));
   if (!out.empty()) std::memcpy(out.data(), buf.data(), out.size() * sizeof(T));
   return out;
