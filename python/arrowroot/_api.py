@@ -47,7 +47,7 @@ def open(path: str | os.PathLike[str],  # noqa: A001 - the uproot name, on purpo
     (``"path"``/``"virtual"``), ``ca_bundle``, ``verify``, ``connect_timeout`` (s), ``retries``,
     ``max_retry_time`` (s), and read planning: ``max_gap_bytes`` (32 KiB), ``max_waste_ratio``
     (0.5: a bigger gap still joins a request if at most this fraction of its wanted bytes),
-    ``max_request_bytes`` (8 MiB), ``max_requests_in_flight`` (8), ``max_prefetch_bytes``.
+    ``max_request_bytes`` (8 MiB), ``max_requests_in_flight`` (32), ``max_prefetch_bytes``.
     Anything not given comes from the environment as the AWS CLI does it (``AWS_ENDPOINT_URL``,
     ``AWS_ACCESS_KEY_ID``, ``AWS_PROFILE``, ``~/.aws/credentials``, ...).
 

@@ -270,7 +270,7 @@ class Scanner {
 /// Scan settings that come with the file's storage options (remote reads).
 struct IoTuning {
   scan::CoalesceOptions coalesce;
-  int max_requests_in_flight = 8;
+  int max_requests_in_flight = 32;
   uint64_t max_prefetch_bytes = 128ull << 20;
 };
 

@@ -74,7 +74,21 @@ Result<std::shared_ptr<RootFile>> RootFile::Open(std::shared_ptr<byte_source::By
                                                    static_cast<uint64_t>(f->header_.nbytes_info)}));
       Cursor c(kb);
       ASSIGN_OR_RETURN(KeyHeader k, ReadKeyHeader(c, size));
-      ASSIGN_OR_RETURN(Bytes payload, f->ReadPayload(k));
+      // The payload is the rest of what was just read when the header agrees with the
+      // file header's fNbytesInfo (always, unless corrupt); no second read (a round trip on
+      // a remote file).
+      Bytes payload;
+      if (static_cast<uint64_t>(k.nbytes) == kb.size() && k.keylen > 0 &&
+          static_cast<uint64_t>(k.keylen) <= kb.size()) {
+        ByteView raw = ByteView(kb).subspan(static_cast<size_t>(k.keylen));
+        if (k.is_compressed()) {
+          ASSIGN_OR_RETURN(payload, DecompressPayload(raw, static_cast<uint64_t>(k.objlen)));
+        } else {
+          payload.assign(raw.begin(), raw.end());
+        }
+      } else {
+        ASSIGN_OR_RETURN(payload, f->ReadPayload(k));
+      }
       ASSIGN_OR_RETURN(auto infos, ParseStreamerInfoList(payload, k.keylen));
       for (auto& i : infos) {
         auto it = f->streamers_.find(i.class_name);

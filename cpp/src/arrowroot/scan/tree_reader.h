@@ -47,7 +47,7 @@ struct ScanOptions {
   Prefetch prefetch = Prefetch::kAuto;
   CoalesceOptions coalesce;
   /// Requests in flight at once while prefetching.
-  int max_requests_in_flight = 8;
+  int max_requests_in_flight = 32;
   /// Compressed bytes fetched ahead of the decoder at most (one window; at least one basket).
   uint64_t max_prefetch_bytes = 128ull << 20;
   /// Threads that read, decompress and decode columns in parallel (the caller's included);
