@@ -29,7 +29,7 @@ is exercised with many requests):
   its num_bytes_received equals the body bytes the proxy forwarded, no retries;
 - every GET is answered 206 with the range asked for; each request stays within
   max_request_bytes; every selected basket lies inside some GET (the requests do carry the
-  data); at most max_requests_in_flight (8) requests were ever outstanding at once;
+  data); at most max_requests_in_flight (32) requests were ever outstanding at once;
 - the values equal the local read with arrowroot and with uproot;
 - the same read straight to the RGW (no proxy, no delay) issues the same number of requests:
   the plan does not depend on latency.
@@ -77,7 +77,7 @@ TREE = "Events"
 HEAD_BYTES = 64 << 10  # the open's speculative reads (documented defaults)
 TAIL_BYTES = 512 << 10
 DEFAULT_MAX_REQUEST_BYTES = 8 << 20
-DEFAULT_IN_FLIGHT = 8
+DEFAULT_IN_FLIGHT = 32
 
 FLAT = {
     "f32_gauss": "float32", "f32_uniform": "float32", "f32_expo": "float32",
