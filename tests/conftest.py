@@ -2,10 +2,15 @@
 
 These tests build nothing: they run the CLI that scripts/build made (build/arrowroot),
 or the one named by the environment variable ARROWROOT_CLI.
+
+Also the session-wide secrets scan (SECRETS_SCAN, see tests/test_secrets.py): everything the
+tests print, log or raise is recorded and, at the end, searched for the S3 secret key and any
+other secret a test registered; one hit fails the run.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -32,17 +37,193 @@ class CliResult:
 class Cli:
     path: Path
 
-    def run(self, *args: str, timeout: float = CLI_TIMEOUT_SECONDS) -> CliResult:
+    def run(self, *args: str, timeout: float = CLI_TIMEOUT_SECONDS,
+            env: dict[str, str] | None = None) -> CliResult:
+        """Run the CLI; ``env`` (optional) replaces the environment."""
         argv = [str(self.path), *map(str, args)]
-        proc = subprocess.run(
+        proc = _ORIGINAL_RUN(  # subprocess.run, recorded here as "cli" rather than "subprocess"
             argv,
             capture_output=True,
             text=True,
             errors="replace",
             timeout=timeout,
             stdin=subprocess.DEVNULL,
+            env=env,
         )
+        SECRETS_SCAN.add(f"cli {args[0] if args else ''}", proc.stdout + proc.stderr)
         return CliResult(argv, proc.returncode, proc.stdout, proc.stderr)
+
+
+# --- secrets scan: what the session printed, logged and raised --------------------------------
+
+
+class Secret(str):
+    """A secret string whose repr() hides it: pytest prints the arguments of every frame of a
+    failure's traceback (and the operands of a failed assert) with repr()."""
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+
+class SecretsScan:
+    """Every text recorded is searched at once for the secrets registered so far (a secret
+    registered later cannot be in earlier output: tests register theirs before using them);
+    hits and characters are counted per source kind. The texts are also kept (up to
+    KEEP_CHARS in all) for the final test's checks that the scan saw what it should."""
+
+    KEEP_CHARS = 64 << 20
+
+    def __init__(self) -> None:
+        self.texts: dict[str, list[str]] = {}
+        self.chars: dict[str, int] = {}
+        self._kept = 0
+        self._secrets: dict[str, str] = {}  # value -> name (the name may be printed)
+        self._hits: dict[tuple[str, str], int] = {}  # (secret name, source) -> count
+        self.files_scanned: list[str] = []
+
+    def add(self, source: str, text: str | bytes | None) -> None:
+        if not text:
+            return
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        kind = source.split(" ")[0]
+        self.chars[kind] = self.chars.get(kind, 0) + len(text)
+        for value, name in self._secrets.items():
+            n = text.count(value)
+            if n:
+                self._hits[(name, kind)] = self._hits.get((name, kind), 0) + n
+        if self._kept + len(text) <= self.KEEP_CHARS:
+            self._kept += len(text)
+            self.texts.setdefault(kind, []).append(text)
+
+    def add_secret(self, name: str, value: str | None) -> None:
+        """Register a secret (a value that must never be printed); empty values are ignored."""
+        if value:
+            self._secrets[str(value)] = name
+
+    def secret_names(self) -> list[str]:
+        return sorted(set(self._secrets.values()))
+
+    def add_spark_logs(self) -> None:
+        """The Spark standalone cluster's daemon and executor logs (tests/spark), if any."""
+        d = os.environ.get("ARROWROOT_SPARK_CLUSTER_DIR")
+        if not d or not Path(d).is_dir():
+            return
+        for f in [*Path(d, "logs").glob("*"), *Path(d, "work").rglob("std*")]:
+            if f.is_file() and str(f) not in self.files_scanned:
+                self.files_scanned.append(str(f))
+                self.add("spark-log", f.read_bytes())
+
+    def contains(self, needle: str) -> bool:
+        return any(needle in t for ts in self.texts.values() for t in ts)
+
+    def leaks(self) -> list[str]:
+        """'<secret name> in <source>' for every hit (the value itself is never shown)."""
+        return [f"{name} in {source} output ({n} times)"
+                for (name, source), n in sorted(self._hits.items())]
+
+    def scope(self) -> dict[str, int]:
+        """Characters scanned per source kind."""
+        return dict(sorted(self.chars.items()))
+
+
+SECRETS_SCAN = SecretsScan()
+SECRETS_SCAN.add_secret("the test S3 secret key", os.environ.get("ARROWROOT_TEST_S3_SECRET_KEY"))
+SECRETS_SCAN.add_secret("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCESS_KEY"))
+SECRETS_SCAN.add_secret("AWS_SESSION_TOKEN", os.environ.get("AWS_SESSION_TOKEN"))
+# The secret tests/spark/test_spark_source.py puts in its Spark configuration.
+SECRETS_SCAN.add_secret("the Spark conf secret", "conf-secret-must-not-show")
+
+
+@pytest.fixture(scope="session")
+def secrets_scan() -> SecretsScan:
+    return SECRETS_SCAN
+
+
+class _RecordLogs(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            SECRETS_SCAN.add("log", self.format(record))
+        except Exception:  # noqa: BLE001 - a log record that cannot be formatted
+            pass
+
+
+_LOG_HANDLER = _RecordLogs()
+_ORIGINAL_RUN = subprocess.run
+
+
+def _recording_run(*args, **kwargs):
+    """subprocess.run that records what a captured child printed (not its arguments)."""
+    try:
+        proc = _ORIGINAL_RUN(*args, **kwargs)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        SECRETS_SCAN.add("subprocess", e.stdout)
+        SECRETS_SCAN.add("subprocess", e.stderr)
+        raise
+    SECRETS_SCAN.add("subprocess", proc.stdout)
+    SECRETS_SCAN.add("subprocess", proc.stderr)
+    return proc
+
+
+def _record_arrowroot_errors() -> None:
+    """Every arrowroot.Error constructed in this process (raised or caught by pytest.raises)."""
+    try:
+        import arrowroot
+    except ImportError:
+        return
+    cls = arrowroot.Error
+    if getattr(cls, "_secrets_scan_wrapped", False):
+        return
+
+    def __init__(self, *args, **kwargs):
+        # The next __init__ in the instance's MRO, as without this wrapper (OSError's for
+        # ArrowrootIOError, KeyError's for NotFoundError).
+        super(cls, self).__init__(*args, **kwargs)
+        SECRETS_SCAN.add("exception", " ".join(map(str, args)))
+
+    cls.__init__ = __init__
+    cls._secrets_scan_wrapped = True
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "secrets_scan_last: runs after every other test")
+    logging.getLogger().addHandler(_LOG_HANDLER)
+    subprocess.run = _recording_run
+    _record_arrowroot_errors()
+
+
+def pytest_unconfigure(config):
+    logging.getLogger().removeHandler(_LOG_HANDLER)
+    subprocess.run = _ORIGINAL_RUN
+
+
+def pytest_collection_modifyitems(session, config, items):
+    last = [i for i in items if i.get_closest_marker("secrets_scan_last")]
+    items[:] = [i for i in items if not i.get_closest_marker("secrets_scan_last")] + last
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    # Captured stdout/stderr (file descriptors: the C++ and JVM output too) and log records of
+    # this phase, and the failure's traceback with its exception text.
+    for title, content in report.sections:
+        if title.endswith(report.when):  # each report repeats the earlier phases' sections
+            SECRETS_SCAN.add(f"captured {title}", content)
+    if report.longrepr is not None:
+        SECRETS_SCAN.add("traceback", report.longreprtext)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Output that came after the final scan (teardown of the last fixtures, Spark logs).
+    SECRETS_SCAN.add_spark_logs()
+    leaks = SECRETS_SCAN.leaks()
+    if leaks:
+        tr = session.config.pluginmanager.get_plugin("terminalreporter")
+        if tr is not None:
+            tr.write_line(f"secrets scan: FAILED: {'; '.join(leaks)}", red=True)
+        session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +267,34 @@ def oracle_stats() -> OracleStats:
     return ORACLE_STATS
 
 
+# Faults injected by tests/test_s3_faults.py: (test name, {kind: count}), printed at the end.
+FAULTS_TALLY: list[tuple[str, dict[str, int]]] = []
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if FAULTS_TALLY:
+        totals: dict[str, int] = {}
+        for _, injected in FAULTS_TALLY:
+            for kind, n in injected.items():
+                totals[kind] = totals.get(kind, 0) + n
+        terminalreporter.section("S3 faults injected (tests/test_s3_faults.py)")
+        terminalreporter.write_line(
+            f"{sum(totals.values())} in {len(FAULTS_TALLY)} tests: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(totals.items())))
+    scope = SECRETS_SCAN.scope()
+    if SECRETS_SCAN.secret_names() and scope:
+        leaks = SECRETS_SCAN.leaks()
+        terminalreporter.section("secrets scan")
+        terminalreporter.write_line(
+            f"{', '.join(SECRETS_SCAN.secret_names())}: "
+            f"{'LEAKED: ' + '; '.join(leaks) if leaks else 'no hit'} in "
+            f"{sum(scope.values())} characters ("
+            + ", ".join(f"{k} {v}" for k, v in scope.items())
+            + f"; {len(SECRETS_SCAN.files_scanned)} Spark log files)")
+    _oracle_summary(terminalreporter)
+
+
+def _oracle_summary(terminalreporter):
     s = ORACLE_STATS
     if not s.files and not s.missing:
         return

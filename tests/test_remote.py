@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 
 import arrowroot
+from conftest import Secret
 from oracle_common import TTREE_FILES
 
 pytestmark = pytest.mark.integration
@@ -38,7 +39,7 @@ def s3() -> dict:
     return {
         "endpoint_url": _env("ARROWROOT_TEST_S3_ENDPOINT"),
         "key": _env("ARROWROOT_TEST_S3_ACCESS_KEY"),
-        "secret": _env("ARROWROOT_TEST_S3_SECRET_KEY"),
+        "secret": Secret(_env("ARROWROOT_TEST_S3_SECRET_KEY")),  # repr() hides it
         "region": _env("ARROWROOT_TEST_S3_REGION"),
     }
 

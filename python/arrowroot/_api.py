@@ -44,7 +44,8 @@ def open(path: str | os.PathLike[str],  # noqa: A001 - the uproot name, on purpo
 
     ``storage_options`` (remote files; keys as s3fs spells them): ``endpoint_url``, ``region``,
     ``key``, ``secret``, ``token``, ``profile``, ``anon`` (unsigned requests), ``addressing``
-    (``"path"``/``"virtual"``), ``ca_bundle``, ``verify``, ``connect_timeout`` (s), ``retries``,
+    (``"path"``/``"virtual"``), ``ca_bundle``, ``verify``, ``connect_timeout`` (s),
+    ``read_timeout`` (s, 30: a transfer that stalls this long is retried), ``retries``,
     ``max_retry_time`` (s), and read planning: ``max_gap_bytes`` (32 KiB), ``max_waste_ratio``
     (0.5: a bigger gap still joins a request if at most this fraction of its wanted bytes),
     ``max_request_bytes`` (8 MiB), ``max_requests_in_flight`` (32), ``max_prefetch_bytes``.
@@ -57,16 +58,18 @@ def open(path: str | os.PathLike[str],  # noqa: A001 - the uproot name, on purpo
     >>> with arrowroot.open("Zmumu.root") as f:
     ...     table = f["events"].arrays(["px1", "py1"])
     """
-    return File(os.fspath(path), storage_options)
+    return File(_check_path(path), storage_options)
 
 
 class File:
     """A ROOT file (a TFile): its objects by path, and the trees in it."""
 
     def __init__(self, path: str, storage_options: Mapping[str, Any] | None = None) -> None:
+        path = _check_path(path)
         self._path = path
         try:
-            self._file: _core.File | None = _core.File.open(path, dict(storage_options or {}))
+            self._file: _core.File | None = _core.File.open(path,
+                                                            _storage_options(storage_options))
         except MissingFileError:
             raise
         except NotFoundError as e:
@@ -122,6 +125,9 @@ class File:
     def classnames(self, recursive: bool = True, cycle: bool = True,
                    filter_classname: str | None = None) -> dict[str, str]:
         """``{name: class name}`` of the objects in the file (see :meth:`keys`)."""
+        if filter_classname is not None and not isinstance(filter_classname, str):
+            raise TypeError("filter_classname must be a str glob (or None), "
+                            f"not {type(filter_classname).__name__}")
         out: dict[str, str] = {}
         for path, classname, cyc in self._handle().objects():
             if not recursive and "/" in path:
@@ -255,7 +261,15 @@ class Tree:
     def common_entry_offsets(self, columns: Columns = None) -> list[int]:
         """Entry numbers where every selected column starts a new basket, from 0 to
         ``num_entries``: ranges split there never read a basket twice."""
-        return self._core.common_entry_offsets(self._resolve(columns, None))
+        names = self._resolve(columns, None)
+        known = [c[0] for c in self._columns]
+        for name in names:
+            # A full path, or a unique last component, as the engine resolves them (which
+            # now checks too; older builds left unknown names out silently).
+            if name not in known and [k.rsplit("/", 1)[-1] for k in known].count(name) != 1:
+                raise NotFoundError(
+                    f"no branch '{name}' in tree '{self.object_path}'; tree.keys() lists them")
+        return self._core.common_entry_offsets(names)
 
     # --- reading ----------------------------------------------------------------------------
     def arrays(self, columns: Columns = None, entry_start: int | None = None,
@@ -341,6 +355,9 @@ class Tree:
             return []
         if isinstance(columns, str):
             return [columns]
+        if isinstance(columns, (bytes, bytearray)) or not isinstance(columns, Iterable):
+            raise TypeError("columns must be a branch name or a sequence of branch names (str), "
+                            f"not {type(columns).__name__}")
         names = list(columns)
         for c in names:
             if not isinstance(c, str):
@@ -462,15 +479,15 @@ def _expand_files(files: FileSpec, storage_options: Mapping[str, Any] | None = N
     if isinstance(files, Mapping):
         specs = [(os.fspath(p), t) for p, t in files.items()]
     elif isinstance(files, (str, os.PathLike)):
-        specs = [_split_object(os.fspath(files))]
+        specs = [_split_object(_check_path(files, "files"))]
     elif isinstance(files, Iterable):
-        specs = [_split_object(os.fspath(p)) for p in files]
+        specs = [_split_object(_check_path(p, "files")) for p in files]
     else:
         raise TypeError(f"files must be a path, a list of paths or a dict, not {type(files).__name__}")
     out: list[tuple[str, str | None]] = []
     for pattern, tree in specs:
         if pattern.startswith("s3://") and _glob.has_magic(pattern):
-            out.extend((url, tree) for url in _core.glob(pattern, dict(storage_options or {})))
+            out.extend((url, tree) for url in _core.glob(pattern, _storage_options(storage_options)))
             continue
         if "://" in pattern and not pattern.startswith("file://"):
             out.append((pattern, tree))
@@ -516,23 +533,89 @@ def _step(step_size: StepSize, bytes_per_entry: Callable[[], float]) -> tuple[in
     if isinstance(step_size, int):
         if step_size <= 0:
             raise InvalidArgumentError(f"step_size={step_size} must be a positive number of entries")
-        return step_size, 0
+        return min(step_size, 1 << 62), 0  # more than any tree holds
     if isinstance(step_size, str):
         budget = parse_memory_size(step_size)
         per_entry = bytes_per_entry()
         # The estimate (from fTotBytes) sets the entry count; the byte cap ends a batch early
         # should the decoded data be bigger than estimated.
         entries = int(budget / per_entry) if per_entry > 0 else 1 << 62
-        return max(1, min(entries, 1 << 62)), budget
+        return max(1, min(entries, 1 << 62)), min(budget, 1 << 62)
     raise TypeError(f"step_size must be an int or a str like '100 MB', not {type(step_size).__name__}")
+
+
+_MAX_THREADS = 1024  # as the CLI's --threads
 
 
 def _threads(threads: int | None) -> int:
     if threads is None:
         return 0
-    if isinstance(threads, bool) or not hasattr(threads, "__index__") or operator.index(threads) < 1:
-        raise InvalidArgumentError(f"threads={threads!r} must be a positive int (or None: one per core)")
+    if (isinstance(threads, bool) or not hasattr(threads, "__index__")
+            or not 1 <= operator.index(threads) <= _MAX_THREADS):
+        raise InvalidArgumentError(
+            f"threads={threads!r} must be an int from 1 to {_MAX_THREADS} (or None: one per core)")
     return operator.index(threads)
+
+
+def _check_path(path: Any, what: str = "path") -> str:
+    """A str path or URL from str, bytes or os.PathLike; TypeError naming `what` otherwise."""
+    if isinstance(path, (str, bytes, os.PathLike)):
+        return os.fsdecode(path)
+    raise TypeError(f"{what} must be a str, bytes or os.PathLike path or URL, "
+                    f"not {type(path).__name__}")
+
+
+# storage_options: the type each known key takes (unknown keys are the engine's to reject, with
+# the list of known ones). Checked here so a wrong type is a TypeError naming the key, not a
+# bare conversion error from the extension. Values are never echoed (keys and secrets).
+_STR_OPTIONS = {"endpoint_url", "region", "region_name", "key", "access_key_id",
+                "aws_access_key_id", "secret", "secret_access_key", "aws_secret_access_key",
+                "token", "session_token", "aws_session_token", "profile", "addressing",
+                "ca_bundle"}
+_BOOL_OPTIONS = {"anon", "anonymous", "verify"}
+# key -> smallest allowed value (ints)
+_INT_OPTIONS = {"retries": 0, "max_gap_bytes": 0, "max_request_bytes": 1,
+                "max_requests_in_flight": 1, "max_prefetch_bytes": 0}
+# key -> (smallest allowed value, whether the smallest is excluded) (seconds or ratios)
+_FLOAT_OPTIONS = {"connect_timeout": (0.0, True), "read_timeout": (0.0, True),
+                  "max_retry_time": (0.0, False), "max_waste_ratio": (0.0, False)}
+
+
+def _storage_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    if options is None:
+        return {}
+    if not isinstance(options, Mapping):
+        raise TypeError(f"storage_options must be a dict (or None), not {type(options).__name__}")
+    out: dict[str, Any] = {}
+    for key, value in options.items():
+        if not isinstance(key, str):
+            raise TypeError(f"storage_options keys are str, not {type(key).__name__}")
+        if value is None:
+            continue  # as if not given
+        where = f"storage_options[{key!r}]"
+        if key in _STR_OPTIONS:
+            if not isinstance(value, str):
+                raise TypeError(f"{where} must be a str, not {type(value).__name__}")
+        elif key in _BOOL_OPTIONS:
+            if not isinstance(value, bool):
+                raise TypeError(f"{where} must be True or False, not {type(value).__name__}")
+        elif key in _INT_OPTIONS:
+            if isinstance(value, bool) or not hasattr(value, "__index__"):
+                raise TypeError(f"{where} must be an int, not {type(value).__name__}")
+            value = operator.index(value)
+            if not _INT_OPTIONS[key] <= value < 2**62:
+                raise InvalidArgumentError(
+                    f"{where} = {value} is out of range ({_INT_OPTIONS[key]} to 2**62)")
+        elif key in _FLOAT_OPTIONS:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"{where} must be a number, not {type(value).__name__}")
+            low, strict = _FLOAT_OPTIONS[key]
+            if not (value > low if strict else value >= low) or value != value or value > 1e9:
+                raise InvalidArgumentError(
+                    f"{where} = {value!r} must be {'>' if strict else '>='} {low:g} and finite")
+            value = float(value)
+        out[key] = value
+    return out
 
 
 def _entry_range(n: int, start: int | None, stop: int | None) -> tuple[int, int]:
@@ -555,7 +638,16 @@ def _apply_filter(names: list[str], filter_name: Filter) -> list[str]:
         return names
     if callable(filter_name):
         return [n for n in names if filter_name(n)]
-    patterns = [filter_name] if isinstance(filter_name, str) else list(filter_name)
+    if isinstance(filter_name, str):
+        patterns = [filter_name]
+    elif isinstance(filter_name, Iterable) and not isinstance(filter_name, (bytes, bytearray)):
+        patterns = list(filter_name)
+    else:
+        patterns = [filter_name]
+    for p in patterns:
+        if not isinstance(p, str):
+            raise TypeError("filter_name must be a glob (str), a list of globs or a predicate, "
+                            f"not {type(filter_name).__name__}")
     return [n for n in names
             if any(fnmatch.fnmatchcase(n, p) or fnmatch.fnmatchcase(n.rsplit("/", 1)[-1], p)
                    for p in patterns)]

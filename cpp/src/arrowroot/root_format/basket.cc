@@ -121,6 +121,29 @@ Result<Basket> DecodeBasketKey(Bytes&& raw) {
   return DecodeBasketKeyImpl(view, &raw);
 }
 
+Result<Basket> DecodeBasketKey(Bytes&& raw, uint64_t seek, std::string_view branch_name) {
+  Cursor c(raw);
+  c.SetWhat("TBasket key header");
+  c.Skip(4);  // fNbytes
+  const int16_t version = c.I16();
+  c.Skip(12);  // fObjlen, fDatime, fKeylen, fCycle
+  const int64_t seek_key = version > 1000 ? c.I64() : c.I32();
+  c.Skip(version > 1000 ? 8 : 4);  // fSeekPdir
+  c.TString();                     // fClassName
+  const std::string name = c.TString();
+  if (!c.ok()) return c.status();
+  if (seek_key != 0 && static_cast<uint64_t>(seek_key) != seek) {
+    return Status::Corruption("the branch says its basket is at byte " + std::to_string(seek) +
+                              " but the key there was written at byte " +
+                              std::to_string(seek_key) + " (fSeekKey)");
+  }
+  if (!name.empty() && name != branch_name) {
+    return Status::Corruption("the key at byte " + std::to_string(seek) + " is a basket of '" +
+                              name + "', not of this branch");
+  }
+  return DecodeBasketKey(std::move(raw));
+}
+
 Result<Basket> ViewEmbeddedBasket(std::shared_ptr<const EmbeddedBasket> e) {
   Basket b;
   b.num_entries = e->nev_buf;

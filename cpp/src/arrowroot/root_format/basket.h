@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "arrowroot/common/bytes.h"
@@ -28,6 +29,12 @@ struct Basket {
 Result<Basket> DecodeBasketKey(ByteView raw);
 /// The same, taking the bytes: an uncompressed basket keeps them (no copy of its payload).
 Result<Basket> DecodeBasketKey(Bytes&& raw);
+/// The same for a basket of branch `branch_name` read from file offset `seek` (its
+/// fBasketSeek): the key must say it was written there (fSeekKey) for that branch (fName; ROOT
+/// names basket keys after their branch), so a seek that points at another branch's basket (of
+/// the same size, say) is Corruption, not that basket's values. A zero fSeekKey or an empty
+/// fName (left unset by some writer) is not held against the key.
+Result<Basket> DecodeBasketKey(Bytes&& raw, uint64_t seek, std::string_view branch_name);
 
 /// View an embedded basket (no copy).
 Result<Basket> ViewEmbeddedBasket(std::shared_ptr<const EmbeddedBasket> basket);

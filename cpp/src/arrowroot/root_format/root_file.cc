@@ -16,6 +16,20 @@ bool IsDirectoryClass(const std::string& c) {
 
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
+/// How many times its compressed size a block of this codec can decode to at most: deflate
+/// 1032:1 and LZ4 255:1 by their formats, zstd 32768:1 (RLE blocks), LZMA about 7000:1; with
+/// margin. Headers claiming more are corrupt: a few bytes must not become a huge allocation.
+uint64_t MaxExpansion(compression::Codec codec) {
+  switch (codec) {
+    case compression::Codec::kZlib:
+    case compression::Codec::kOldRoot: return 1100;
+    case compression::Codec::kLz4: return 256;
+    case compression::Codec::kZstd:
+    case compression::Codec::kLzma: return 65536;
+  }
+  return 65536;
+}
+
 }  // namespace
 
 Result<Bytes> DecompressPayload(ByteView raw, uint64_t objlen) {
@@ -31,6 +45,13 @@ Result<Bytes> DecompressPayload(ByteView raw, uint64_t objlen) {
                                 " are too few for a block header");
     }
     ASSIGN_OR_RETURN(auto bh, compression::ParseBlockHeader(raw.subspan(pos, 9)));
+    if (bh.uncompressed_size > uint64_t{bh.compressed_size} * MaxExpansion(bh.codec)) {
+      return Status::Corruption("compressed payload: block " + std::to_string(block) + " (" +
+                                compression::CodecName(bh.codec) + ") claims " +
+                                std::to_string(bh.uncompressed_size) + " bytes from " +
+                                std::to_string(bh.compressed_size) +
+                                ", more than the codec can expand to");
+    }
     pos += 9 + static_cast<size_t>(bh.compressed_size);
     total += bh.uncompressed_size;
     ++block;
@@ -107,7 +128,8 @@ Result<std::shared_ptr<RootFile>> RootFile::Open(std::shared_ptr<byte_source::By
 }
 
 Result<std::vector<KeyHeader>> RootFile::ReadDirectoryKeys(uint64_t dir_offset, uint64_t dir_size,
-                                                           const std::string& dir_path) const {
+                                                           const std::string& dir_path,
+                                                           int64_t expected_seek_dir) const {
   uint64_t size = source_->size();
   std::string where = "directory " + Quote(dir_path.empty() ? "/" : dir_path);
   ASSIGN_OR_RETURN(Bytes rec, source_->Read({dir_offset, dir_size}));
@@ -123,9 +145,16 @@ Result<std::vector<KeyHeader>> RootFile::ReadDirectoryKeys(uint64_t dir_offset, 
   int64_t seek_dir = large ? c.I64() : c.I32();
   int64_t seek_parent = large ? c.I64() : c.I32();
   int64_t seek_keys = large ? c.I64() : c.I32();
-  (void)seek_dir;
   (void)seek_parent;
   if (!c.ok()) return Status(c.status()).AddContext(where);
+  // A subdirectory's record names its own key (0: not written, accepted): a key redirected to
+  // another directory's record (a parent: a cycle; a sibling: the wrong objects) is caught here.
+  if (expected_seek_dir >= 0 && seek_dir != 0 && seek_dir != expected_seek_dir) {
+    return Status::Corruption("the directory record at byte " + std::to_string(dir_offset) +
+                              " belongs to the key at byte " + std::to_string(seek_dir) +
+                              ", not to this key at byte " + std::to_string(expected_seek_dir))
+        .AddContext(where);
+  }
   if (seek_keys <= 0 || nbytes_keys <= 0 ||
       static_cast<uint64_t>(seek_keys) + static_cast<uint64_t>(nbytes_keys) > size) {
     return Status::Corruption("keys list at " + FormatRange(seek_keys, nbytes_keys) +
@@ -138,6 +167,20 @@ Result<std::vector<KeyHeader>> RootFile::ReadDirectoryKeys(uint64_t dir_offset, 
   Cursor kc(kl);
   auto self = ReadKeyHeader(kc, size);  // the keys list's own key
   if (!self.ok()) return std::move(self).status().AddContext(where + " keys list");
+  // The list's own key says where it was written and for which directory (0: not written, as
+  // some writers leave them), and a subdirectory's is named after it: a fSeekKeys, or a key,
+  // pointing at another directory's list or record is caught here.
+  const std::string dir_name = dir_path.substr(dir_path.rfind('/') + 1);
+  if ((self->seek_key != 0 && self->seek_key != seek_keys) ||
+      (self->seek_pdir != 0 && seek_dir != 0 && self->seek_pdir != seek_dir) ||
+      (expected_seek_dir >= 0 && !self->name.empty() && self->name != dir_name)) {
+    return Status::Corruption("the keys list at byte " + std::to_string(seek_keys) +
+                              " was written at byte " + std::to_string(self->seek_key) +
+                              " for directory '" + self->name + "' at byte " +
+                              std::to_string(self->seek_pdir) + ", not for this one (at byte " +
+                              std::to_string(seek_dir) + ")")
+        .AddContext(where);
+  }
   kc.Seek(static_cast<size_t>(self->keylen));
   int32_t nkeys = kc.I32();
   if (!kc.ok() || nkeys < 0 || static_cast<size_t>(nkeys) > kl.size() / 20) {
@@ -169,12 +212,19 @@ Status RootFile::ListRecursive(const std::vector<KeyHeader>& keys, const std::st
   for (const auto& k : keys) {
     if (best[k.name] != k.cycle) continue;
     std::string path = prefix.empty() ? k.name : prefix + "/" + k.name;
+    // Each object of a real file has a key record of its own (26+ bytes). Keys that point
+    // back to a directory already listed (a corrupt file) would list it again and again:
+    // with two such keys per level, 2^64 times before the depth check.
+    if (out->size() >= source_->size() / 26) {
+      return Status::Corruption("directories list more objects than the file has keys for "
+                                "(keys pointing back at their own directory?)");
+    }
     out->push_back({path, k});
     if (IsDirectoryClass(k.class_name)) {
       ASSIGN_OR_RETURN(Bytes payload, ReadPayload(k));
       // A subdirectory's payload is its TDirectory record; its seeks are absolute.
       auto sub = ReadDirectoryKeys(k.payload_offset(), std::min<uint64_t>(payload.size(), 64),
-                                   path);
+                                   path, k.seek_key);
       if (!sub.ok()) return sub.status();
       RETURN_IF_ERROR(ListRecursive(*sub, path, depth + 1, out));
     }
@@ -238,7 +288,8 @@ Result<KeyHeader> RootFile::FindKey(const std::string& path_in) const {
     dir = dir.empty() ? part : dir + "/" + part;
     ASSIGN_OR_RETURN(Bytes payload, ReadPayload(*found));
     ASSIGN_OR_RETURN(keys, ReadDirectoryKeys(found->payload_offset(),
-                                             std::min<uint64_t>(payload.size(), 64), dir));
+                                             std::min<uint64_t>(payload.size(), 64), dir,
+                                             found->seek_key));
     start = slash + 1;
   }
 }

@@ -48,8 +48,11 @@ class RootFile {
 
  private:
   RootFile() = default;
+  /// `seek_dir`: where the directory's key is, which its record repeats (fSeekDir); a key
+  /// pointing at another directory's record is then Corruption. -1: not checked (the top one).
   Result<std::vector<KeyHeader>> ReadDirectoryKeys(uint64_t dir_offset, uint64_t dir_size,
-                                                   const std::string& dir_path) const;
+                                                   const std::string& dir_path,
+                                                   int64_t seek_dir = -1) const;
   Status ListRecursive(const std::vector<KeyHeader>& keys, const std::string& prefix,
                        int depth, std::vector<ObjectEntry>* out) const;
 

@@ -18,6 +18,7 @@
 #include "arrowroot/root_format/key.h"
 #include "arrowroot/root_format/model.h"
 #include "arrowroot/root_format/root_file.h"
+#include "arrowroot/root_format/streamed_objects.h"
 
 // The largest single allocation since the last reset: lets a test check that a size read off
 // the input is validated before it is used to allocate.
@@ -496,6 +497,22 @@ TEST(DecodeBasketKey, HugeObjlenIsRejectedBeforeAllocating) {
                                        << rb.raw.size() << "-byte basket key";
 }
 
+// Found by decompress_fuzz (cpp/fuzz/regressions/decompress/): 100 zlib block headers with no
+// compressed bytes, each claiming 16 MiB, made DecompressPayload allocate 1.6 GB for a 900-byte
+// payload before the first block failed to inflate. A block cannot expand beyond its codec's
+// maximum ratio, so the header walk refuses them before allocating.
+TEST(DecompressPayload, BlocksClaimingMoreThanTheirCodecCanExpandAreCorruption) {
+  Bytes raw;
+  for (int i = 0; i < 100; ++i) {
+    for (int x : {int{'Z'}, int{'L'}, 8, 0, 0, 0, 0xFF, 0xFF, 0xFF}) raw.push_back(static_cast<std::byte>(x));
+  }
+  auto out = DecompressPayload(raw, 100ull * 0xFFFFFF);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(out.status().message().find("more than the codec can expand"), std::string::npos)
+      << out.status().ToString();
+}
+
 // ---- Truncated file over a memory source ----
 
 TEST(RootFile, OpenOfTruncatedMemoryCopyNamesTheSource) {
@@ -516,6 +533,89 @@ TEST(RootFile, OpenOfEmptyMemorySourceFails) {
   auto f = RootFile::Open(byte_source::MakeMemorySource(Bytes{}, "empty.root"));
   ASSERT_FALSE(f.ok());
   EXPECT_NE(f.status().ToString().find("empty.root"), std::string::npos) << f.status().ToString();
+}
+
+// Found by streamer_info_fuzz (cpp/fuzz/regressions/streamer_info/): a record of collections
+// nested 100000 deep, each 10 bytes (TList version, count 1, a reference to class TList), must
+// be refused as Corruption instead of recursing until the stack overflows.
+TEST(ParseStreamerInfoList, DeeplyNestedCollectionsAreCorruptionNotStackOverflow) {
+  std::vector<uint8_t> b = {0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0xFF, 0xFF, 0xFF, 0xFF,
+                            'T', 'L', 'i', 's', 't', 0};
+  const uint8_t level[] = {0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x80, 0x00, 0x00, 0x01};
+  for (int i = 0; i < 100000; ++i) b.insert(b.end(), std::begin(level), std::end(level));
+  auto infos = ParseStreamerInfoList(ByteView(reinterpret_cast<const std::byte*>(b.data()), b.size()),
+                                     100);
+  ASSERT_FALSE(infos.ok());
+  EXPECT_EQ(infos.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(infos.status().message().find("nested deeper"), std::string::npos)
+      << infos.status().ToString();
+}
+
+// Found by streamer_info_fuzz: object references let one element list be handed to every
+// streamer info; copying it each time turned a 50 kB record into gigabytes. References now
+// share collections, and more element copies than the record has bytes is Corruption.
+TEST(ParseStreamerInfoList, ElementListReferencedByManyInfosIsCorruption) {
+  std::vector<uint8_t> b;
+  auto u16 = [&](uint16_t v) { b.insert(b.end(), {uint8_t(v >> 8), uint8_t(v)}); };
+  auto u32 = [&](uint32_t v) { u16(uint16_t(v >> 16)); u16(uint16_t(v)); };
+  auto info_body = [&]() {
+    u16(9);                  // TStreamerInfo version (no byte count)
+    u16(1);                  // TNamed version
+    u16(1);                  // TObject version, fUniqueID, fBits
+    u32(0);
+    u32(0);
+    b.insert(b.end(), {1, 'A', 0});  // fName "A", fTitle ""
+    u32(0);                          // checksum
+    u32(1);                          // class version
+  };
+  const int kInfos = 100, kElements = 1000;
+  u16(3);           // TList version
+  u32(kInfos);      // objects
+  u32(kNewClassTag);  // the first info: class tag 1
+  b.insert(b.end(), {'T', 'S', 't', 'r', 'e', 'a', 'm', 'e', 'r', 'I', 'n', 'f', 'o', 0});
+  info_body();
+  u32(kNewClassTag);  // its elements: a TObjArray (class tag 2, object tag 3) of null pointers
+  b.insert(b.end(), {'T', 'O', 'b', 'j', 'A', 'r', 'r', 'a', 'y', 0});
+  u16(1);
+  u32(kElements);
+  u32(0);  // fLowerBound
+  for (int i = 0; i < kElements; ++i) u32(0);
+  b.push_back(0);  // option string
+  for (int i = 1; i < kInfos; ++i) {
+    u32(kClassMask | 1);  // another TStreamerInfo ...
+    info_body();
+    u32(3);               // ... whose elements are a reference to the first one's
+    b.push_back(0);
+  }
+  auto infos = ParseStreamerInfoList(ByteView(reinterpret_cast<const std::byte*>(b.data()), b.size()),
+                                     100);
+  ASSERT_FALSE(infos.ok());
+  EXPECT_EQ(infos.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(infos.status().message().find("reference more elements"), std::string::npos)
+      << infos.status().ToString();
+}
+
+// A 7.5 kB file whose directories form a DAG, 40 levels of two keys ("a", "b") that both point
+// at the next level's directory (cpp/fuzz/regressions/root_file/, made by hand after reading
+// ListRecursive): listing it visited 2^40 directories. More listed objects than the file has
+// room for keys is Corruption.
+TEST(RootFile, ListObjectsOfDirectoryDagIsCorruptionNotExponential) {
+  const std::string path = std::string(ARROWROOT_TESTDATA_DIR) +
+                           "/../cpp/fuzz/regressions/root_file/directory-dag-exponential-listing";
+  auto src = byte_source::OpenLocalFile(path);
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  auto f = RootFile::Open(*src);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  // Two checks refuse it, whichever meets it first: a directory whose keys list was written
+  // for another directory (ReadDirectoryKeys), or more listed objects than the file has room
+  // for keys (ListRecursive). Either way a Corruption, at once, not 2^40 listings.
+  auto objects = (*f)->ListObjects();
+  ASSERT_FALSE(objects.ok());
+  EXPECT_EQ(objects.status().code(), StatusCode::kCorruption);
+  const std::string& m = objects.status().message();
+  EXPECT_TRUE(m.find("more objects than") != std::string::npos ||
+              m.find("not for this one") != std::string::npos)
+      << objects.status().ToString();
 }
 
 }  // namespace

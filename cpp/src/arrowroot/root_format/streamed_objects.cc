@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "arrowroot/root_format/cursor.h"
 
@@ -18,7 +19,9 @@ struct AnyObject {
   Branch* branch = nullptr;
   Leaf* leaf = nullptr;
   std::shared_ptr<EmbeddedBasket> basket;
-  std::vector<AnyObject> array;  ///< TObjArray / TList contents
+  /// TObjArray / TList contents; shared, so that a reference to a collection read earlier
+  /// costs no copy (a corrupt record of many references must not multiply memory).
+  std::shared_ptr<const std::vector<AnyObject>> array;
   std::shared_ptr<StreamerInfo> info;
   std::shared_ptr<StreamerElement> element;
   bool is_null() const { return class_name.empty(); }
@@ -31,6 +34,18 @@ class ObjectReader {
   /// TBufferFile::ReadObjectAny: a pointer to an object, with class and object references.
   AnyObject ReadObjectAny() {
     AnyObject out;
+    // Objects nest through here only (collections, branches, streamer elements): a corrupt
+    // record of nested collections must not overflow the stack. Real files nest a few levels.
+    if (depth_ >= kMaxDepth) {
+      c_.Fail(Status::Corruption("objects nested deeper than " + std::to_string(kMaxDepth) +
+                                 " at offset " + std::to_string(c_.pos())));
+      return out;
+    }
+    struct DepthGuard {
+      int& d;
+      explicit DepthGuard(int& depth) : d(depth) { ++d; }
+      ~DepthGuard() { --d; }
+    } guard(depth_);
     int64_t beg = c_.displacement();
     size_t beg_pos = c_.pos();
     uint32_t bcnt = c_.U32();
@@ -88,7 +103,9 @@ class ObjectReader {
     AnyObject o;
     o.class_name = name;
     if (name == "TObjArray" || name == "TList" || name == "THashList") {
-      ReadCollection(name, &o.array);
+      auto items = std::make_shared<std::vector<AnyObject>>();
+      ReadCollection(name, items.get());
+      o.array = std::move(items);
     } else if (name == "TBranch" || name == "TBranchElement" || name == "TBranchObject" ||
                name == "TBranchSTL") {
       o.branch = ReadBranch(name);
@@ -366,8 +383,19 @@ class ObjectReader {
     info->checksum = c_.U32();
     info->class_version = c_.I32();
     AnyObject elements = ReadObjectAny();
-    for (auto& e : elements.array) {
-      if (e.element) info->elements.push_back(*e.element);
+    if (elements.array) {
+      // References can hand one element list to many infos; each element read takes bytes
+      // of the record, so more copies than the record's size means a corrupt record.
+      copied_elements_ += elements.array->size();
+      if (copied_elements_ > c_.size()) {
+        c_.Fail(Status::Corruption("streamer infos reference more elements (" +
+                                   std::to_string(copied_elements_) + ") than a " +
+                                   std::to_string(c_.size()) + "-byte record holds"));
+        return info;
+      }
+      for (const auto& e : *elements.array) {
+        if (e.element) info->elements.push_back(*e.element);
+      }
     }
     c_.SkipToEnd(h);
     return info;
@@ -414,15 +442,22 @@ class ObjectReader {
  private:
   uint32_t NextTag() { return static_cast<uint32_t>(objects_.size() + classes_.size() + 1); }
 
+  static constexpr int kMaxDepth = 100;
   Cursor& c_;
   Tree* tree_;
+  int depth_ = 0;
+  size_t copied_elements_ = 0;
   std::unordered_map<uint32_t, std::string> classes_;
   std::unordered_map<uint32_t, AnyObject> objects_;
 };
 
 void AssignPaths(Tree* tree) {
+  // A branch is walked once: object references can list one branch under several parents
+  // (only in a corrupt record), which would duplicate columns and make the walk exponential.
+  std::unordered_set<const Branch*> seen;
   std::function<void(const Branch*, const Branch*, const std::string&)> walk =
       [&](const Branch* b, const Branch* parent, const std::string& prefix) {
+        if (!seen.insert(b).second) return;
         auto* mb = const_cast<Branch*>(b);
         mb->parent = parent;
         mb->path = prefix.empty() ? b->name : prefix + "/" + b->name;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "arrowroot/byte_source/byte_source.h"
+#include "arrowroot/root_format/basket.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/tree_reader.h"
 
@@ -149,6 +150,21 @@ TEST(TreeReader, BadRangeOrBatchSizeIsInvalidArgument) {
   EXPECT_EQ((*r)->Scan(zero).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(TreeReader, TooManyThreadsIsInvalidArgument) {
+  // threads=10**6 from Python used to start threads until the system had none left.
+  auto r = OpenTree("uproot-Zmumu.root", "events");
+  ASSERT_TRUE(r.ok());
+  for (int n : {-1, kMaxThreads + 1, 1000000}) {
+    ScanOptions o;
+    o.num_threads = n;
+    auto s = (*r)->Scan(o);
+    EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument) << n;
+  }
+  ScanOptions two;
+  two.num_threads = 2;
+  EXPECT_TRUE((*r)->Scan(two).ok());
+}
+
 TEST(TreeReader, BytesPerEntryFollowsUncompressedBranchSizes) {
   auto r = OpenTree("uproot-Zmumu.root", "events");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -181,6 +197,51 @@ TEST(TreeReader, CommonEntryOffsetsOfForiter) {
   auto named = (*r)->CommonEntryOffsets({"data"});
   ASSERT_TRUE(named.ok());
   EXPECT_EQ(*named, *offs);
+}
+
+TEST(TreeReader, CommonEntryOffsetsOfAnUnknownColumnIsNotFound) {
+  // It used to leave unknown names out silently and answer for no column at all.
+  auto r = OpenTree("uproot-foriter.root", "foriter");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto offs = (*r)->CommonEntryOffsets({"data", "no_such_branch"});
+  ASSERT_FALSE(offs.ok());
+  EXPECT_EQ(offs.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(offs.status().ToString().find("no_such_branch"), std::string::npos);
+}
+
+TEST(DecodeBasketKeyAt, RejectsAnotherBranchsBasketOfTheSameSize) {
+  // px1 and py1 have baskets of the same size: a px1 seek redirected to py1's basket read
+  // py1's values as px1's without complaint (found by tests/test_corrupt_corpus.py).
+  auto r = OpenTree("uproot-Zmumu-uncompressed.root", "events");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const root_format::Branch* px1 = (*r)->tree().FindBranch("px1");
+  const root_format::Branch* py1 = (*r)->tree().FindBranch("py1");
+  ASSERT_NE(px1, nullptr);
+  ASSERT_NE(py1, nullptr);
+  ASSERT_EQ(px1->basket_bytes[0], py1->basket_bytes[0]);  // the premise
+  const auto seek = static_cast<uint64_t>(py1->basket_seek[0]);
+  auto read = [&] {
+    return (*r)->file().source()->Read(
+        ByteRange{seek, static_cast<uint64_t>(py1->basket_bytes[0])});
+  };
+  auto raw = read();
+  ASSERT_TRUE(raw.ok());
+  auto own = root_format::DecodeBasketKey(std::move(*raw), seek, "py1");
+  EXPECT_TRUE(own.ok()) << own.status().ToString();
+
+  raw = read();
+  auto other = root_format::DecodeBasketKey(std::move(*raw), seek, "px1");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(other.status().ToString().find("'py1'"), std::string::npos)
+      << other.status().ToString();
+
+  // A key read from somewhere other than where it says it was written.
+  raw = read();
+  auto moved = root_format::DecodeBasketKey(std::move(*raw), seek + 64, "py1");
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(moved.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(moved.status().ToString().find("fSeekKey"), std::string::npos);
 }
 
 TEST(TreeReader, OffsetlessBasketsTakeCountsFromCounterBranch) {

@@ -1,6 +1,7 @@
 #include "arrowroot/scan/thread_pool.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace arrowroot::scan {
 
@@ -11,7 +12,13 @@ int ResolveThreadCount(int requested) {
 }
 
 ThreadPool::ThreadPool(int num_threads) {
-  for (int i = 1; i < num_threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  for (int i = 1; i < num_threads; ++i) {
+    try {
+      workers_.emplace_back([this] { WorkerLoop(); });
+    } catch (const std::system_error&) {
+      break;  // the system has no more threads to give: work with those started
+    }
+  }
 }
 
 ThreadPool::~ThreadPool() {

@@ -12,9 +12,13 @@
 
 namespace arrowroot::scan {
 
+/// The most threads a scan may ask for (as the CLI's --threads); more is InvalidArgument.
+inline constexpr int kMaxThreads = 1024;
+
 class ThreadPool {
  public:
-  /// `num_threads` in all, the caller included (so num_threads - 1 workers are started).
+  /// `num_threads` in all, the caller included (so num_threads - 1 workers are started, or
+  /// fewer if the system cannot start more).
   explicit ThreadPool(int num_threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;

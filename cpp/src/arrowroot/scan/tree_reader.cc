@@ -1,6 +1,7 @@
 #include "arrowroot/scan/tree_reader.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -42,7 +43,8 @@ Result<std::vector<BasketRef>> ListBaskets(const Branch& b, uint64_t file_size) 
     r.entry_stop = (i + 1 < b.basket_entry.size()) ? b.basket_entry[i + 1] : b.entries;
     if (i + 1 == nw && nw == b.basket_entry.size()) r.entry_stop = b.entries;
     r.seek = static_cast<uint64_t>(b.basket_seek[i]);
-    if (b.basket_bytes[i] < 0 || b.basket_seek[i] < 0 || r.entry_stop < r.entry_start ||
+    if (b.basket_bytes[i] < 0 || b.basket_seek[i] < 0 || r.entry_start < 0 ||
+        r.entry_stop < r.entry_start ||
         r.seek + static_cast<uint64_t>(b.basket_bytes[i]) > file_size) {
       return Status::Corruption("basket " + std::to_string(i) + " at " +
                                 FormatRange(r.seek, static_cast<uint64_t>(b.basket_bytes[i])) +
@@ -63,6 +65,10 @@ Result<std::vector<BasketRef>> ListBaskets(const Branch& b, uint64_t file_size) 
     BasketRef r;
     r.index = nw + k;
     r.embedded = b.embedded_baskets[k];
+    if (next < 0 || next > std::numeric_limits<int64_t>::max() - r.embedded->nev_buf) {
+      return Status::Corruption("embedded basket " + std::to_string(k) + " starts at entry " +
+                                std::to_string(next));
+    }
     r.entry_start = next;
     r.entry_stop = next + r.embedded->nev_buf;
     next = r.entry_stop;
@@ -141,11 +147,15 @@ Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
     const std::vector<std::string>& columns) const {
   std::set<int64_t> common;
   bool first = true;
-  for (size_t i = 0; i < columns_.size(); ++i) {
-    if (!columns.empty() &&
-        std::find(columns.begin(), columns.end(), columns_[i].name) == columns.end()) {
-      continue;
-    }
+  // Named columns as Scan resolves them (short names too; an unknown name is NotFound, not
+  // silently left out).
+  std::vector<size_t> indices;
+  if (columns.empty()) {
+    for (size_t i = 0; i < columns_.size(); ++i) indices.push_back(i);
+  } else {
+    ASSIGN_OR_RETURN(indices, Resolve(columns));
+  }
+  for (size_t i : indices) {
     const Branch* b = tree_->FindBranch(columns_[i].name);
     ASSIGN_OR_RETURN(auto baskets, ListBaskets(*b, file_->source()->size()));
     std::set<int64_t> mine = {0, tree_->entries};
@@ -241,6 +251,12 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
   }
   if (options.batch_size <= 0) {
     return Status::InvalidArgument("batch size must be positive").AddContext(where);
+  }
+  if (options.num_threads < 0 || options.num_threads > kMaxThreads) {
+    // A million threads would exhaust the system's (other processes' too).
+    return Status::InvalidArgument("num_threads " + std::to_string(options.num_threads) +
+                                   " is not 0 (one per core) to " + std::to_string(kMaxThreads))
+        .AddContext(where);
   }
   br->next_ = std::min(options.entry_start, stop);
   br->stop_ = stop;
@@ -341,7 +357,8 @@ Result<std::shared_ptr<const Basket>> BatchReader::LoadBasket(const ColumnState&
       ASSIGN_OR_RETURN(raw, source->Read({r.seek, r.bytes}));
     }
     stats->num_basket_bytes += raw.size();
-    ASSIGN_OR_RETURN(Basket b, root_format::DecodeBasketKey(std::move(raw)));
+    ASSIGN_OR_RETURN(Basket b,
+                     root_format::DecodeBasketKey(std::move(raw), r.seek, col.plan.branch->name));
     basket = std::make_shared<Basket>(std::move(b));
   }
   ++stats->num_baskets;

@@ -62,7 +62,10 @@ int32_t FixedWireSize(const Node& n) {
     case Node::Kind::kPrim: return n.prim.WireSize();
     case Node::Kind::kFixedArray: {
       int32_t c = FixedWireSize(n.children[0]);
-      return c < 0 ? -1 : c * n.length;
+      if (c < 0 || n.length < 0) return -1;
+      // A corrupt length must not overflow; no basket holds an entry of 2 GiB anyway.
+      int64_t total = static_cast<int64_t>(c) * n.length;
+      return total > INT32_MAX ? -1 : static_cast<int32_t>(total);
     }
     default: return -1;
   }
@@ -242,7 +245,19 @@ void ParseDims(const std::string& title, std::string* counter, std::vector<int32
       if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.')) ident = false;
     }
     if (digits) {
-      fixed->push_back(std::atoi(g.c_str()));
+      // A leaf's fLen (the product of the dimensions) is an int32: anything larger is a
+      // corrupt title, not a shape (and must not overflow the products computed from it).
+      int64_t d = g.size() <= 10 ? std::strtoll(g.c_str(), nullptr, 10) : -1;
+      int64_t product = d;
+      for (int32_t x : *fixed) {
+        if (product >= 0 && product <= INT32_MAX) product *= x;
+      }
+      if (d < 0 || product > INT32_MAX) {
+        fixed->clear();
+        counter->clear();
+        return;
+      }
+      fixed->push_back(static_cast<int32_t>(d));
     } else if (ident && first) {
       *counter = g;
     } else {
@@ -288,6 +303,10 @@ Status FinalizeTypes(Node& n) {
     case Node::Kind::kFixedArray:
       RETURN_IF_ERROR(FinalizeTypes(n.children[0]));
       if (n.length <= 0) return Status::Unsupported("fixed array of length " + std::to_string(n.length));
+      if (FixedWireSize(n.children[0]) >= 0 && FixedWireSize(n) < 0) {
+        return Status::Unsupported("fixed array of length " + std::to_string(n.length) +
+                                   " is larger than a basket can hold");
+      }
       n.type = MakeFixedSizeList(n.children[0].type, n.length);
       break;
     case Node::Kind::kVector:
@@ -636,11 +655,16 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
       m.name = leaf->name;
       obj.children.push_back(std::move(m));
     }
-    int32_t size = 0;
-    for (const Node& m : obj.children) size += FixedWireSize(m);
+    int64_t size = 0;
+    for (const Node& m : obj.children) {
+      int32_t ms = FixedWireSize(m);
+      if (ms < 0) return Unsupported(b, b.title, Status::Unsupported("leaf list member too large"));
+      size += ms;
+    }
+    if (size > INT32_MAX) return Unsupported(b, b.title, Status::Unsupported("leaf list too large"));
     plan.mode = ColumnPlan::Mode::kFixed;
     plan.node = std::move(obj);
-    plan.entry_size = size;
+    plan.entry_size = static_cast<int32_t>(size);
     return Finish(std::move(plan));
   }
 

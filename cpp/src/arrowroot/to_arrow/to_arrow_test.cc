@@ -706,6 +706,34 @@ TEST(DecodeBasket, JaggedOffsetsNotMatchingItemSizeIsCorruption) {
   EXPECT_NE(st.message().find("entry 0"), std::string::npos) << st.message();
 }
 
+// A corrupt fLen or title (found by tree_fuzz, cpp/fuzz/regressions/tree/) made the wire size
+// of a fixed array overflow int32: the plan must be refused, not sized negative.
+TEST(PlanColumn, FixedArrayLargerThanABasketIsUnsupported) {
+  root_format::Leaf leaf;
+  leaf.class_name = "TLeafI";
+  leaf.name = "x";
+  leaf.title = "x[1313892463]";
+  leaf.len = 1313892463;
+  leaf.len_type = 4;
+  root_format::Branch branch;
+  branch.class_name = "TBranch";
+  branch.name = branch.path = branch.title = "x";
+  branch.leaves = {&leaf};
+  leaf.branch = &branch;
+  const StreamerLookup none = [](const std::string&) { return nullptr; };
+  auto plan = PlanColumn(branch, none);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), StatusCode::kUnsupported) << plan.status().ToString();
+
+  // A dimension that cannot be an int32 is not a shape: the leaf's own fLen decides.
+  leaf.title = "x[99999999999][99999999999]";
+  leaf.len = 3;
+  plan = PlanColumn(branch, none);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->entry_size, 12);
+  EXPECT_EQ(plan->type->ToString(), MakeFixedSizeList(MakePrimitive(TypeId::kInt32), 3)->ToString());
+}
+
 TEST(AppendIntegers, ReadsAnyIntegerColumn) {
   ArrayBuilder b(MakePrimitive(TypeId::kUInt16));
   AppendNative<uint16_t>(b, {3, 65535});
