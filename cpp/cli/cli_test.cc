@@ -203,6 +203,8 @@ TEST_F(CliTest, UsageErrorsExitOneWithErrorFirst) {
   ExpectUsageError({"cat", "uproot-HZZ.root:events", "--start", "5", "--stop", "2"}, "--stop");
   ExpectUsageError({"frobnicate"}, "frobnicate");
   ExpectUsageError({}, "no command");
+  ExpectUsageError({"cat", "uproot-HZZ.root:events", "--read-timeout", "0"}, "--read-timeout");
+  ExpectUsageError({"ls", "uproot-HZZ.root", "--read-timeout"}, "--read-timeout");
 }
 
 // commands.h promises "Errors go to `err` as one line"; usage errors are followed by the

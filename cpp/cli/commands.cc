@@ -4,12 +4,15 @@
 #include <charconv>
 #include <chrono>
 #include <sys/resource.h>
+#include <unistd.h>
+#include <iostream>
 #include <functional>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 
 #include "arrowroot/byte_source/open.h"
+#include "arrowroot/copy/copy.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/tree_reader.h"
 #include "value_format.h"
@@ -25,8 +28,14 @@ constexpr const char* kUsage =
     "                     [--format jsonl|csv|table] [--batch-size N] [--threads N] [--stats]\n"
     "       arrowroot bench FILE:TREE [-b BRANCH[,BRANCH...]]... [--start N] [--stop M]\n"
     "                     [--threads N] [--repeat R] [--json]\n"
+    "       arrowroot cp SRC... DEST [--recursive] [--include GLOB] [--jobs N] [--part-size SIZE]\n"
+    "                     [--verify none|size|checksum|root] [--resume] [--dry-run]\n"
+    "                     (SRC: path, http(s)://, s3://, hdfs://namenode:httpport/path;\n"
+    "                      DEST: s3://bucket/prefix or a local path)\n"
+    "       arrowroot doctor [--k8s] [--conf KEY=VALUE]... [--start] [--s3-url URL] [--json]\n"
+    "                     (checks a Spark-on-Kubernetes setup; runs python -m arrowroot.doctor)\n"
     "       options for remote files (any command): --endpoint-url URL --region R\n"
-    "                     --profile P --no-sign-request\n"
+    "                     --profile P --no-sign-request --read-timeout SECONDS\n"
     "FILE is a local path, or a file://, http(s):// or s3://bucket/key URL; TREE may include\n"
     "directories (dir/sub/tree). S3 credentials, region and endpoint come from the options\n"
     "above, else the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
@@ -108,7 +117,8 @@ Status RunLs(const std::string& file, std::ostream& out, const byte_source::Sour
     std::vector<std::string> row = {o.path, o.key.class_name, "", ""};
     if (o.key.class_name == "TTree") {
       auto tree = f->ReadTree(o.path);
-      if (!tree.ok()) return tree.status();
+      // Every error line names the file (ReadTree's names the tree and its byte range).
+      if (!tree.ok()) return std::move(tree).status().AddContext("file '" + f->name() + "'");
       row[2] = std::to_string((*tree)->entries);
       row[3] = std::to_string((*tree)->all_branches.size());
     }
@@ -331,7 +341,10 @@ int MainWithSource(const std::vector<std::string>& args, const byte_source::Sour
 int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   auto fail = [&](const Status& st) {
     std::string msg = st.ToString();
-    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    // One line: names read from a damaged file may hold any byte (\r, \v, \f, ...).
+    std::replace_if(msg.begin(), msg.end(), [](char ch) {
+      return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
+    }, ' ');
     err << "arrowroot: error: " << msg << '\n';
     return 1;
   };
@@ -350,6 +363,13 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
       const std::string& v = args[++i];
       (a == "--endpoint-url" ? source.s3.endpoint_url : a == "--region" ? source.s3.region
                                                                         : source.s3.profile) = v;
+    } else if (i > 0 && a == "--read-timeout") {
+      // A transfer that stalls this long (no byte for SECONDS) is abandoned and retried.
+      if (i + 1 >= args.size()) return usage(a + " needs a value");
+      auto n = ParseInt(a, args[++i]);
+      if (!n.ok()) return usage(n.status().message());
+      if (*n < 1 || *n > 86'400) return usage(a + " must be 1 to 86400 (seconds)");
+      source.http.low_speed_timeout_s = *n;
     } else if (i > 0 && a == "--no-sign-request") {
       source.s3.anonymous = true;
     } else {
@@ -359,11 +379,142 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   return MainWithSource(rest, source, out, err, fail, usage);
 }
 
+namespace {
+
+std::string HumanBytes(double b) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  int u = 0;
+  while (b >= 1000 && u < 4) {
+    b /= 1000;
+    ++u;
+  }
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(u == 0 ? 0 : 1) << b << ' ' << units[u];
+  return o.str();
+}
+
+/// One progress line: files, bytes, rate, ETA.
+std::string ProgressLine(const copy::Progress& p, bool bar) {
+  std::ostringstream o;
+  const double rate = p.seconds > 0 ? p.bytes_done / p.seconds : 0;
+  if (bar) {
+    const int width = 24;
+    const double frac = p.bytes_total ? std::min(1.0, double(p.bytes_done) / p.bytes_total) : 0;
+    const int fill = static_cast<int>(frac * width);
+    o << '[' << std::string(fill, '#') << std::string(width - fill, '.') << "] ";
+  }
+  o << p.files_done << '/' << p.files_total << " files, " << HumanBytes(p.bytes_done) << " / "
+    << HumanBytes(p.bytes_total) << ", " << HumanBytes(rate) << "/s";
+  if (rate > 0 && p.bytes_total > p.bytes_done) {
+    o << ", ETA " << static_cast<int64_t>((p.bytes_total - p.bytes_done) / rate + 0.5) << " s";
+  }
+  return o.str();
+}
+
+}  // namespace
+
+int RunCp(const std::vector<std::string>& args, const byte_source::SourceOptions& source,
+          std::ostream& out, std::ostream& err, bool tty) {
+  auto usage = [&](const std::string& what) {
+    err << "arrowroot: error: " << what << " (see `arrowroot --help`)\n";
+    return 1;
+  };
+  copy::CopyOptions opt;
+  opt.source = source;
+  std::vector<std::string> paths;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string v;
+    auto value = [&]() -> bool {
+      if (i + 1 >= args.size()) return false;
+      v = args[++i];
+      return true;
+    };
+    if (a == "--recursive" || a == "-r") {
+      opt.recursive = true;
+    } else if (a == "--resume") {
+      opt.resume = true;
+    } else if (a == "--dry-run") {
+      opt.dry_run = true;
+    } else if (a == "--include") {
+      if (!value()) return usage(a + " needs a GLOB");
+      opt.include = v;
+    } else if (a == "--jobs" || a == "-j") {
+      if (!value()) return usage(a + " needs a value");
+      auto n = ParseInt(a, v);
+      if (!n.ok()) return usage(n.status().message());
+      if (*n < 1 || *n > 256) return usage(a + " must be 1 to 256");
+      opt.jobs = static_cast<int>(*n);
+    } else if (a == "--part-size") {
+      if (!value()) return usage(a + " needs a value");
+      auto n = copy::ParseSize(v);
+      if (!n.ok()) return usage("--part-size: " + n.status().message());
+      opt.part_size = *n;
+    } else if (a == "--verify") {
+      if (!value()) return usage(a + " needs a value");
+      auto m = copy::ParseVerify(v);
+      if (!m.ok()) return usage(m.status().message());
+      opt.verify = *m;
+    } else if (a.rfind("--access-key", 0) == 0 || a.rfind("--secret", 0) == 0 ||
+               a.rfind("--aws-", 0) == 0) {
+      return usage(a + ": credentials are never taken from arguments (visible in ps and shell "
+                   "history); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or use a profile");
+    } else if (!a.empty() && a[0] == '-' && a != "-") {
+      return usage("unknown option '" + a + "' for cp");
+    } else {
+      paths.push_back(a);
+    }
+  }
+  if (paths.size() < 2) return usage("cp needs at least one SRC and a DEST");
+  const std::string dest = paths.back();
+  paths.pop_back();
+  if (!opt.dry_run) {
+    opt.progress_interval_ms = tty ? 200 : 2000;
+    opt.on_progress = [&err, tty](const copy::Progress& p) {
+      if (tty) {
+        err << '\r' << ProgressLine(p, true) << "\x1b[K" << (p.final ? "\n" : "") << std::flush;
+      } else if (!p.final) {
+        err << "progress: " << ProgressLine(p, false) << '\n' << std::flush;
+      }
+    };
+  }
+  auto r = copy::Copy(paths, dest, opt);
+  if (!r.ok()) {
+    std::string msg = r.status().ToString();
+    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    err << "arrowroot: error: " << msg << '\n';
+    return 1;
+  }
+  const copy::CopySummary& s = *r;
+  if (opt.dry_run) {
+    for (const auto& f : s.results) {
+      out << "would copy " << f.source << " -> " << f.target << " (" << f.bytes << " bytes)\n";
+    }
+    out << "dry run: " << s.files << " files, " << HumanBytes(s.bytes) << "; nothing copied\n";
+    return 0;
+  }
+  for (const auto& f : s.results) {
+    if (f.state == "failed") {
+      std::string msg = f.error;
+      std::replace(msg.begin(), msg.end(), '\n', ' ');
+      err << "arrowroot: error: " << msg << '\n';
+    }
+  }
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(2);
+  o << "copied " << s.copied << " of " << s.files << " files (" << s.skipped << " skipped, "
+    << s.failed << " failed), " << HumanBytes(s.bytes_copied) << " in " << s.seconds << " s, "
+    << std::setprecision(1) << s.mb_per_s << " MB/s, " << s.retries << " retries\n";
+  out << o.str();
+  return s.ok() ? 0 : 1;
+}
+
 int MainWithSource(const std::vector<std::string>& args, const byte_source::SourceOptions& source,
                    std::ostream& out, std::ostream& err,
                    const std::function<int(const Status&)>& fail,
                    const std::function<int(const std::string&)>& usage) {
   if (args.empty()) return usage("no command given");
+  if (args[0] == "cp") return RunCp(args, source, out, err, &err == &std::cerr && ::isatty(2));
   const std::string& cmd = args[0];
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     out << kUsage;
@@ -387,11 +538,15 @@ int MainWithSource(const std::vector<std::string>& args, const byte_source::Sour
       };
       std::string v;
       const bool reads = cmd == "cat" || cmd == "bench";
-      if (reads && (a == "-b" || a == "--branches")) {
-        if (!value(&v)) return usage(a + " needs a value");
+      if (reads && (a == "-b" || a == "--branches" || a.rfind("--branches=", 0) == 0)) {
+        if (a.size() > 10) v = a.substr(11);
+        else if (!value(&v)) return usage(a + " needs a value");
+        // An empty selection would silently mean "every branch".
+        if (v.find_first_not_of(',') == std::string::npos) {
+          return usage(a.substr(0, std::min<size_t>(a.size(), 10)) + " needs a branch name, got '" +
+                       v + "'");
+        }
         opt.branches.push_back(v);
-      } else if (reads && a.rfind("--branches=", 0) == 0) {
-        opt.branches.push_back(a.substr(11));
       } else if (reads && (a == "--threads" || a == "--repeat")) {
         if (!value(&v)) return usage(a + " needs a value");
         auto n = ParseInt(a, v);

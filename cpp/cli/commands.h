@@ -39,6 +39,11 @@ Status RunBench(const std::string& file, const std::string& tree, const CatOptio
 Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
               std::ostream& out, std::ostream& err);
 
+/// `arrowroot cp SRC... DEST ...` (args[0] is "cp"): the copy engine (copy.h) with a progress
+/// bar on a terminal (`tty`), periodic lines otherwise, and a summary. Returns the exit status.
+int RunCp(const std::vector<std::string>& args, const byte_source::SourceOptions& source,
+          std::ostream& out, std::ostream& err, bool tty);
+
 /// Split "FILE:OBJECT" like uproot: the last ':' that is not part of "scheme://".
 bool SplitFileObject(const std::string& arg, std::string* file, std::string* object);
 

@@ -26,6 +26,7 @@ from ._errors import (
     UnsupportedError,
 )
 from ._api import ArrowStream, File, Tree, concatenate, iterate, open, parse_memory_size
+from ._copy import CopyError, CopySummary, copy
 
 __version__ = "0.1.0"
 
@@ -37,6 +38,9 @@ __all__ = [
     "Tree",
     "ArrowStream",
     "parse_memory_size",
+    "copy",
+    "CopySummary",
+    "CopyError",
     "Error",
     "NotFoundError",
     "MissingFileError",

@@ -18,6 +18,8 @@
 #include <nanobind/stl/pair.h>
 
 #include <array>
+#include <cmath>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "arrowroot/byte_source/open.h"
+#include "arrowroot/copy/copy.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/tree_reader.h"
 #include "arrowroot/to_arrow/arrow_array.h"
@@ -301,6 +304,7 @@ std::pair<byte_source::SourceOptions, IoTuning> ParseStorageOptions(const nb::di
     else if (key == "ca_bundle") o.http.ca_bundle = as_str(v);
     else if (key == "verify") o.http.verify_tls = as_bool(v);
     else if (key == "connect_timeout") o.http.connect_timeout_ms = static_cast<int64_t>(nb::cast<double>(v) * 1000);
+    else if (key == "read_timeout") o.http.low_speed_timeout_s = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(nb::cast<double>(v))));
     else if (key == "retries") o.http.retry.max_attempts = static_cast<int>(std::max<int64_t>(1, as_int(v) + 1));
     else if (key == "max_retry_time") o.http.retry.max_total_ms = static_cast<int64_t>(nb::cast<double>(v) * 1000);
     else if (key == "max_gap_bytes") t.coalesce.max_gap_bytes = static_cast<uint64_t>(as_int(v));
@@ -311,7 +315,8 @@ std::pair<byte_source::SourceOptions, IoTuning> ParseStorageOptions(const nb::di
     else {
       Throw(Status::InvalidArgument(
           "unknown storage option '" + key + "'; known: endpoint_url, region, key, secret, token, "
-          "profile, anon, addressing, ca_bundle, verify, connect_timeout, retries, max_retry_time, "
+          "profile, anon, addressing, ca_bundle, verify, connect_timeout, read_timeout, retries, "
+          "max_retry_time, "
           "max_gap_bytes, max_waste_ratio, max_request_bytes, max_requests_in_flight, "
           "max_prefetch_bytes"));
     }
@@ -462,6 +467,61 @@ NB_MODULE(_core, m) {
       },
       nb::arg("pattern"), nb::arg("storage_options"),
       "Paths or URLs matching a glob (local, or s3:// via ListObjectsV2), sorted.");
+
+  m.def(
+      "copy",
+      [](const std::vector<std::string>& sources, const std::string& target, bool recursive,
+         const std::string& include, int jobs, uint64_t part_size, const std::string& verify,
+         bool resume, bool dry_run, bool progress, const nb::dict& storage_options) {
+        auto [source, tuning] = ParseStorageOptions(storage_options);
+        (void)tuning;
+        arrowroot::copy::CopyOptions o;
+        o.source = source;
+        o.recursive = recursive;
+        o.include = include;
+        o.jobs = jobs;
+        o.part_size = part_size;
+        o.verify = Unwrap(arrowroot::copy::ParseVerify(verify));
+        o.resume = resume;
+        o.dry_run = dry_run;
+        if (progress) {
+          // Plain lines on stderr from the engine's progress thread (no Python objects there).
+          o.progress_interval_ms = 2000;
+          o.on_progress = [](const arrowroot::copy::Progress& p) {
+            std::fprintf(stderr, "arrowroot.copy: %lld/%lld files, %.1f/%.1f MB, %.1f MB/s\n",
+                         static_cast<long long>(p.files_done), static_cast<long long>(p.files_total),
+                         p.bytes_done / 1e6, p.bytes_total / 1e6,
+                         p.seconds > 0 ? p.bytes_done / p.seconds / 1e6 : 0.0);
+          };
+        }
+        auto s = Unwrap(WithoutGil([&] { return arrowroot::copy::Copy(sources, target, o); }));
+        nb::dict d;
+        d["files"] = s.files;
+        d["copied"] = s.copied;
+        d["skipped"] = s.skipped;
+        d["failed"] = s.failed;
+        d["bytes"] = s.bytes;
+        d["bytes_copied"] = s.bytes_copied;
+        d["seconds"] = s.seconds;
+        d["mb_per_s"] = s.mb_per_s;
+        d["retries"] = s.retries;
+        nb::list results;
+        for (const auto& f : s.results) {
+          nb::dict r;
+          r["source"] = f.source;
+          r["target"] = f.target;
+          r["bytes"] = f.bytes;
+          r["state"] = f.state;
+          r["error"] = f.error;
+          results.append(r);
+        }
+        d["results"] = results;
+        return d;
+      },
+      nb::arg("sources"), nb::arg("target"), nb::arg("recursive"), nb::arg("include"),
+      nb::arg("jobs"), nb::arg("part_size"), nb::arg("verify"), nb::arg("resume"),
+      nb::arg("dry_run"), nb::arg("progress"), nb::arg("storage_options"),
+      "Copy files to S3 or local disk (the engine of `arrowroot cp`); returns the summary.");
 
   nb::class_<Batch>(m, "Batch", "One decoded record batch (Arrow PyCapsule protocol).")
       .def_prop_ro("num_rows", &Batch::num_rows)

@@ -133,6 +133,8 @@ HttpClient::~HttpClient() = default;
 
 namespace {
 
+bool ParseContentRange(const std::string& v, uint64_t* first, uint64_t* last, int64_t* total);
+
 /// One attempt. A transport failure is an IOError marked retryable (timeouts, resets, DNS
 /// hiccups) or not (TLS verification, unsupported protocol, malformed URL).
 Result<HttpResponse> PerformOnce(CURL* h, const HttpRequest& request, const HttpOptions& o,
@@ -147,6 +149,12 @@ Result<HttpResponse> PerformOnce(CURL* h, const HttpRequest& request, const Http
   }
   // Keep curl from adding "Expect: 100-continue" and an Accept header that signers do not see.
   headers = curl_slist_append(headers, "Accept:");
+  headers = curl_slist_append(headers, "Expect:");
+  if (request.method == "PUT" || request.method == "POST") {
+    bool has_type = false;
+    for (const auto& kv : request.headers) has_type = has_type || Lower(kv.first) == "content-type";
+    if (!has_type) headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
+  }
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -169,6 +177,13 @@ Result<HttpResponse> PerformOnce(CURL* h, const HttpRequest& request, const Http
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET") {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method == "PUT" || request.method == "POST") {
+      // The body is sent from memory (also when empty: Content-Length: 0).
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS,
+                       request.body.empty() ? "" : reinterpret_cast<const char*>(request.body.data()));
+    }
   }
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
@@ -203,13 +218,29 @@ Result<HttpResponse> PerformOnce(CURL* h, const HttpRequest& request, const Http
     return Status::IOError(what + ": " + detail + hint, retryable);
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  if (response.status == 206) {
+    // A Content-Length that disagrees with Content-Range (curl reads only Content-Length
+    // bytes): a damaged transfer, worth another try like a cut one.
+    uint64_t first = 0, last = 0;
+    int64_t total = -1;
+    if (ParseContentRange(response.Header("content-range"), &first, &last, &total) &&
+        last >= first && response.body.size() != last - first + 1) {
+      return Status::IOError(what + ": received " + std::to_string(response.body.size()) +
+                                 " of the " + std::to_string(last - first + 1) +
+                                 " bytes in Content-Range; the response was damaged",
+                             true);
+    }
+  }
   return response;
 }
 
 }  // namespace
 
 Result<HttpResponse> HttpClient::Perform(const HttpRequest& request, SourceStats* stats) const {
-  const std::string what = request.method + " " + RedactUrl(request.url);
+  std::string what = request.method + " " + RedactUrl(request.url);
+  for (const auto& [k, v] : request.headers) {
+    if (Lower(k) == "range") what += " " + v;  // "bytes=first-last": which part failed
+  }
   const auto start = std::chrono::steady_clock::now();
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -223,7 +254,13 @@ Result<HttpResponse> HttpClient::Perform(const HttpRequest& request, SourceStats
     const auto t0 = std::chrono::steady_clock::now();
     auto r = PerformOnce(h, signed_request, options_, what);
     const auto t1 = std::chrono::steady_clock::now();
-    pool_->Give(h);
+    // A failed transfer's connection may hold the rest of a bad response (bytes past a wrong
+    // Content-Length) that the next request would read as its answer: never reuse it.
+    if (r.ok()) {
+      pool_->Give(h);
+    } else {
+      curl_easy_cleanup(h);
+    }
     std::optional<int64_t> retry_after;
     if (stats) {
       stats->num_requests.fetch_add(1, std::memory_order_relaxed);
@@ -249,7 +286,7 @@ Result<HttpResponse> HttpClient::Perform(const HttpRequest& request, SourceStats
     if (out_of_tries || out_of_time) {
       return Status::IOError(last.message() + " (gave up after " + std::to_string(attempt) +
                                  (attempt == 1 ? " try" : " tries") + " in " +
-                                 std::to_string(elapsed_ms) + " ms)",
+                                 std::to_string(elapsed_ms) + " ms; try again later)",
                              true);
     }
     if (stats) stats->num_retries.fetch_add(1, std::memory_order_relaxed);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <memory>
 #include <string>
 #include <utility>
@@ -17,9 +18,14 @@ namespace arrowroot::byte_source {
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
+  HttpRequest() = default;
+  HttpRequest(std::string m, std::string u, HttpHeaders h = {}, std::span<const std::byte> b = {})
+      : method(std::move(m)), url(std::move(u)), headers(std::move(h)), body(b) {}
   std::string method = "GET";
   std::string url;      ///< absolute, already percent-encoded
   HttpHeaders headers;  ///< besides those curl adds (Host, User-Agent, Accept)
+  /// The request body (PUT, POST), not owned: it must outlive Perform. Empty = no body.
+  std::span<const std::byte> body;
 };
 
 struct HttpResponse {

@@ -1,6 +1,9 @@
 #include "arrowroot/byte_source/open.h"
 
+#include <fnmatch.h>
 #include <glob.h>
+
+#include "arrowroot/byte_source/webhdfs.h"
 
 namespace arrowroot::byte_source {
 
@@ -22,8 +25,11 @@ Result<std::shared_ptr<ByteSource>> OpenSource(const std::string& path_or_url,
   if (scheme == "file") return OpenLocalFile(path_or_url.substr(7));
   if (scheme == "http" || scheme == "https") return OpenHttpSource(path_or_url, options.http);
   if (scheme == "s3") return OpenS3Source(path_or_url, options.s3, options.http);
+  if (scheme == "hdfs" || scheme == "webhdfs" || scheme == "swebhdfs") {
+    return OpenWebHdfsSource(path_or_url, options.http);
+  }
   return Status::Unsupported("URL scheme '" + scheme + "://' is not supported (local paths, " +
-                             "file://, http://, https:// and s3:// are; root:// is planned)");
+                             "file://, http://, https://, s3:// and hdfs:// are; root:// is planned)");
 }
 
 Result<std::vector<std::string>> Glob(const std::string& pattern, const SourceOptions& options) {
@@ -31,6 +37,14 @@ Result<std::vector<std::string>> Glob(const std::string& pattern, const SourceOp
   std::vector<std::string> out;
   if (scheme == "s3") {
     ASSIGN_OR_RETURN(out, GlobS3(pattern, options.s3, options.http));
+  } else if (scheme == "hdfs" || scheme == "webhdfs" || scheme == "swebhdfs") {
+    const auto wild = pattern.find_first_of("*?[");
+    if (wild == std::string::npos) return std::vector<std::string>{pattern};
+    const std::string dir = pattern.substr(0, pattern.rfind('/', wild) + 1);
+    ASSIGN_OR_RETURN(auto files, ListWebHdfs(dir, options.http));
+    for (auto& [url, size] : files) {
+      if (fnmatch(pattern.c_str(), url.c_str(), FNM_PATHNAME) == 0) out.push_back(url);
+    }
   } else if (scheme == "http" || scheme == "https") {
     out.push_back(pattern);  // HTTP has no listing
   } else {

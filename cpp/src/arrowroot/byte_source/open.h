@@ -16,7 +16,7 @@ struct SourceOptions {
   S3Options s3;      ///< endpoint, region, credentials (s3://)
 };
 
-/// Open a local path, file://, http://, https:// or s3:// URL. Unsupported for other schemes
+/// Open a local path, file://, http://, https://, s3:// or hdfs:// (WebHDFS, webhdfs.h) URL. Unsupported for other schemes
 /// (root:// is planned), naming the scheme.
 Result<std::shared_ptr<ByteSource>> OpenSource(const std::string& path_or_url,
                                                const SourceOptions& options = {});

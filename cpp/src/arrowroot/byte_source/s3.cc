@@ -158,7 +158,12 @@ RequestSigner MakeSigner(const S3Config& config) {
     }
     req.headers.emplace_back("Host", host);
     for (const auto& [k, v] : request.headers) req.headers.emplace_back(k, v);
-    req.payload_sha256_hex = std::string(sigv4::kEmptyPayloadSha256);
+    // Uploads sign their body's hash (S3 then rejects a body altered on the way).
+    req.payload_sha256_hex =
+        request.body.empty()
+            ? std::string(sigv4::kEmptyPayloadSha256)
+            : sigv4::Sha256Hex(std::string_view(reinterpret_cast<const char*>(request.body.data()),
+                                                request.body.size()));
     sigv4::SigningParams params;
     params.region = config.region;
     params.service = "s3";
@@ -185,6 +190,14 @@ HttpOptions WithS3(HttpOptions http, const S3Config& config, const std::string& 
 }
 
 }  // namespace
+
+HttpOptions S3HttpOptions(HttpOptions http, const S3Config& config, const std::string& display) {
+  return WithS3(std::move(http), config, display);
+}
+
+std::vector<std::string> S3XmlValues(const std::string& xml, const std::string& tag) {
+  return XmlValues(xml, tag);
+}
 
 std::string DescribeS3Error(const HttpResponse& response) {
   const std::string body = BodyText(response);

@@ -77,6 +77,13 @@ Result<std::shared_ptr<ByteSource>> OpenS3Source(const std::string& url, const S
 Result<std::vector<std::string>> GlobS3(const std::string& pattern, const S3Options& options,
                                         HttpOptions http = {});
 
+/// `http` set up to sign every request to `config` with SigV4 (the body's SHA-256 is signed)
+/// and to describe S3 error bodies; `display` names the target in messages. For the writer.
+HttpOptions S3HttpOptions(HttpOptions http, const S3Config& config, const std::string& display);
+
+/// Every <tag>value</tag> in an S3 XML document, unescaped, in order (flat scan).
+std::vector<std::string> S3XmlValues(const std::string& xml, const std::string& tag);
+
 /// "<Code>: <Message>" from an S3 XML error body, or "" if there is none.
 std::string DescribeS3Error(const HttpResponse& response);
 

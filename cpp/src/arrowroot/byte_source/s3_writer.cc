@@ -1,0 +1,292 @@
+#include "arrowroot/byte_source/s3_writer.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+namespace arrowroot::byte_source {
+
+namespace {
+
+std::string Text(const HttpResponse& r) {
+  return std::string(reinterpret_cast<const char*>(r.body.data()), r.body.size());
+}
+
+std::span<const std::byte> AsBytes(const std::string& s) {
+  return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+}
+
+/// Each <tag>...</tag> block of `xml`, raw (for records such as <Contents>).
+std::vector<std::string> XmlBlocks(const std::string& xml, const std::string& tag) {
+  std::vector<std::string> out;
+  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
+  size_t pos = 0;
+  while ((pos = xml.find(open, pos)) != std::string::npos) {
+    pos += open.size();
+    auto end = xml.find(close, pos);
+    if (end == std::string::npos) break;
+    out.push_back(xml.substr(pos, end - pos));
+    pos = end + close.size();
+  }
+  return out;
+}
+
+std::string First(const std::string& xml, const std::string& tag) {
+  auto v = S3XmlValues(xml, tag);
+  return v.empty() ? std::string() : v[0];
+}
+
+std::string Where(const S3Location& loc) { return "s3://" + loc.bucket + "/" + loc.key; }
+
+}  // namespace
+
+Result<std::vector<PartPlan>> PlanParts(uint64_t size, uint64_t part_size) {
+  if (part_size < kS3MinPartSize || part_size > kS3MaxPartSize) {
+    return Status::InvalidArgument("part size " + std::to_string(part_size) +
+                                   " is outside S3's limits (5 MiB to 5 GiB)");
+  }
+  if (size > kS3MaxPartSize * 1024) {
+    return Status::InvalidArgument("an object of " + std::to_string(size) +
+                                   " bytes is larger than S3's limit of 5 TiB");
+  }
+  constexpr uint64_t kMiB = 1 << 20;
+  while ((size + part_size - 1) / part_size > static_cast<uint64_t>(kS3MaxParts)) {
+    part_size = (part_size * 2 + kMiB - 1) / kMiB * kMiB;
+  }
+  std::vector<PartPlan> parts;
+  uint64_t offset = 0;
+  int number = 1;
+  do {
+    const uint64_t n = std::min(part_size, size - offset);
+    parts.push_back({number++, offset, n});
+    offset += n;
+  } while (offset < size);
+  return parts;
+}
+
+std::string Md5Raw(std::span<const std::byte> data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_md5(), nullptr) != 1) return {};
+  return std::string(reinterpret_cast<const char*>(md), len);
+}
+
+std::string Base64(std::string_view raw) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 3 <= raw.size(); i += 3) {
+    uint32_t v = (uint8_t(raw[i]) << 16) | (uint8_t(raw[i + 1]) << 8) | uint8_t(raw[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
+  }
+  if (i < raw.size()) {
+    uint32_t v = uint8_t(raw[i]) << 16;
+    if (i + 1 < raw.size()) v |= uint8_t(raw[i + 1]) << 8;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(i + 1 < raw.size() ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::string Hex(std::string_view raw) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (char c : raw) {
+    out.push_back(kDigits[uint8_t(c) >> 4]);
+    out.push_back(kDigits[uint8_t(c) & 15]);
+  }
+  return out;
+}
+
+std::string ExpectedEtag(const std::vector<std::string>& part_md5_raw, bool multipart) {
+  if (!multipart) return part_md5_raw.empty() ? std::string() : Hex(part_md5_raw[0]);
+  std::string all;
+  for (const auto& m : part_md5_raw) all += m;
+  return Hex(Md5Raw(AsBytes(all))) + "-" + std::to_string(part_md5_raw.size());
+}
+
+std::string UnquoteEtag(std::string etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+    etag = etag.substr(1, etag.size() - 2);
+  }
+  return etag;
+}
+
+std::string CompleteMultipartXml(const std::vector<CompletedPart>& parts) {
+  std::string xml = "<CompleteMultipartUpload>";
+  for (const auto& p : parts) {
+    std::string etag;
+    for (char c : p.etag) etag += c == '"' ? std::string("&quot;") : std::string(1, c);
+    xml += "<Part><PartNumber>" + std::to_string(p.number) + "</PartNumber><ETag>" + etag +
+           "</ETag></Part>";
+  }
+  return xml + "</CompleteMultipartUpload>";
+}
+
+Result<std::string> ParseUploadId(const std::string& xml) {
+  std::string id = First(xml, "UploadId");
+  if (id.empty()) {
+    return Status::Corruption("the answer to CreateMultipartUpload has no UploadId");
+  }
+  return id;
+}
+
+Result<std::string> ParseCompleteResult(const std::string& xml) {
+  if (xml.find("<Error>") != std::string::npos) {
+    return Status::IOError("CompleteMultipartUpload failed: " + First(xml, "Code") + ": " +
+                               First(xml, "Message"),
+                           false);
+  }
+  if (xml.find("CompleteMultipartUploadResult") == std::string::npos) {
+    return Status::Corruption("the answer to CompleteMultipartUpload is not a result document");
+  }
+  // Ceph RGW 16 answers with an empty <ETag></ETag>: then "" (HEAD tells the ETag).
+  return UnquoteEtag(First(xml, "ETag"));
+}
+
+std::vector<S3ObjectInfo> ParseListObjects(const std::string& xml, std::string* next_token) {
+  std::vector<S3ObjectInfo> out;
+  for (const std::string& c : XmlBlocks(xml, "Contents")) {
+    S3ObjectInfo o;
+    o.key = First(c, "Key");
+    o.size = std::strtoull(First(c, "Size").c_str(), nullptr, 10);
+    o.etag = UnquoteEtag(First(c, "ETag"));
+    out.push_back(std::move(o));
+  }
+  if (next_token) {
+    *next_token = First(xml, "IsTruncated") == "true" ? First(xml, "NextContinuationToken") : "";
+  }
+  return out;
+}
+
+std::vector<S3UploadInfo> ParseListUploads(const std::string& xml) {
+  std::vector<S3UploadInfo> out;
+  for (const std::string& u : XmlBlocks(xml, "Upload")) {
+    out.push_back({First(u, "Key"), First(u, "UploadId")});
+  }
+  return out;
+}
+
+// ---- S3Writer ----
+
+S3Writer::S3Writer(S3Config config, HttpOptions http)
+    : config_(std::move(config)),
+      client_(std::make_unique<HttpClient>(S3HttpOptions(std::move(http), config_, "S3 " + config_.endpoint))) {}
+
+Result<std::unique_ptr<S3Writer>> S3Writer::Make(const S3Options& options, HttpOptions http) {
+  ASSIGN_OR_RETURN(S3Config config, ResolveS3Config(options));
+  http.head_bytes = 0;
+  http.tail_bytes = 0;
+  return std::make_unique<S3Writer>(std::move(config), std::move(http));
+}
+
+std::string S3Writer::BucketUrl(const std::string& bucket) const {
+  std::string url = S3ObjectUrl(config_, S3Location{bucket, ""});
+  if (url.back() != '/') url += "/";
+  return url;
+}
+
+Result<std::optional<S3ObjectInfo>> S3Writer::Head(const S3Location& loc) const {
+  ASSIGN_OR_RETURN(HttpResponse r,
+                   client_->Perform(HttpRequest{"HEAD", S3ObjectUrl(config_, loc), {}}, &stats_));
+  if (r.status == 404) return std::optional<S3ObjectInfo>();
+  if (r.status != 200) return HttpErrorStatus(r, "HEAD " + Where(loc), client_->options());
+  S3ObjectInfo info;
+  info.key = loc.key;
+  info.size = std::strtoull(r.Header("content-length").c_str(), nullptr, 10);
+  info.etag = UnquoteEtag(r.Header("etag"));
+  return std::optional<S3ObjectInfo>(std::move(info));
+}
+
+Result<std::string> S3Writer::PutObject(const S3Location& loc, std::span<const std::byte> body) const {
+  HttpRequest req{"PUT", S3ObjectUrl(config_, loc), {{"Content-MD5", Base64(Md5Raw(body))}}, body};
+  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
+  if (r.status != 200) return HttpErrorStatus(r, "PUT " + Where(loc), client_->options());
+  return UnquoteEtag(r.Header("etag"));
+}
+
+Result<std::string> S3Writer::CreateMultipartUpload(const S3Location& loc) const {
+  HttpRequest req{"POST", S3ObjectUrl(config_, loc) + "?uploads", {}};
+  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
+  if (r.status != 200) {
+    return HttpErrorStatus(r, "CreateMultipartUpload " + Where(loc), client_->options());
+  }
+  return ParseUploadId(Text(r));
+}
+
+Result<std::string> S3Writer::UploadPart(const S3Location& loc, const std::string& upload_id,
+                                         int number, std::span<const std::byte> body) const {
+  HttpRequest req{"PUT",
+                  S3ObjectUrl(config_, loc) + "?partNumber=" + std::to_string(number) +
+                      "&uploadId=" + sigv4::UriEncode(upload_id, true),
+                  {{"Content-MD5", Base64(Md5Raw(body))}},
+                  body};
+  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
+  if (r.status != 200) {
+    return HttpErrorStatus(r, "UploadPart " + std::to_string(number) + " of " + Where(loc),
+                           client_->options());
+  }
+  std::string etag = r.Header("etag");
+  if (etag.empty()) {
+    return Status::IOError("UploadPart " + std::to_string(number) + " of " + Where(loc) +
+                           ": the answer has no ETag");
+  }
+  return etag;
+}
+
+Result<std::string> S3Writer::CompleteMultipartUpload(const S3Location& loc,
+                                                      const std::string& upload_id,
+                                                      const std::vector<CompletedPart>& parts) const {
+  const std::string xml = CompleteMultipartXml(parts);
+  HttpRequest req{"POST",
+                  S3ObjectUrl(config_, loc) + "?uploadId=" + sigv4::UriEncode(upload_id, true),
+                  {{"Content-Type", "application/xml"}},
+                  AsBytes(xml)};
+  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
+  if (r.status != 200) {
+    return HttpErrorStatus(r, "CompleteMultipartUpload " + Where(loc), client_->options());
+  }
+  auto etag = ParseCompleteResult(Text(r));
+  if (!etag.ok()) return std::move(etag).status().AddContext(Where(loc));
+  return etag;
+}
+
+Status S3Writer::AbortMultipartUpload(const S3Location& loc, const std::string& upload_id) const {
+  HttpRequest req{"DELETE",
+                  S3ObjectUrl(config_, loc) + "?uploadId=" + sigv4::UriEncode(upload_id, true),
+                  {}};
+  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
+  if (r.status == 204 || r.status == 200 || r.status == 404) return Status::OK();
+  return HttpErrorStatus(r, "AbortMultipartUpload " + Where(loc), client_->options());
+}
+
+Result<std::vector<S3ObjectInfo>> S3Writer::List(const std::string& bucket,
+                                                 const std::string& prefix) const {
+  std::vector<S3ObjectInfo> out;
+  std::string token;
+  do {
+    std::string url = BucketUrl(bucket) + "?list-type=2&prefix=" + sigv4::UriEncode(prefix, true);
+    if (!token.empty()) url += "&continuation-token=" + sigv4::UriEncode(token, true);
+    ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(HttpRequest{"GET", url, {}}, &stats_));
+    if (r.status != 200) {
+      return HttpErrorStatus(r, "listing s3://" + bucket + "/" + prefix, client_->options());
+    }
+    for (auto& o : ParseListObjects(Text(r), &token)) out.push_back(std::move(o));
+  } while (!token.empty());
+  return out;
+}
+
+Result<std::vector<S3UploadInfo>> S3Writer::ListUploads(const std::string& bucket,
+                                                        const std::string& prefix) const {
+  std::string url = BucketUrl(bucket) + "?uploads&prefix=" + sigv4::UriEncode(prefix, true);
+  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(HttpRequest{"GET", url, {}}, &stats_));
+  if (r.status != 200) {
+    return HttpErrorStatus(r, "listing uploads in s3://" + bucket + "/" + prefix,
+                           client_->options());
+  }
+  return ParseListUploads(Text(r));
+}
+
+}  // namespace arrowroot::byte_source
