@@ -25,7 +25,7 @@ Options (all optional except ``tree`` when a file holds several trees):
   I/O requests, bytes requested and received, retries, seconds): what pruning and
   partitioning actually fetched.
 - Remote storage: ``endpoint_url``, ``region``, ``profile``, ``anon``, ``addressing``,
-  ``ca_bundle``, ``verify``, ``retries`` and the read-planning keys of
+  ``ca_bundle``, ``verify``, ``retries``, ``read_timeout`` and the read-planning keys of
   :func:`arrowroot.open`'s ``storage_options``. Credentials should not be options (they would
   sit in the query plan): executors take ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` /
   ``AWS_SESSION_TOKEN`` from their environment (on Kubernetes:
@@ -51,12 +51,16 @@ from typing import Any, Iterator
 
 from pyspark.sql.datasource import DataSource, DataSourceReader, InputPartition
 
-__all__ = ["register", "RootDataSource", "error_message", "arrow_to_spark_type"]
+from .k8s import ExecutorTimeoutError, k8s_conf, session, wait_for_executors
+
+__all__ = ["register", "RootDataSource", "error_message", "arrow_to_spark_type", "k8s_conf",
+           "session", "wait_for_executors", "ExecutorTimeoutError"]
 
 # Options that go to the byte source (storage_options of arrowroot.open).
 _STORAGE_KEYS = {
     "endpoint_url", "region", "profile", "anon", "addressing", "ca_bundle", "verify",
-    "connect_timeout", "retries", "max_retry_time", "max_gap_bytes", "max_waste_ratio",
+    "connect_timeout", "read_timeout", "retries", "max_retry_time", "max_gap_bytes",
+    "max_waste_ratio",
     "max_request_bytes", "max_requests_in_flight", "max_prefetch_bytes",
     # Accepted for completeness; prefer the environment or spark.arrowroot.s3.* for these.
     "key", "secret", "token",
@@ -64,7 +68,7 @@ _STORAGE_KEYS = {
 _BOOL_KEYS = {"anon", "verify"}
 _INT_KEYS = {"retries", "max_gap_bytes", "max_request_bytes", "max_requests_in_flight",
              "max_prefetch_bytes"}
-_FLOAT_KEYS = {"connect_timeout", "max_retry_time", "max_waste_ratio"}
+_FLOAT_KEYS = {"connect_timeout", "read_timeout", "max_retry_time", "max_waste_ratio"}
 _CONF_PREFIX = "spark.arrowroot.s3."
 
 

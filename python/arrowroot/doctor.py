@@ -1,0 +1,659 @@
+"""``arrowroot doctor``: find the classic Spark-on-Kubernetes client-mode mistakes before they
+cost an afternoon. Every failed check says how to fix it.
+
+Checks (each one runs only when what it needs was given):
+
+- ``kubernetes-api``: the API server answers, and the identity may create and delete pods,
+  services, configmaps and PVCs in the namespace (a SelfSubjectAccessReview per verb);
+- ``images``: driver and executor images set, tagged with this arrowroot version, not
+  ``latest``, the same for driver and executors;
+- ``driver-address``: ``spark.driver.host`` resolves to an address of this machine, the driver
+  ports are free (before a session) or accept connections on that address (with one);
+- ``executor-versions``: a tiny job on every executor reports its Python, Spark and arrowroot
+  versions; they must equal the driver's (PySpark refuses a different Python minor);
+- ``s3``: the endpoint answers, the server's clock is within a few minutes of ours (SigV4),
+  and the credentials can list the bucket (a wrong secret is named as such, never shown);
+- ``jupyter-token``: running Jupyter servers require a token or password.
+
+>>> from arrowroot import doctor
+>>> report = doctor.run(conf=my_conf, s3_url="s3://bucket/data/")
+>>> print(report.text())
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import email.utils
+import ipaddress
+import json
+import os
+import socket
+import ssl
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+__all__ = ["Check", "Report", "run", "main", "check_s3", "check_driver_address",
+           "check_driver_python",
+           "check_executor_versions", "check_images", "check_kubernetes_api",
+           "check_jupyter_token", "explain_pending_pods", "local_addresses"]
+
+OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
+_MARK = {OK: "✔", WARN: "!", FAIL: "✘", SKIP: "-"}
+MAX_CLOCK_SKEW_S = 300.0  # SigV4 rejects requests more than 15 min off; warn well before
+
+
+@dataclass
+class Check:
+    name: str
+    status: str
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        s = f"{_MARK[self.status]} {self.name}: {self.detail}"
+        if self.fix and self.status in (FAIL, WARN):
+            s += f"\n    fix: {self.fix}"
+        return s
+
+
+@dataclass
+class Report:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status != FAIL for c in self.checks)
+
+    def by_name(self, name: str) -> list[Check]:
+        return [c for c in self.checks if c.name == name]
+
+    def text(self) -> str:
+        n_fail = sum(c.status == FAIL for c in self.checks)
+        n_warn = sum(c.status == WARN for c in self.checks)
+        lines = [c.line() for c in self.checks]
+        lines.append(f"{len(self.checks)} checks: {n_fail} failed, {n_warn} warnings")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        return json.dumps({"ok": self.ok, "checks": [c.__dict__ for c in self.checks]}, indent=2)
+
+
+# ---- S3 ----------------------------------------------------------------------------------
+
+def _s3_endpoint(url: str | None, storage_options: Mapping[str, Any]) -> str | None:
+    ep = storage_options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL_S3") \
+        or os.environ.get("AWS_ENDPOINT_URL")
+    if ep:
+        return str(ep)
+    region = storage_options.get("region") or os.environ.get("AWS_REGION") or "us-east-1"
+    return f"https://s3.{region}.amazonaws.com" if url else None
+
+
+def _server_date(endpoint: str, timeout: float, ca_bundle: str | None) -> tuple[int, float | None]:
+    """An unsigned GET of the endpoint: (HTTP status, server Date as epoch seconds)."""
+    ctx = ssl.create_default_context(cafile=ca_bundle) if endpoint.startswith("https") else None
+    req = urllib.request.Request(endpoint, method="GET")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout, context=ctx) as r:
+            status, date = r.status, r.headers.get("Date")
+    except urllib.error.HTTPError as e:  # 403 for an anonymous ListBuckets is normal
+        status, date = e.code, e.headers.get("Date")
+    parsed = email.utils.parsedate_to_datetime(date).timestamp() if date else None
+    return status, parsed
+
+
+def check_s3(s3_url: str | None, storage_options: Mapping[str, Any] | None = None,
+             timeout: float = 10.0) -> list[Check]:
+    """Endpoint reachable, clock skew, and credentials/region/bucket via arrowroot's own S3
+    client (a listing of `s3_url`)."""
+    so = dict(storage_options or {})
+    out: list[Check] = []
+    endpoint = _s3_endpoint(s3_url, so)
+    if not endpoint:
+        return [Check("s3", SKIP, "no S3 endpoint or URL given (--s3-url, AWS_ENDPOINT_URL)")]
+    safe = urllib.parse.urlsplit(endpoint)._replace(query="", fragment="").geturl()
+    try:
+        status, server_time = _server_date(endpoint, timeout, so.get("ca_bundle"))
+    except (OSError, urllib.error.URLError, ValueError) as e:
+        reason = getattr(e, "reason", e)
+        out.append(Check("s3-endpoint", FAIL, f"{safe} does not answer: {reason}",
+                         "check the endpoint URL (scheme, host, port), DNS, proxies and that "
+                         "this machine and the executors' network may reach it"))
+        return out
+    out.append(Check("s3-endpoint", OK, f"{safe} answers (HTTP {status})"))
+    if server_time is None:
+        out.append(Check("s3-clock", WARN, "the server sent no Date header; clock skew unknown",
+                         "make sure this machine's clock is synchronised (NTP)"))
+    else:
+        skew = time.time() - server_time
+        if abs(skew) > MAX_CLOCK_SKEW_S:
+            out.append(Check("s3-clock", FAIL,
+                             f"this clock is {skew:+.0f} s off the server's; SigV4 signatures "
+                             "are refused beyond 15 minutes",
+                             "synchronise the clock (NTP: chronyd/systemd-timesyncd) on the "
+                             "driver machine and the cluster nodes"))
+        else:
+            out.append(Check("s3-clock", OK, f"clock within {abs(skew):.0f} s of the server"))
+    if not s3_url:
+        out.append(Check("s3-credentials", SKIP, "no s3:// URL given to list (--s3-url)"))
+        return out
+    from . import _core
+    from ._errors import Error
+
+    pattern = s3_url if any(c in s3_url for c in "*?[") else s3_url.rstrip("/") + "/*"
+    try:
+        found = _core.glob(pattern, so)
+        out.append(Check("s3-credentials", OK,
+                         f"listed {s3_url}: {len(found)} object(s) visible with these credentials"))
+    except Error as e:
+        msg = str(e)
+        low = msg.lower()
+        if "access denied" in low or "403" in msg or "signature" in low or "accesskey" in low:
+            fix = ("check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the profile), the region "
+                   "and the endpoint; on Kubernetes, the Secret the executors reference "
+                   "(spark.kubernetes.executor.secretKeyRef.*)")
+        elif "not found" in low or "nosuchbucket" in low or "404" in msg:
+            fix = "check the bucket name and the addressing style (path vs virtual host)"
+        else:
+            fix = "see the message; `arrowroot ls` on the same URL gives the full context"
+        out.append(Check("s3-credentials", FAIL, msg, fix))
+    return out
+
+
+# ---- driver address ----------------------------------------------------------------------
+
+def local_addresses() -> set[str]:
+    """IP addresses of this machine's interfaces (best effort, stdlib only)."""
+    addrs = {"127.0.0.1", "::1"}
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            addrs.add(info[4][0])
+    except OSError:
+        pass
+    try:
+        import subprocess
+
+        out = subprocess.run(["ip", "-o", "addr"], capture_output=True, text=True, timeout=5)
+        for line in out.stdout.splitlines():
+            parts = line.split()
+            if "inet" in parts:
+                addrs.add(parts[parts.index("inet") + 1].split("/")[0])
+            if "inet6" in parts:
+                addrs.add(parts[parts.index("inet6") + 1].split("/")[0])
+    except (OSError, ValueError):
+        pass
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect(("10.255.255.255", 1))
+        addrs.add(s.getsockname()[0])
+        s.close()
+    except OSError:
+        pass
+    return addrs
+
+
+def _resolve(host: str) -> list[str]:
+    try:
+        return sorted({i[4][0] for i in socket.getaddrinfo(host, None)})
+    except OSError:
+        return []
+
+
+def _port_open(host: str, port: int, timeout: float = 2.0) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def check_driver_address(conf: Mapping[str, str], running: bool = False) -> list[Check]:
+    """Is spark.driver.host one of this machine's addresses, and are the driver ports usable
+    (free before a session; accepting connections on that address with one)?"""
+    host = conf.get("spark.driver.host")
+    if not host:
+        return [Check("driver-address", SKIP, "spark.driver.host is not set")]
+    out: list[Check] = []
+    ips = _resolve(host)
+    if not ips:
+        return [Check("driver-address", FAIL, f"spark.driver.host {host!r} does not resolve here",
+                      "use an IP address or a DNS name that resolves on this machine and in the "
+                      "pods (a headless Service when the driver runs in a pod)")]
+    in_pod = bool(os.environ.get("KUBERNETES_SERVICE_HOST"))
+    mine = local_addresses()
+    if not in_pod and not (set(ips) & mine):
+        out.append(Check("driver-address", FAIL,
+                         f"spark.driver.host {host} ({', '.join(ips)}) is not an address of this "
+                         "machine: executors would dial someone else",
+                         "set driver_host to this machine's address routable from the pod "
+                         f"network (here: {', '.join(sorted(a for a in mine if ':' not in a))})"))
+        return out
+    if any(ipaddress.ip_address(ip).is_loopback for ip in ips) and \
+            not conf.get("spark.master", "").startswith(("local", "spark://127.", "spark://localhost")):
+        out.append(Check("driver-address", WARN,
+                         f"spark.driver.host {host} is a loopback address; pods cannot reach it",
+                         "use the address of an interface the pod network routes to"))
+    else:
+        out.append(Check("driver-address", OK, f"spark.driver.host {host} is this machine"))
+    for key in ("spark.driver.port", "spark.driver.blockManager.port"):
+        port = conf.get(key)
+        if not port or port == "0":
+            out.append(Check("driver-ports", WARN, f"{key} is random",
+                             f"fix {key} (e.g. 7078/7079) so a Service or firewall can admit it"))
+            continue
+        p = int(port)
+        if running:
+            if _port_open(ips[0], p):
+                out.append(Check("driver-ports", OK, f"{key} {p} accepts connections on {ips[0]}"))
+            else:
+                out.append(Check("driver-ports", FAIL,
+                                 f"nothing accepts connections on {ips[0]}:{p} ({key})",
+                                 "spark.driver.bindAddress must include spark.driver.host's "
+                                 "address (0.0.0.0 outside a pod, the pod IP inside), and a "
+                                 "firewall must admit the executor subnet "
+                                 "(`python -m arrowroot.k8s firewall-rules --executor-subnet CIDR` prints rules)"))
+        else:
+            try:
+                with socket.socket() as s:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    s.bind((conf.get("spark.driver.bindAddress", "0.0.0.0"), p))
+                out.append(Check("driver-ports", OK, f"{key} {p} is free"))
+            except OSError as e:
+                out.append(Check("driver-ports", FAIL, f"{key} {p} cannot be bound: {e.strerror}",
+                                 "another driver (another notebook kernel?) holds it: stop it "
+                                 "or choose other ports"))
+    return out
+
+
+# ---- driver Python ------------------------------------------------------------------------
+
+def check_driver_python(conf: Mapping[str, str]) -> list[Check]:
+    """PySpark runs the driver's own Python workers (data source planning, broadcast of
+    Python functions) with the same interpreter path as the executors' (spark.pyspark.python
+    or PYSPARK_PYTHON): that path must exist on the driver machine too."""
+    exe = conf.get("spark.pyspark.python") or os.environ.get("PYSPARK_PYTHON")
+    if not exe:
+        return [Check("driver-python", WARN,
+                      "neither spark.pyspark.python nor PYSPARK_PYTHON is set: Python workers "
+                      "run the first `python3` on each machine's PATH",
+                      f"set spark.pyspark.python to the executors' interpreter and make the same "
+                      f"path exist here (this kernel: {sys.executable})")]
+    if not os.access(exe, os.X_OK):
+        return [Check("driver-python", FAIL,
+                      f"spark.pyspark.python {exe} does not exist on this machine; PySpark starts "
+                      "the driver's own Python workers with it",
+                      "create the same venv path on the driver (the driver image has it), or "
+                      "give executor_python= the path of an interpreter present on both")]
+    return [Check("driver-python", OK, f"{exe} exists here")]
+
+
+# ---- executor versions -------------------------------------------------------------------
+
+def _probe(_: Any) -> list[tuple[str, str, str, str]]:
+    import platform
+    import sys as _sys
+
+    try:
+        import pyspark
+
+        spark_v = pyspark.__version__
+    except Exception as e:  # noqa: BLE001
+        spark_v = f"missing ({type(e).__name__})"
+    try:
+        import arrowroot as _ar
+
+        ar_v = _ar.__version__
+    except Exception as e:  # noqa: BLE001
+        ar_v = f"missing ({type(e).__name__}: {e})"
+    return [(platform.node(), platform.python_version(), spark_v, ar_v, _sys.executable)]  # type: ignore[list-item]
+
+
+def _driver_versions() -> tuple[str, str, str]:
+    import platform
+
+    import pyspark
+
+    from . import __version__
+
+    return platform.python_version(), pyspark.__version__, __version__
+
+
+def check_executor_versions(spark: Any, timeout: float = 120.0) -> list[Check]:
+    """Run one tiny task per executor slot; compare Python, Spark and arrowroot with the
+    driver's."""
+    sc = spark.sparkContext
+    n = max(2, sc.defaultParallelism)
+    result: dict[str, Any] = {}
+
+    def job() -> None:
+        try:
+            sc.setJobGroup("arrowroot-doctor", "arrowroot doctor: executor versions", True)
+            result["rows"] = sc.parallelize(range(n), n).mapPartitions(_probe).collect()
+        except Exception as e:  # noqa: BLE001
+            result["error"] = e
+
+    t = threading.Thread(target=job, daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        sc.cancelJobGroup("arrowroot-doctor")
+        t.join(10)
+        return [Check("executor-versions", FAIL,
+                      f"a trivial job did not finish in {timeout:g} s",
+                      "executors are missing or cannot reach the driver; see the "
+                      "driver-address check and `kubectl get pods`")]
+    py, sp, ar = _driver_versions()
+    if "error" in result:
+        msg = str(result["error"])
+        first = next((ln for ln in msg.splitlines() if "PYTHON_VERSION_MISMATCH" in ln
+                      or "minor versions" in ln or "No module named" in ln), "")
+        detail = first.strip() or msg.strip().splitlines()[0][:300]
+        return [Check("executor-versions", FAIL,
+                      f"the version probe failed on the executors: {detail}",
+                      f"executors must run Python {py.rsplit('.', 1)[0]} with pyspark {sp} and "
+                      f"arrowroot {ar}: build driver and executor images from deploy/ (one "
+                      "versions lock), and set spark.pyspark.python to the image's interpreter")]
+    rows = sorted(set(map(tuple, result["rows"])))
+    out: list[Check] = []
+    bad = []
+    for host, epy, esp, ear, exe in rows:
+        problems = []
+        if epy.rsplit(".", 1)[0] != py.rsplit(".", 1)[0]:
+            problems.append(f"Python {epy} (driver {py})")
+        elif epy != py:
+            out.append(Check("executor-versions", WARN,
+                             f"{host}: Python {epy} vs driver {py} (same minor)",
+                             "use the same image for driver and executors"))
+        if esp != sp:
+            problems.append(f"pyspark {esp} (driver {sp})")
+        if ear != ar:
+            problems.append(f"arrowroot {ear} (driver {ar})")
+        if problems:
+            bad.append(f"{host} [{exe}]: " + ", ".join(problems))
+    if bad:
+        out.append(Check("executor-versions", FAIL, "; ".join(bad),
+                         "build driver and executor images from the same deploy/versions.env, "
+                         "or point spark.pyspark.python at an interpreter with the same versions"))
+    else:
+        out.append(Check("executor-versions", OK,
+                         f"{len(rows)} executor interpreter(s): Python {py}, pyspark {sp}, "
+                         f"arrowroot {ar}, as the driver"))
+    return out
+
+
+# ---- images ------------------------------------------------------------------------------
+
+def check_images(conf: Mapping[str, str], version: str | None = None) -> list[Check]:
+    from . import __version__
+
+    version = version or __version__
+    image = conf.get("spark.kubernetes.container.image")
+    if not image:
+        if str(conf.get("spark.master", "")).startswith("k8s://"):
+            return [Check("images", FAIL, "spark.kubernetes.container.image is not set",
+                          "build deploy/Dockerfile (target executor) and set image=")]
+        return [Check("images", SKIP, "not a Kubernetes master")]
+    out = []
+    execu = conf.get("spark.kubernetes.executor.container.image", image)
+    for what, ref in (("image", image), ("executor image", execu)):
+        name, _, tag = ref.rpartition(":") if ":" in ref.split("/")[-1] else (ref, "", "")
+        if "@sha256:" in ref:
+            out.append(Check("images", OK, f"{what} {ref} is pinned by digest"))
+        elif not tag or tag == "latest":
+            out.append(Check("images", FAIL, f"{what} {ref} has no version tag",
+                             f"tag images with the arrowroot version ({version}) so driver and "
+                             "executors cannot drift; `latest` with IfNotPresent pins whatever a "
+                             "node pulled first"))
+        elif version not in tag:
+            out.append(Check("images", FAIL,
+                             f"{what} {ref} is not tagged for arrowroot {version}",
+                             f"use the image built for {version} (deploy/versions.env) or "
+                             "install the matching arrowroot in the driver"))
+        else:
+            out.append(Check("images", OK, f"{what} {ref} matches arrowroot {version}"))
+    return out
+
+
+# ---- Kubernetes API ----------------------------------------------------------------------
+
+def _api_server(conf: Mapping[str, str]) -> str | None:
+    master = conf.get("spark.master", "")
+    if not master.startswith("k8s://"):
+        return None
+    url = master[len("k8s://"):]
+    if not url.startswith(("http://", "https://")):
+        url = "https://" + url
+    return url.rstrip("/")
+
+
+def _api_request(base: str, path: str, conf: Mapping[str, str], body: Any = None,
+                 timeout: float = 10.0) -> tuple[int, Any]:
+    ca = conf.get("spark.kubernetes.authenticate.caCertFile")
+    token = conf.get("spark.kubernetes.authenticate.oauthToken")
+    token_file = conf.get("spark.kubernetes.authenticate.oauthTokenFile")
+    if not token and token_file and Path(token_file).exists():
+        token = Path(token_file).read_text().strip()
+    ctx = None
+    if base.startswith("https"):
+        ctx = ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
+        cert, key = (conf.get("spark.kubernetes.authenticate.clientCertFile"),
+                     conf.get("spark.kubernetes.authenticate.clientKeyFile"))
+        if cert and key:
+            ctx.load_cert_chain(cert, key)
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method="POST" if data else "GET")
+    req.add_header("Accept", "application/json")
+    if data:
+        req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout, context=ctx) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        try:
+            return e.code, json.loads(e.read() or b"null")
+        except ValueError:
+            return e.code, None
+
+
+def check_kubernetes_api(conf: Mapping[str, str], timeout: float = 10.0) -> list[Check]:
+    base = _api_server(conf)
+    if base is None:
+        return [Check("kubernetes-api", SKIP, "spark.master is not k8s://")]
+    ns = conf.get("spark.kubernetes.namespace", "default")
+    try:
+        status, body = _api_request(base, "/version", conf, timeout=timeout)
+    except (OSError, urllib.error.URLError, ssl.SSLError) as e:
+        reason = getattr(e, "reason", e)
+        return [Check("kubernetes-api", FAIL, f"{base} does not answer: {reason}",
+                      "check spark.master (`kubectl cluster-info` prints the API server URL), "
+                      "the network path, and the CA file (spark.kubernetes.authenticate."
+                      "caCertFile)")]
+    if status != 200:
+        return [Check("kubernetes-api", FAIL, f"{base}/version answered HTTP {status}",
+                      "check the credentials (service-account token or kubeconfig)")]
+    out = [Check("kubernetes-api", OK,
+                 f"{base} answers (Kubernetes {body.get('gitVersion', '?') if body else '?'})")]
+    denied = []
+    for resource in ("pods", "services", "configmaps", "persistentvolumeclaims"):
+        for verb in ("create", "delete", "list", "watch"):
+            review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+                      "spec": {"resourceAttributes": {"namespace": ns, "verb": verb,
+                                                      "resource": resource}}}
+            st, res = _api_request(base, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                                   conf, review, timeout)
+            if st not in (200, 201) or not (res or {}).get("status", {}).get("allowed"):
+                denied.append(f"{verb} {resource}")
+    if denied:
+        out.append(Check("kubernetes-rbac", FAIL,
+                         f"in namespace {ns} this identity may not: {', '.join(denied)}",
+                         "apply deploy/k8s (Role arrowroot-driver + RoleBinding) for the "
+                         "notebook's ServiceAccount in this namespace"))
+    else:
+        out.append(Check("kubernetes-rbac", OK, f"may manage executor pods in namespace {ns}"))
+    return out
+
+
+def explain_pending_pods(conf: Mapping[str, str], timeout: float = 10.0) -> str:
+    """Why are this application's executor pods not running? One line per pod with its phase
+    and the reason Kubernetes gives (ImagePullBackOff, Unschedulable: Insufficient cpu, ...)."""
+    base = _api_server(conf)
+    if base is None:
+        return ("the master is not Kubernetes; check the cluster manager's UI for free cores and "
+                "memory")
+    ns = conf.get("spark.kubernetes.namespace", "default")
+    prefix = conf.get("spark.kubernetes.executor.podNamePrefix", "")
+    try:
+        st, body = _api_request(base, f"/api/v1/namespaces/{ns}/pods?labelSelector="
+                                "spark-role%3Dexecutor", conf, timeout=timeout)
+    except (OSError, urllib.error.URLError, ssl.SSLError) as e:
+        return f"the Kubernetes API at {base} does not answer ({getattr(e, 'reason', e)})"
+    if st != 200:
+        return f"listing pods in {ns} answered HTTP {st}: the driver's RBAC lacks list pods"
+    lines = []
+    for pod in (body or {}).get("items", []):
+        name = pod["metadata"]["name"]
+        if prefix and not name.startswith(prefix):
+            continue
+        status = pod.get("status", {})
+        why = status.get("phase", "?")
+        for c in status.get("conditions", []) or []:
+            if c.get("status") == "False" and c.get("reason"):
+                why += f", {c['reason']}: {c.get('message', '')}"
+        for cs in status.get("containerStatuses", []) or []:
+            waiting = (cs.get("state") or {}).get("waiting")
+            if waiting:
+                why += f", {waiting.get('reason')}: {waiting.get('message', '')}"
+        lines.append(f"{name}: {why}")
+    if not lines:
+        return (f"no executor pods named {prefix}* exist in namespace {ns}: the driver could not "
+                "create them (RBAC, quota) — see the driver log")
+    return "; ".join(lines)
+
+
+# ---- Jupyter -----------------------------------------------------------------------------
+
+def check_jupyter_token(servers: Iterable[Mapping[str, Any]] | None = None) -> list[Check]:
+    """Running Jupyter servers (jupyter_server's runtime files) must require a token or a
+    password."""
+    if servers is None:
+        try:
+            from jupyter_server.serverapp import list_running_servers
+        except ImportError:
+            return [Check("jupyter-token", SKIP, "jupyter_server is not installed here")]
+        servers = list(list_running_servers())
+    servers = list(servers)
+    if not servers:
+        return [Check("jupyter-token", SKIP, "no running Jupyter server found")]
+    out = []
+    for s in servers:
+        url = s.get("url", "?")
+        if s.get("token") or s.get("password"):
+            out.append(Check("jupyter-token", OK, f"{url} requires a token or password"))
+        else:
+            out.append(Check("jupyter-token", FAIL,
+                             f"{url} accepts anyone who reaches it (no token, no password)",
+                             "start it with a token (deploy/k8s sets IdentityProvider.token from "
+                             "the jupyter-token Secret), never --IdentityProvider.token=''"))
+    return out
+
+
+# ---- run ---------------------------------------------------------------------------------
+
+def run(conf: Mapping[str, str] | None = None, *, spark: Any = None, s3_url: str | None = None,
+        storage_options: Mapping[str, Any] | None = None, jupyter: bool = True,
+        job_timeout: float = 120.0, api_timeout: float = 10.0) -> Report:
+    """Run every check that applies. `conf` is a Spark configuration (e.g. from
+    :func:`arrowroot.spark.k8s_conf`); with `spark` (a running session) its configuration is
+    used and the executor checks run too."""
+    report = Report()
+    if spark is not None:
+        conf = dict(spark.sparkContext.getConf().getAll()) | dict(conf or {})
+    conf = dict(conf or {})
+    if conf:
+        report.checks += check_kubernetes_api(conf, api_timeout)
+        report.checks += check_images(conf)
+        report.checks += check_driver_address(conf, running=spark is not None)
+        if conf.get("spark.master"):
+            report.checks += check_driver_python(conf)
+    if spark is not None:
+        report.checks += check_executor_versions(spark, job_timeout)
+    if s3_url or (storage_options or {}).get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL"):
+        report.checks += check_s3(s3_url, storage_options)
+    if jupyter:
+        report.checks += check_jupyter_token()
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="arrowroot doctor",
+        description="Check a Spark-on-Kubernetes client-mode setup for arrowroot; every failure "
+                    "says how to fix it. Exit status 0 when nothing failed.")
+    p.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
+                   help="a Spark setting (repeatable), e.g. spark.master=k8s://https://host:6443")
+    p.add_argument("--conf-file", help="Spark settings as JSON (e.g. json.dump(k8s_conf(...)))")
+    p.add_argument("--k8s", action="store_true",
+                   help="build the configuration with arrowroot.spark.k8s_conf() from the "
+                        "environment (ARROWROOT_IMAGE, ARROWROOT_K8S_MASTER, ...)")
+    p.add_argument("--start", action="store_true",
+                   help="start a session with the configuration and run the executor checks")
+    p.add_argument("--s3-url", help="an s3://bucket/prefix/ to list with the credentials")
+    p.add_argument("--endpoint-url", help="S3 endpoint (default: AWS_ENDPOINT_URL)")
+    p.add_argument("--region")
+    p.add_argument("--no-jupyter", action="store_true", help="skip the Jupyter token check")
+    p.add_argument("--timeout", type=float, default=120.0, help="executor job timeout, s")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    a = p.parse_args(argv)
+
+    conf: dict[str, str] = {}
+    try:
+        if a.k8s:
+            from .k8s import k8s_conf
+
+            conf.update(k8s_conf())
+        if a.conf_file:
+            conf.update({str(k): str(v) for k, v in json.loads(Path(a.conf_file).read_text()).items()})
+        for kv in a.conf:
+            k, sep, v = kv.partition("=")
+            if not sep or not k:
+                p.error(f"--conf expects KEY=VALUE, got {kv!r}")
+            conf[k] = v
+    except (ValueError, OSError) as e:
+        print(f"arrowroot: error: {e}", file=sys.stderr)
+        return 1
+    so: dict[str, Any] = {}
+    if a.endpoint_url:
+        so["endpoint_url"] = a.endpoint_url
+    if a.region:
+        so["region"] = a.region
+    spark = None
+    if a.start:
+        if not conf:
+            print("arrowroot: error: --start needs a configuration (--k8s, --conf or "
+                  "--conf-file)", file=sys.stderr)
+            return 1
+        from .k8s import session
+
+        spark = session(conf, wait=False, register_root=False)
+    try:
+        report = run(conf, spark=spark, s3_url=a.s3_url, storage_options=so,
+                     jupyter=not a.no_jupyter, job_timeout=a.timeout)
+    finally:
+        if spark is not None:
+            spark.stop()
+    print(report.to_json() if a.json else report.text())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

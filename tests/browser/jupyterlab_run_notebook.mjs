@@ -1,0 +1,78 @@
+// Open a notebook in JupyterLab in headless Chromium (Debian's, driven by playwright-core),
+// check that the server wants a token, run all cells from the Run menu, wait for an expected
+// output, print it, and save a screenshot.
+//
+//   node jupyterlab_run_notebook.mjs BASE_URL TOKEN NOTEBOOK SCREENSHOT.png EXPECTED_REGEX
+//
+// Output: lines "login-required: yes|no" and "output: <text of the matching output>".
+import { chromium } from 'playwright-core';
+
+const [baseUrl, token, notebook, screenshot, expected] = process.argv.slice(2);
+if (!expected) {
+  console.error('usage: node jupyterlab_run_notebook.mjs BASE_URL TOKEN NOTEBOOK SCREENSHOT EXPECTED_REGEX');
+  process.exit(2);
+}
+const timeout = Number(process.env.NOTEBOOK_TIMEOUT_MS || 480000);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  // Without the token the server must send us to its login page.
+  await page.goto(`${baseUrl}/lab`, { waitUntil: 'domcontentloaded' });
+  console.log(`login-required: ${page.url().includes('/login') ? 'yes' : 'no'}`);
+
+  await page.goto(`${baseUrl}/lab/tree/${notebook}?token=${token}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 120000 });
+  // The kernel must be up before "Run All Cells" means anything.
+  await page.waitForFunction(
+    () => document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle',
+    null, { timeout: 120000 });
+  // "Run All Cells" sent while the kernel's websocket is still connecting can be dropped:
+  // try again until some cell shows it is queued or ran ([*] or [n]).
+  const started = async () => (await page.locator('.jp-InputPrompt').allInnerTexts())
+    .some((t) => /\[(\*|\d+)\]/.test(t));
+  for (let attempt = 1; ; attempt++) {
+    await page.getByRole('menuitem', { name: 'Run', exact: true }).click();
+    await page.getByRole('menuitem', { name: /^Run All Cells/ }).click();
+    const deadline = Date.now() + 30000;
+    while (!(await started()) && Date.now() < deadline) await page.waitForTimeout(500);
+    if (await started()) break;
+    if (attempt === 4) throw new Error('no cell started after 4 "Run All Cells"');
+    console.log(`run-all-retry: ${attempt}`);
+  }
+  const re = new RegExp(expected);
+  const output = page.locator('.jp-OutputArea-output').filter({ hasText: re }).first();
+  try {
+    // The expected output, or the first error a cell raised (then fail at once).
+    await page.waitForFunction(
+      (src) => {
+        const outs = [...document.querySelectorAll('.jp-OutputArea-output')];
+        if (outs.some((o) => new RegExp(src).test(o.innerText))) return true;
+        const err = outs.find((o) => o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr'
+          && /Error|Traceback/.test(o.innerText));
+        if (err) throw new Error(`a cell failed: ${err.innerText.slice(-1500)}`);
+        return false;
+      }, expected, { timeout, polling: 1000 });
+    await output.waitFor({ timeout: 10000 });
+  } catch (e) {
+    // Keep what the page showed: the screenshot and the outputs so far.
+    await page.screenshot({ path: screenshot, fullPage: true });
+    const texts = await page.locator('.jp-OutputArea-output').allInnerTexts();
+    console.log(`outputs-so-far: ${JSON.stringify(texts).slice(0, 4000)}`);
+    throw e;
+  }
+  await output.scrollIntoViewIfNeeded();
+  console.log(`output: ${(await output.innerText()).trim()}`);
+  // Show the figure the cell drew (the output after the text), then capture the window.
+  const figure = page.locator('.jp-OutputArea-output img').last();
+  if (await figure.count()) await figure.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: screenshot });
+  const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    .filter({ hasText: /Traceback|Error/ }).count();
+  console.log(`error-outputs: ${errors}`);
+} finally {
+  await browser.close();
+}
