@@ -1,6 +1,6 @@
 """The benchmark harness behind ``bench/run`` (see bench/README.md).
 
-    bench/run [--quick] [--only local,memory,s3,spark] [--repeat N] [--events N]
+    bench/run [--quick] [--only local,memory,s3,spark,ml] [--repeat N] [--events N]
 
 Measures arrowroot against what users would pick instead (uproot 5, ROOT, uproot + s3fs,
 Parquet in Spark, pyspark-root-datasource), on the same files and cores in the same run, and
@@ -36,7 +36,7 @@ from _common import MB, machine_cpu_seconds, warm_page_cache  # noqa: E402
 import nanoaod  # noqa: E402
 import report  # noqa: E402
 
-SECTIONS = ("local", "memory", "s3", "spark")
+SECTIONS = ("local", "memory", "s3", "spark", "ml")
 CODECS = ("zlib", "lz4", "zstd", "lzma", "none")
 SEED = 20_240_601
 DISTURBED = 0.3  # other processes used more than this many CPUs during a run: flagged
@@ -577,6 +577,47 @@ def spark_section(args, files: dict, results: dict) -> None:
                 f"{'  !! ' + q['mismatch'] if 'mismatch' in q else ''}")
 
 
+# --- ML section -------------------------------------------------------------------------------
+
+def ml_section(args, results: dict) -> None:
+    """The event classifier's ingest + feature step (examples/event_features.py) in Spark
+    local[2], on files examples/generate_events.py writes (args.events per sample, seeded)."""
+    sys.path.insert(0, str(REPO / "examples"))
+    import generate_events
+
+    data_dir = args.data_dir / f"ml-{args.events}"
+    files = {name: data_dir / spec[3] for name, spec in generate_events.SAMPLES.items()}
+    if not all(p.exists() for p in files.values()):
+        t0 = time.perf_counter()
+        files = generate_events.generate(args.events, data_dir, progress=False)
+        log(f"\nml: generated {args.events:,} events per sample in {time.perf_counter() - t0:.1f} s")
+    cores = 2
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
+    out_json = args.out_dir / "ml.json"
+    specs = [f"{files[name]}:{spec[1]}:{spec[2]}" for name, spec in generate_events.SAMPLES.items()]
+    log(f"\nml: ingest + features, Spark local[{cores}], {2 * args.events:,} events "
+        f"({', '.join(p.name for p in files.values())})")
+    cpu0 = machine_cpu_seconds()
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, str(HERE / "ml_bench.py"), *[x for f in specs for x in ("--file", f)],
+                        "--cores", str(cores), "--repeat", str(args.spark_repeat - 1),
+                        "--json", str(out_json)], capture_output=True, text=True, env=env, timeout=3600)
+    (args.out_dir / "ml.log").write_text(p.stdout + p.stderr)
+    if p.returncode != 0 or not out_json.exists():
+        results["ml"] = {"error": p.stderr[-2000:]}
+        log(f"  !! ml run failed: {p.stderr[-800:]}")
+        return
+    ml = json.loads(out_json.read_text())
+    wall = time.perf_counter() - t0
+    ml.update({"files": {k: str(v) for k, v in files.items()},
+               "bytes": sum(os.path.getsize(v) for v in files.values()), "seconds": wall,
+               "machine_cpu_per_s": (machine_cpu_seconds() - cpu0) / wall})
+    results["ml"] = ml
+    log(f"  {ml['events']:,} events, {ml['partitions']} partitions: best {ml['best_seconds']:.2f} s = "
+        f"{ml['events_per_s']:,.0f} events/s = {ml['events_per_s_per_core']:,.0f} events/s/core "
+        f"(machine: {ml['machine_cpu_per_s']:.1f} CPUs busy, this run included)")
+
+
 # --- main -------------------------------------------------------------------------------------
 
 def main() -> None:
@@ -647,6 +688,8 @@ def main() -> None:
                     s3_section(args, files, results)
                 elif section == "spark":
                     spark_section(args, files, results)
+                elif section == "ml":
+                    ml_section(args, results)
             except Exception as e:  # noqa: BLE001 - one section failing does not stop the others
                 results.setdefault("section_errors", {})[section] = traceback.format_exc()
                 log(f"!! section {section} failed: {type(e).__name__}: {e}")
