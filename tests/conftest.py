@@ -79,6 +79,10 @@ class SecretsScan:
         self._kept = 0
         self._secrets: dict[str, str] = {}  # value -> name (the name may be printed)
         self._hits: dict[tuple[str, str], int] = {}  # (secret name, source) -> count
+        # Markers: strings that must appear (what the scan has to see to be meaningful),
+        # counted per source like the secrets, so the check does not depend on KEEP_CHARS (a
+        # full run records far more than is kept).
+        self._markers: dict[str, dict[str, int]] = {}
         self.files_scanned: list[str] = []
 
     def add(self, source: str, text: str | bytes | None) -> None:
@@ -92,6 +96,10 @@ class SecretsScan:
             n = text.count(value)
             if n:
                 self._hits[(name, kind)] = self._hits.get((name, kind), 0) + n
+        for marker, counts in self._markers.items():
+            n = text.count(marker)
+            if n:
+                counts[kind] = counts.get(kind, 0) + n
         if self._kept + len(text) <= self.KEEP_CHARS:
             self._kept += len(text)
             self.texts.setdefault(kind, []).append(text)
@@ -114,7 +122,17 @@ class SecretsScan:
                 self.files_scanned.append(str(f))
                 self.add("spark-log", f.read_bytes())
 
+    def add_marker(self, marker: str) -> None:
+        """Count `marker` in everything recorded from now on (see marker_sources)."""
+        self._markers.setdefault(marker, {})
+
+    def marker_sources(self, marker: str) -> dict[str, int]:
+        """How often a registered marker was recorded, per source kind."""
+        return dict(self._markers.get(marker, {}))
+
     def contains(self, needle: str) -> bool:
+        if needle in self._markers:
+            return bool(self._markers[needle])
         return any(needle in t for ts in self.texts.values() for t in ts)
 
     def leaks(self) -> list[str]:
@@ -133,6 +151,10 @@ SECRETS_SCAN.add_secret("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCE
 SECRETS_SCAN.add_secret("AWS_SESSION_TOKEN", os.environ.get("AWS_SESSION_TOKEN"))
 # The secret tests/spark/test_spark_source.py puts in its Spark configuration.
 SECRETS_SCAN.add_secret("the Spark conf secret", "conf-secret-must-not-show")
+# What the final scan must have seen: the S3 objects read and a 403 (tests/test_secrets.py).
+SECRETS_SCAN.add_marker("SignatureDoesNotMatch")
+if os.environ.get("ARROWROOT_TEST_S3_BUCKET"):
+    SECRETS_SCAN.add_marker(f"s3://{os.environ['ARROWROOT_TEST_S3_BUCKET']}/")
 
 
 @pytest.fixture(scope="session")
