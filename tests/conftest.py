@@ -65,6 +65,24 @@ class Secret(str):
         return "Secret('***')"
 
 
+def require_env(name: str) -> str:
+    """A variable from `scripts/test-servers env`; fails, naming the command, when it is unset."""
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: start the test servers with `scripts/test-servers start` "
+                    "and `eval \"$(scripts/test-servers env)\"` (scripts/test does both)")
+    return value
+
+
+def s3_test_settings() -> dict[str, str]:
+    """The test RGW's endpoint, bucket, keys and region; the secret key as a Secret (repr()
+    hides it)."""
+    out = {name: require_env(f"ARROWROOT_TEST_S3_{name.upper()}")
+           for name in ("endpoint", "bucket", "access_key", "secret_key", "region")}
+    out["secret_key"] = Secret(out["secret_key"])
+    return out
+
+
 class SecretsScan:
     """Every text recorded is searched at once for the secrets registered so far (a secret
     registered later cannot be in earlier output: tests register theirs before using them);

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pytest
 
 import arrowroot
-from conftest import FAULTS_TALLY, Secret
+from conftest import FAULTS_TALLY, Secret, s3_test_settings
 from fault_proxy import FaultProxy, Rule, S3Client
 
 pytestmark = pytest.mark.integration
@@ -85,20 +85,9 @@ def _tally_faults(request, monkeypatch):
     FAULTS_TALLY.append((request.node.name, injected))
 
 
-def _env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set: start the test servers with `scripts/test-servers start` "
-                    "and `eval \"$(scripts/test-servers env)\"` (scripts/test does both)")
-    return value
-
-
 @pytest.fixture(scope="module")
 def s3() -> dict[str, str]:
-    out = {name: _env(f"ARROWROOT_TEST_S3_{name.upper()}")
-           for name in ("endpoint", "bucket", "access_key", "secret_key", "region")}
-    out["secret_key"] = Secret(out["secret_key"])  # repr() hides it (failure tracebacks)
-    return out
+    return s3_test_settings()
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ import uuid
 import pytest
 
 import arrowroot
-from conftest import SECRETS_SCAN, Secret
+from conftest import SECRETS_SCAN, Secret, require_env, s3_test_settings
 
 pytestmark = pytest.mark.integration
 
@@ -41,20 +41,9 @@ CANARY_SOURCES = ("captured", "log", "exception", "cli")
 _planted: list[str] = []
 
 
-def _env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set: start the test servers with `scripts/test-servers start` "
-                    "and `eval \"$(scripts/test-servers env)\"` (scripts/test does both)")
-    return value
-
-
 @pytest.fixture(scope="module")
 def s3() -> dict[str, str]:
-    out = {name: _env(f"ARROWROOT_TEST_S3_{name.upper()}")
-           for name in ("endpoint", "bucket", "access_key", "secret_key", "region")}
-    out["secret_key"] = Secret(out["secret_key"])
-    return out
+    return s3_test_settings()
 
 
 def _options(s3: dict, **over: str) -> dict[str, str]:
@@ -151,7 +140,7 @@ def test_session_token_is_sent_and_never_shown(s3, secrets_scan, arrowroot_cli):
 def test_password_in_an_http_url_is_never_shown(secrets_scan, arrowroot_cli):
     password = Secret(f"pw-{uuid.uuid4().hex}")
     secrets_scan.add_secret("a URL password", password)
-    base = _env("ARROWROOT_TEST_HTTP_URL").replace("http://", f"http://user:{password}@")
+    base = require_env("ARROWROOT_TEST_HTTP_URL").replace("http://", f"http://user:{password}@")
     with pytest.raises(arrowroot.NotFoundError) as info:
         arrowroot.open(f"{base}/nope.root?X-Amz-Signature={password}")
     text = _all_text(info.value)

@@ -111,9 +111,9 @@ std::string XmlUnescape(std::string s) {
   return out;
 }
 
-/// Every <tag>value</tag> in `xml`, in order (flat scan; S3's list and error documents nest
-/// no same-named tags).
-std::vector<std::string> XmlValues(const std::string& xml, const std::string& tag) {
+/// The raw content of every <tag>...</tag> in `xml`, in order (flat scan; S3's list and error
+/// documents nest no same-named tags).
+std::vector<std::string> XmlElements(const std::string& xml, const std::string& tag) {
   std::vector<std::string> out;
   const std::string open = "<" + tag + ">", close = "</" + tag + ">";
   size_t pos = 0;
@@ -121,9 +121,16 @@ std::vector<std::string> XmlValues(const std::string& xml, const std::string& ta
     pos += open.size();
     auto end = xml.find(close, pos);
     if (end == std::string::npos) break;
-    out.push_back(XmlUnescape(xml.substr(pos, end - pos)));
+    out.push_back(xml.substr(pos, end - pos));
     pos = end + close.size();
   }
+  return out;
+}
+
+/// Every <tag>value</tag> in `xml`, unescaped, in order.
+std::vector<std::string> XmlValues(const std::string& xml, const std::string& tag) {
+  std::vector<std::string> out = XmlElements(xml, tag);
+  for (auto& v : out) v = XmlUnescape(std::move(v));
   return out;
 }
 
@@ -197,6 +204,10 @@ HttpOptions S3HttpOptions(HttpOptions http, const S3Config& config, const std::s
 
 std::vector<std::string> S3XmlValues(const std::string& xml, const std::string& tag) {
   return XmlValues(xml, tag);
+}
+
+std::vector<std::string> S3XmlBlocks(const std::string& xml, const std::string& tag) {
+  return XmlElements(xml, tag);
 }
 
 std::string DescribeS3Error(const HttpResponse& response) {

@@ -83,6 +83,8 @@ HttpOptions S3HttpOptions(HttpOptions http, const S3Config& config, const std::s
 
 /// Every <tag>value</tag> in an S3 XML document, unescaped, in order (flat scan).
 std::vector<std::string> S3XmlValues(const std::string& xml, const std::string& tag);
+/// The raw content of every <tag>...</tag> (records such as <Contents>), in order.
+std::vector<std::string> S3XmlBlocks(const std::string& xml, const std::string& tag);
 
 /// "<Code>: <Message>" from an S3 XML error body, or "" if there is none.
 std::string DescribeS3Error(const HttpResponse& response);

@@ -16,21 +16,6 @@ std::span<const std::byte> AsBytes(const std::string& s) {
   return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
 }
 
-/// Each <tag>...</tag> block of `xml`, raw (for records such as <Contents>).
-std::vector<std::string> XmlBlocks(const std::string& xml, const std::string& tag) {
-  std::vector<std::string> out;
-  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
-  size_t pos = 0;
-  while ((pos = xml.find(open, pos)) != std::string::npos) {
-    pos += open.size();
-    auto end = xml.find(close, pos);
-    if (end == std::string::npos) break;
-    out.push_back(xml.substr(pos, end - pos));
-    pos = end + close.size();
-  }
-  return out;
-}
-
 std::string First(const std::string& xml, const std::string& tag) {
   auto v = S3XmlValues(xml, tag);
   return v.empty() ? std::string() : v[0];
@@ -148,7 +133,7 @@ Result<std::string> ParseCompleteResult(const std::string& xml) {
 
 std::vector<S3ObjectInfo> ParseListObjects(const std::string& xml, std::string* next_token) {
   std::vector<S3ObjectInfo> out;
-  for (const std::string& c : XmlBlocks(xml, "Contents")) {
+  for (const std::string& c : S3XmlBlocks(xml, "Contents")) {
     S3ObjectInfo o;
     o.key = First(c, "Key");
     o.size = std::strtoull(First(c, "Size").c_str(), nullptr, 10);
@@ -163,7 +148,7 @@ std::vector<S3ObjectInfo> ParseListObjects(const std::string& xml, std::string* 
 
 std::vector<S3UploadInfo> ParseListUploads(const std::string& xml) {
   std::vector<S3UploadInfo> out;
-  for (const std::string& u : XmlBlocks(xml, "Upload")) {
+  for (const std::string& u : S3XmlBlocks(xml, "Upload")) {
     out.push_back({First(u, "Key"), First(u, "UploadId")});
   }
   return out;
