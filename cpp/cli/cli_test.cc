@@ -222,6 +222,30 @@ TEST_F(CliTest, HelpGoesToStdout) {
   EXPECT_EQ(r.err, "");
 }
 
+TEST_F(CliTest, EachCommandHasItsOwnHelp) {
+  for (const std::string cmd : {"ls", "schema", "cat", "bench", "cp"}) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{cmd, "--help"}, {cmd, "-h"}, {"help", cmd},
+          // --help anywhere after the command wins over what would be an error
+          {cmd, "no-such-file.root", "--bogus", "--help"}}) {
+      RunResult r = RunCli(args);
+      EXPECT_EQ(r.rc, 0) << cmd;
+      EXPECT_EQ(r.out.rfind("usage: arrowroot " + cmd, 0), 0u) << r.out;
+      EXPECT_NE(r.out.find("--endpoint-url"), std::string::npos) << r.out;
+      EXPECT_EQ(r.err, "");
+    }
+  }
+  RunResult cp = RunCli({"cp", "--help"});
+  for (const char* opt : {"--recursive", "--include", "--jobs", "--part-size", "--verify",
+                          "--resume", "--dry-run", "hdfs://", "default 4", "default 8MiB"}) {
+    EXPECT_NE(cp.out.find(opt), std::string::npos) << opt;
+  }
+  // An unknown command's help is a usage error, not a silent success.
+  RunResult bad = RunCli({"help", "frobnicate"});
+  EXPECT_EQ(bad.rc, 1);
+  EXPECT_NE(bad.err.find("unknown command"), std::string::npos) << bad.err;
+}
+
 // ---- FILE:OBJECT splitting ----
 
 TEST(SplitFileObject, SplitsAtTheLastColonOutsideTheScheme) {
