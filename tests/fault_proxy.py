@@ -21,6 +21,8 @@ its schedule picks that request for a fault:
                     object from the server itself (signed with ``S3Client``) and sends that
     replace         ``action`` (e.g. a real PUT of new content to the same key) runs before
                     the request is forwarded: the object's ETag changes between two requests
+    corrupt         the real head and body with one bit flipped in the middle of the body (silent
+                    corruption on the way: lengths, ETag and status all look right)
 
 A ``Rule`` selects requests by method, by whether they carry a Range, by key (a substring of the
 path) and by its own count of the requests it matched: ``nth`` (e.g. {2, 3}: the 2nd and 3rd),
@@ -52,7 +54,7 @@ from latency_proxy import _MAX_HEAD_BYTES, _BodySkipper, _parse_head
 _RECV_BYTES = 256 << 10
 
 KINDS = ("slowdown", "internal_error", "reset", "short_body", "cl_longer", "cl_shorter", "stall",
-         "slow", "ignore_range", "replace")
+         "slow", "ignore_range", "replace", "corrupt")
 
 
 # --- a small SigV4 client -------------------------------------------------------------------------
@@ -477,6 +479,12 @@ class FaultProxy:
                 client.sendall(body[k:])
             except OSError:
                 return False  # the client gave up, as expected
+            seen.body_bytes = n
+            return True
+        if kind == "corrupt":
+            bad = bytearray(body)
+            bad[n // 2] ^= 0x10
+            client.sendall(head + bytes(bad))
             seen.body_bytes = n
             return True
         if kind == "slow":

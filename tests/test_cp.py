@@ -294,6 +294,37 @@ def test_a_part_that_keeps_failing_aborts_the_upload(arrowroot_cli, cli_env, s3,
     assert s3.uploads(prefix) == []
 
 
+def test_a_download_is_checked_against_the_objects_md5_and_a_corrupt_copy_never_lands(
+        arrowroot_cli, cli_env, s3, prefix, big_file, tmp_path):
+    # A single PUT (curl): the object's ETag is its MD5, which the copy must match end to end.
+    code, _ = s3.request("PUT", prefix + "big.bin", data=big_file.read_bytes())
+    assert code == 200
+    src = f"s3://{s3.bucket}/{prefix}big.bin"
+    dest = tmp_path / "down"
+    # One bit flipped in the body of one part's GET: lengths, status and ETag all look right.
+    with FaultProxy(cli_env["AWS_ENDPOINT_URL"],
+                    [Rule("corrupt", ranged=True, key="big.bin", nth={3})]) as proxy:
+        env = dict(cli_env, AWS_ENDPOINT_URL=proxy.url)
+        r = cp(arrowroot_cli, env, src, f"{dest}/", "--part-size", "5MiB", "--jobs", "2")
+        assert proxy.injected["corrupt"] == 1
+    assert r.returncode == 1, r.stdout
+    assert "copied 0 of 1 files (0 skipped, 1 failed)" in r.stdout
+    md5 = hashlib.md5(big_file.read_bytes()).hexdigest()
+    assert "big.bin" in r.stderr and md5 in r.stderr and "the copy differs" in r.stderr, r.stderr
+    assert list(dest.iterdir()) == []  # neither the target nor its temporary file
+    # Without the fault the same copy lands, byte-equal; --resume then skips it by the MD5 alone.
+    r = cp(arrowroot_cli, cli_env, src, f"{dest}/", "--part-size", "5MiB", "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    assert (dest / "big.bin").read_bytes() == big_file.read_bytes()
+    with FaultProxy(cli_env["AWS_ENDPOINT_URL"], []) as proxy:
+        r = cp(arrowroot_cli, dict(cli_env, AWS_ENDPOINT_URL=proxy.url), src, f"{dest}/",
+               "--part-size", "5MiB", "--resume")
+        body_gets = [q for q in proxy.requests("GET") if q.body_bytes > 1]
+    assert r.returncode == 0, r.stderr
+    assert summary(r.stdout)["skipped"] == 1
+    assert body_gets == []  # the object was not downloaded again to compare it
+
+
 def test_dry_run_copies_nothing(arrowroot_cli, cli_env, s3, prefix):
     r = cp(arrowroot_cli, cli_env, TESTDATA, f"s3://{s3.bucket}/{prefix}", "--recursive",
            "--include", "uproot-HZZ*.root", "--dry-run")

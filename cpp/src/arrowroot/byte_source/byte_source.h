@@ -51,6 +51,10 @@ class ByteSource {
   /// source's speculative head/tail reads); the scan then does not plan a fetch for it.
   virtual bool HasInMemory(uint64_t /*offset*/, uint64_t /*length*/) const { return false; }
 
+  /// The entity tag the server gave for the object (HTTP, S3), as sent (quotes included);
+  /// empty for sources without one. Reads are pinned to it.
+  virtual std::string etag() const { return {}; }
+
   const SourceStats& stats() const { return stats_; }
 
   /// Read a range into a new buffer (checked against size() before allocating).

@@ -360,6 +360,7 @@ class HttpSource final : public ByteSource {
   uint64_t size() const override { return size_; }
   const std::string& name() const override { return name_; }
   bool is_remote() const override { return true; }
+  std::string etag() const override { return etag_; }
 
   bool HasInMemory(uint64_t offset, uint64_t length) const override {
     if (offset > size_ || length > size_ - offset) return false;

@@ -165,12 +165,18 @@ RequestSigner MakeSigner(const S3Config& config) {
     }
     req.headers.emplace_back("Host", host);
     for (const auto& [k, v] : request.headers) req.headers.emplace_back(k, v);
-    // Uploads sign their body's hash (S3 then rejects a body altered on the way).
+    // Uploads over plain HTTP sign their body's hash (S3 then rejects a body altered on the
+    // way). Over HTTPS, TLS protects the body and Content-MD5 lets S3 check it, so the hash pass
+    // is skipped with UNSIGNED-PAYLOAD, as the AWS SDKs do for S3 over HTTPS (the signature then
+    // covers the Content-MD5 header instead). See the SigV4 docs on x-amz-content-sha256.
+    const bool https = origin.rfind("https://", 0) == 0;
+    const bool has_md5 = std::any_of(request.headers.begin(), request.headers.end(),
+                                     [](const auto& h) { return h.first == "Content-MD5"; });
     req.payload_sha256_hex =
-        request.body.empty()
-            ? std::string(sigv4::kEmptyPayloadSha256)
-            : sigv4::Sha256Hex(std::string_view(reinterpret_cast<const char*>(request.body.data()),
-                                                request.body.size()));
+        request.body.empty()   ? std::string(sigv4::kEmptyPayloadSha256)
+        : https && has_md5     ? std::string(sigv4::kUnsignedPayload)
+                               : sigv4::Sha256Hex(std::string_view(
+                                     reinterpret_cast<const char*>(request.body.data()), request.body.size()));
     sigv4::SigningParams params;
     params.region = config.region;
     params.service = "s3";

@@ -141,6 +141,34 @@ TEST(S3ObjectUrl, PathAndVirtualHostStyleWithEncodedKey) {
   EXPECT_EQ(S3ObjectUrl(c, {"b", "k.root"}), "https://b.s3.eu-west-1.amazonaws.com/k.root");
 }
 
+// What the signer puts in x-amz-content-sha256 for an upload: the body's SHA-256 over plain
+// HTTP; UNSIGNED-PAYLOAD over HTTPS when Content-MD5 lets S3 check the body (as the SDKs do).
+std::string PayloadHashHeader(const std::string& endpoint, bool with_md5) {
+  S3Config config;
+  config.endpoint = endpoint;
+  config.region = "us-east-1";
+  config.credentials = {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""};
+  HttpOptions http = S3HttpOptions(HttpOptions{}, config, "test");
+  static const std::string kBody = "Welcome to Amazon S3.";
+  HttpRequest req{"PUT", endpoint + "/examplebucket/test%24file.text", {},
+                  std::span<const std::byte>(reinterpret_cast<const std::byte*>(kBody.data()), kBody.size())};
+  if (with_md5) req.headers.emplace_back("Content-MD5", "m6TQ6Ypi5prKSNYAGy6ZSw==");
+  EXPECT_TRUE(http.signer(req).ok());
+  for (const auto& [k, v] : req.headers) {
+    if (k == "x-amz-content-sha256") return v;
+  }
+  return "(none)";
+}
+
+TEST(S3Signer, UploadsSignTheBodyHashUnlessTlsAndContentMd5ProtectIt) {
+  // SHA-256 of "Welcome to Amazon S3." (the S3 SigV4 documentation's PUT example).
+  const std::string welcome = "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072";
+  EXPECT_EQ(PayloadHashHeader("http://127.0.0.1:9000", true), welcome);
+  EXPECT_EQ(PayloadHashHeader("http://127.0.0.1:9000", false), welcome);
+  EXPECT_EQ(PayloadHashHeader("https://s3.cern.ch", false), welcome);
+  EXPECT_EQ(PayloadHashHeader("https://s3.cern.ch", true), "UNSIGNED-PAYLOAD");
+}
+
 TEST(DescribeS3Error, CodeAndMessageFromTheXmlBody) {
   HttpResponse r;
   r.status = 403;

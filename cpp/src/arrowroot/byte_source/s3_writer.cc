@@ -56,6 +56,30 @@ std::string Md5Raw(std::span<const std::byte> data) {
   return std::string(reinterpret_cast<const char*>(md), len);
 }
 
+Md5Stream::Md5Stream() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ && EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr) != 1) {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+    ctx_ = nullptr;
+  }
+}
+
+Md5Stream::~Md5Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Md5Stream::Update(std::span<const std::byte> data) {
+  if (ctx_ && EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()) != 1) {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+    ctx_ = nullptr;
+  }
+}
+
+std::string Md5Stream::Finish() {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  // A failed context gives "", which matches no ETag: the check fails rather than passes.
+  if (!ctx_ || EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), md, &len) != 1) return {};
+  return std::string(reinterpret_cast<const char*>(md), len);
+}
+
 std::string Base64(std::string_view raw) {
   static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
@@ -156,6 +180,14 @@ std::vector<S3UploadInfo> ParseListUploads(const std::string& xml) {
 
 // ---- S3Writer ----
 
+namespace {
+// The Content-MD5 header: base64 of the body's MD5, computed unless the caller has it (the copy
+// engine hashes every part once, for this header and for checking the ETag at the end).
+std::string ContentMd5(std::span<const std::byte> body, std::string_view md5_raw) {
+  return Base64(md5_raw.size() == 16 ? std::string(md5_raw) : Md5Raw(body));
+}
+}  // namespace
+
 S3Writer::S3Writer(S3Config config, HttpOptions http)
     : config_(std::move(config)),
       client_(std::make_unique<HttpClient>(S3HttpOptions(std::move(http), config_, "S3 " + config_.endpoint))) {}
@@ -185,8 +217,9 @@ Result<std::optional<S3ObjectInfo>> S3Writer::Head(const S3Location& loc) const 
   return std::optional<S3ObjectInfo>(std::move(info));
 }
 
-Result<std::string> S3Writer::PutObject(const S3Location& loc, std::span<const std::byte> body) const {
-  HttpRequest req{"PUT", S3ObjectUrl(config_, loc), {{"Content-MD5", Base64(Md5Raw(body))}}, body};
+Result<std::string> S3Writer::PutObject(const S3Location& loc, std::span<const std::byte> body,
+                                        std::string_view md5_raw) const {
+  HttpRequest req{"PUT", S3ObjectUrl(config_, loc), {{"Content-MD5", ContentMd5(body, md5_raw)}}, body};
   ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
   if (r.status != 200) return HttpErrorStatus(r, "PUT " + Where(loc), client_->options());
   return UnquoteEtag(r.Header("etag"));
@@ -202,11 +235,12 @@ Result<std::string> S3Writer::CreateMultipartUpload(const S3Location& loc) const
 }
 
 Result<std::string> S3Writer::UploadPart(const S3Location& loc, const std::string& upload_id,
-                                         int number, std::span<const std::byte> body) const {
+                                         int number, std::span<const std::byte> body,
+                                         std::string_view md5_raw) const {
   HttpRequest req{"PUT",
                   S3ObjectUrl(config_, loc) + "?partNumber=" + std::to_string(number) +
                       "&uploadId=" + sigv4::UriEncode(upload_id, true),
-                  {{"Content-MD5", Base64(Md5Raw(body))}},
+                  {{"Content-MD5", ContentMd5(body, md5_raw)}},
                   body};
   ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
   if (r.status != 200) {

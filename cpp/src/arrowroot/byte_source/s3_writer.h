@@ -44,6 +44,21 @@ std::string Hex(std::string_view raw);
 /// With one raw MD5 and `multipart` false: the plain hex MD5 of a single PUT.
 std::string ExpectedEtag(const std::vector<std::string>& part_md5_raw, bool multipart);
 
+/// An incremental MD5 (for hashing a file in order, block by block).
+class Md5Stream {
+ public:
+  Md5Stream();
+  ~Md5Stream();
+  Md5Stream(const Md5Stream&) = delete;
+  Md5Stream& operator=(const Md5Stream&) = delete;
+  void Update(std::span<const std::byte> data);
+  /// The 16 raw bytes; the stream cannot be updated afterwards.
+  std::string Finish();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
+
 /// The ETag without quotes (S3 sends it quoted).
 std::string UnquoteEtag(std::string etag);
 
@@ -90,12 +105,14 @@ class S3Writer {
   /// HEAD: size and ETag, or nullopt when there is no such object.
   Result<std::optional<S3ObjectInfo>> Head(const S3Location& loc) const;
   /// PUT the whole object in one request (with Content-MD5); returns the ETag (unquoted).
-  Result<std::string> PutObject(const S3Location& loc, std::span<const std::byte> body) const;
+  /// `md5_raw`: the body's MD5 (16 raw bytes) when the caller has it already, else computed.
+  Result<std::string> PutObject(const S3Location& loc, std::span<const std::byte> body,
+                                std::string_view md5_raw = {}) const;
   /// Start a multipart upload; returns its UploadId.
   Result<std::string> CreateMultipartUpload(const S3Location& loc) const;
   /// Upload part `number` (with Content-MD5); returns its ETag as sent by the server.
   Result<std::string> UploadPart(const S3Location& loc, const std::string& upload_id, int number,
-                                 std::span<const std::byte> body) const;
+                                 std::span<const std::byte> body, std::string_view md5_raw = {}) const;
   /// Make the object visible from the parts; returns its ETag (unquoted).
   Result<std::string> CompleteMultipartUpload(const S3Location& loc, const std::string& upload_id,
                                               const std::vector<CompletedPart>& parts) const;

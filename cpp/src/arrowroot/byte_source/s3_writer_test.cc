@@ -73,6 +73,22 @@ TEST(Checksums, MultipartEtagIsMd5OfPartMd5sWithCount) {
   EXPECT_EQ(UnquoteEtag("abc"), "abc");
 }
 
+TEST(Checksums, Md5StreamInPiecesEqualsOneShot) {
+  // RFC 1321 test suite: MD5("abc") and MD5 of the 80-digit string.
+  Md5Stream abc;
+  abc.Update(B("a"));
+  abc.Update(B(""));
+  abc.Update(B("bc"));
+  EXPECT_EQ(Hex(abc.Finish()), "900150983cd24fb0d6963f7d28e17f72");
+  std::string digits;
+  for (int i = 0; i < 8; ++i) digits += "1234567890";
+  Md5Stream d;
+  for (size_t i = 0; i < digits.size(); i += 7) d.Update(B(digits.substr(i, 7)));
+  const std::string streamed = d.Finish();
+  EXPECT_EQ(Hex(streamed), "57edf4a22be3c955ac49da2e2107b67a");
+  EXPECT_EQ(streamed, Md5Raw(B(digits)));
+}
+
 TEST(S3Xml, CompleteBodyListsPartsWithQuotedEtagsEscaped) {
   EXPECT_EQ(CompleteMultipartXml({{1, "\"e1\""}, {2, "\"e2\""}}),
             "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag>"

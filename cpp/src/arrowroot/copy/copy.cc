@@ -183,9 +183,47 @@ struct FileJob {
   std::vector<bs::CompletedPart> completed;
   std::vector<std::string> md5;  // raw, per part
   std::string final_etag;
+  // An S3 source's ETag when it is a checksum of the bytes (see SourceChecksum).
+  std::string source_md5;  // plain ETag: hex MD5 of the whole object
+  std::string source_multipart_etag;  // "hex-N": MD5 of the N part MD5s
   Status error = Status::OK();
   FileResult result;
 };
+
+bool IsHexMd5(std::string_view s) {
+  return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+/// What an S3 source's ETag says about its bytes: S3 and Ceph RGW give the hex MD5 of the object
+/// for a single PUT, and hex(MD5(MD5(part 1) ... MD5(part N))) + "-N" for a multipart upload
+/// (AWS S3 docs, "Checking object integrity"; RGW rgw_op.cc). Objects encrypted with SSE-KMS/C
+/// have other ETags; those and non-S3 sources give nothing.
+void SourceChecksum(FileJob* job) {
+  if (bs::UrlScheme(job->plan.source) != "s3" || !job->source) return;
+  const std::string etag = bs::UnquoteEtag(job->source->etag());
+  if (IsHexMd5(etag)) {
+    job->source_md5 = etag;
+  } else if (etag.size() > 34 && etag[32] == '-' && IsHexMd5(std::string_view(etag).substr(0, 32)) &&
+             std::all_of(etag.begin() + 33, etag.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    job->source_multipart_etag = etag;
+  }
+}
+
+/// The MD5 of a whole local file, read in order.
+Result<std::string> FileMd5(const bs::ByteSource& src) {
+  bs::Md5Stream md5;
+  Bytes buf;
+  constexpr uint64_t kBlock = uint64_t{8} << 20;
+  for (uint64_t off = 0; off < src.size(); off += kBlock) {
+    const uint64_t n = std::min(kBlock, src.size() - off);
+    buf.resize(n);
+    RETURN_IF_ERROR(src.ReadAt(off, std::span<std::byte>(buf.data(), n)));
+    md5.Update(std::span<const std::byte>(buf.data(), n));
+  }
+  return md5.Finish();
+}
 
 class Engine {
  public:
@@ -344,6 +382,7 @@ class Engine {
       return false;
     }
     job->parts = std::move(*parts);
+    SourceChecksum(job);
     job->md5.assign(job->parts.size(), {});
     job->completed.assign(job->parts.size(), {});
     job->to_s3 = bs::UrlScheme(job->plan.target) == "s3";
@@ -412,12 +451,18 @@ class Engine {
     buffer->resize(part.size);
     std::span<std::byte> data(buffer->data(), part.size);
     RETURN_IF_ERROR(job->source->ReadAt(part.offset, data));
-    job->md5[part.number - 1] = bs::Md5Raw(data);
+    // Uploads need each part's MD5 (Content-MD5, then the ETag check). A local copy of an S3
+    // object whose ETag is its MD5 is checked by hashing the file once, in order, against it
+    // (VerifyTarget); otherwise it is checked against the MD5s of the bytes received here.
+    if (job->to_s3 || (o_.verify >= Verify::kChecksum && job->source_md5.empty())) {
+      job->md5[part.number - 1] = bs::Md5Raw(data);
+    }
     if (job->to_s3) {
       if (job->single) {
-        ASSIGN_OR_RETURN(job->final_etag, s3_->PutObject(job->loc, data));
+        ASSIGN_OR_RETURN(job->final_etag, s3_->PutObject(job->loc, data, job->md5[part.number - 1]));
       } else {
-        ASSIGN_OR_RETURN(std::string etag, s3_->UploadPart(job->loc, job->upload_id, part.number, data));
+        ASSIGN_OR_RETURN(std::string etag, s3_->UploadPart(job->loc, job->upload_id, part.number, data,
+                                                           job->md5[part.number - 1]));
         job->completed[part.number - 1] = {part.number, etag};
       }
     } else {
@@ -449,17 +494,19 @@ class Engine {
           if (!abort.ok()) st.AddContext("and aborting the upload failed too: " + abort.message());
         }
       }
+      if (st.ok()) st = VerifyTarget(job, job->plan.target);
     } else {
       if (st.ok() && ::fsync(job->fd) != 0) st = Status::IOError("cannot flush '" + job->tmp_path + "'");
       ::close(job->fd);
       job->fd = -1;
+      // Checked under the temporary name: a copy that fails its check never takes the target's.
+      if (st.ok()) st = VerifyTarget(job, job->tmp_path);
       if (st.ok() && ::rename(job->tmp_path.c_str(), job->plan.target.c_str()) != 0) {
         st = Status::IOError("cannot rename '" + job->tmp_path + "' to '" + job->plan.target +
                              "': " + std::strerror(errno));
       }
       if (!st.ok()) ::unlink(job->tmp_path.c_str());
     }
-    if (st.ok()) st = VerifyTarget(job);
     if (!st.ok()) {
       Done(job, "failed", std::move(st).AddContext("copying " + job->result.source + " to " + job->plan.target));
     } else {
@@ -471,7 +518,17 @@ class Engine {
     return bs::ExpectedEtag(job->md5, !job->single);
   }
 
-  Status VerifyTarget(FileJob* job) {
+  /// Whether the source's multipart ETag counts as many parts as this copy's. Only a match of
+  /// the ETags is taken as proof (the same part sizes, e.g. an object uploaded with this part
+  /// size); different sizes can give the same count, so a mismatch proves nothing.
+  static bool SameParts(const FileJob* job) {
+    const std::string& e = job->source_multipart_etag;
+    return !e.empty() && e.substr(33) == std::to_string(job->parts.size());
+  }
+
+  /// Check the copy: `path` is where its bytes are now (a local copy's temporary name, or the
+  /// S3 target); messages name the target.
+  Status VerifyTarget(FileJob* job, const std::string& path) {
     if (o_.verify == Verify::kNone) return Status::OK();
     const std::string where = job->plan.target;
     if (job->to_s3) {
@@ -487,28 +544,48 @@ class Engine {
           return Status::IOError("verify: " + where + " has ETag " + head->etag +
                                  ", the bytes read give " + expect);
         }
+        // A one-part copy of an S3 object whose ETag is its MD5: the source's own checksum, end
+        // to end. (A multipart source ETag is not compared: its part sizes may differ from ours.)
+        if (!job->source_md5.empty() && job->single && job->source_md5 != expect) {
+          return Status::IOError("verify: the bytes read from " + job->result.source +
+                                 " have MD5 " + expect + ", the object's ETag is " + job->source_md5);
+        }
       }
     } else {
       std::error_code ec;
-      const uint64_t size = fs::file_size(where, ec);
+      const uint64_t size = fs::file_size(path, ec);
       if (ec || size != job->plan.size) {
         return Status::IOError("verify: " + where + " has " + std::to_string(size) +
                                " bytes, the source " + std::to_string(job->plan.size));
       }
       if (o_.verify >= Verify::kChecksum) {
-        ASSIGN_OR_RETURN(auto local, bs::OpenLocalFile(where));
-        ASSIGN_OR_RETURN(auto md5, PartMd5s(*local, job->parts));
-        if (md5 != job->md5) return Status::IOError("verify: the bytes of " + where + " differ from the source's");
+        if (!job->source_md5.empty()) {
+          // The copy hashed once, in order, against the S3 object's own MD5: end to end.
+          ASSIGN_OR_RETURN(auto local, bs::OpenLocalFile(path));
+          ASSIGN_OR_RETURN(std::string md5, FileMd5(*local));
+          if (bs::Hex(md5) != job->source_md5) {
+            return Status::IOError("verify: " + where + " has MD5 " + bs::Hex(md5) + ", the ETag of " +
+                                   job->result.source + " is " + job->source_md5 + ": the copy differs");
+          }
+        } else if (!job->source_multipart_etag.empty() && SameParts(job) &&
+                   ExpectedEtag(job) == job->source_multipart_etag) {
+          // The bytes received match the S3 object's multipart ETag (the same part sizes);
+          // the file was written from exactly those buffers.
+        } else {
+          ASSIGN_OR_RETURN(auto local, bs::OpenLocalFile(path));
+          ASSIGN_OR_RETURN(auto md5, PartMd5s(*local, job->parts));
+          if (md5 != job->md5) return Status::IOError("verify: the bytes of " + where + " differ from the source's");
+        }
       }
     }
-    if (o_.verify >= Verify::kRoot) return VerifyRoot(where);
+    if (o_.verify >= Verify::kRoot) return VerifyRoot(path, where);
     return Status::OK();
   }
 
   /// Open the copy as a ROOT file; read every key's payload and every basket of every tree.
-  Status VerifyRoot(const std::string& where) {
+  Status VerifyRoot(const std::string& path, const std::string& where) {
     bs::SourceOptions so = o_.source;
-    ASSIGN_OR_RETURN(auto source, bs::OpenSource(where, so));
+    ASSIGN_OR_RETURN(auto source, bs::OpenSource(path, so));
     auto file = root_format::RootFile::Open(std::move(source));
     if (!file.ok()) return std::move(file).status().AddContext("verify root: " + where);
     ASSIGN_OR_RETURN(auto objects, (*file)->ListObjects());
@@ -574,7 +651,15 @@ class Engine {
       return false;
     }
     ASSIGN_OR_RETURN(auto local, bs::OpenLocalFile(job->plan.target));
+    if (!job->source_md5.empty()) {  // the S3 object's own MD5: no need to read it again
+      ASSIGN_OR_RETURN(std::string md5, FileMd5(*local));
+      return bs::Hex(md5) == job->source_md5;
+    }
     ASSIGN_OR_RETURN(auto a, PartMd5s(*local, job->parts));
+    if (!job->source_multipart_etag.empty() && SameParts(job) &&
+        bs::ExpectedEtag(a, true) == job->source_multipart_etag) {
+      return true;
+    }
     ASSIGN_OR_RETURN(auto b, PartMd5s(*job->source, job->parts));
     return a == b;
   }
