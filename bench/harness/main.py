@@ -1,9 +1,9 @@
 """The benchmark harness behind ``bench/run`` (see bench/README.md).
 
-    bench/run [--quick] [--only local,memory,s3,spark,ml] [--repeat N] [--events N]
+    bench/run [--quick] [--only local,memory,s3,cp,spark,ml] [--repeat N] [--events N]
 
 Measures arrowroot against what users would pick instead (uproot 5, ROOT, uproot + s3fs,
-Parquet in Spark, pyspark-root-datasource), on the same files and cores in the same run, and
+Parquet in Spark, pyspark-root-datasource; rclone and the AWS CLI for `arrowroot cp`), on the same files and cores in the same run, and
 against the decompress-only floor; prints markdown tables and writes them, a PNG chart and the
 raw numbers as JSON into ``bench/results/<timestamp>/``. Targets are reported, not asserted:
 the exit status is 0 unless the harness itself fails.
@@ -33,10 +33,11 @@ sys.path.insert(0, str(HERE))
 
 from _common import MB, machine_cpu_seconds, warm_page_cache  # noqa: E402
 
+import cp_bench  # noqa: E402
 import nanoaod  # noqa: E402
 import report  # noqa: E402
 
-SECTIONS = ("local", "memory", "s3", "spark", "ml")
+SECTIONS = ("local", "memory", "s3", "cp", "spark", "ml")
 CODECS = ("zlib", "lz4", "zstd", "lzma", "none")
 SEED = 20_240_601
 DISTURBED = 0.3  # other processes used more than this many CPUs during a run: flagged
@@ -428,26 +429,38 @@ def memory_section(args, results: dict) -> None:
 
 S3_SERVERS_DIR = "/tmp/arrowroot-bench-servers"
 S3_PORTS = {"ARROWROOT_TEST_S3_PORT": "47580", "ARROWROOT_TEST_MON_PORT": "46889",
-            "ARROWROOT_TEST_HTTP_PORT": "47581", "ARROWROOT_TEST_HTTP_NORANGE_PORT": "47582"}
+            "ARROWROOT_TEST_HTTP_PORT": "47581", "ARROWROOT_TEST_HTTP_NORANGE_PORT": "47582",
+            # RAM the memstore OSD may use: the cp section holds a full-mode dataset (1.6 GB)
+            # twice at most (a copy being verified and the download source)
+            "ARROWROOT_TEST_S3_STORE_BYTES": str(6 << 30)}
 
 
-def s3_section(args, files: dict, results: dict) -> None:
-    # A set of servers of its own (scratch dir and ports apart from the tests' set), so that
-    # starting and stopping it cannot disturb tests running at the same time.
+def start_bench_servers(results: dict, section: str):
+    """The bench's own RGW + nginx (scripts/test-servers with a scratch dir and ports apart from
+    the tests' set, so starting and stopping it cannot disturb tests running at the same time).
+    Returns (script, env, s3env) or None after recording the error under results[section]."""
     env = dict(os.environ, ARROWROOT_TEST_SERVERS_DIR=S3_SERVERS_DIR, **S3_PORTS)
     script = str(REPO / "scripts" / "test-servers")
     t0 = time.perf_counter()
     st = subprocess.run([script, "start"], capture_output=True, text=True, env=env, timeout=900)
     if st.returncode != 0:
-        results["s3"] = {"error": f"test-servers start failed: {st.stderr[-1500:]}"}
-        log(f"\ns3: !! servers did not start: {st.stderr[-500:]}")
-        return
-    log(f"\ns3: Ceph RGW up in {time.perf_counter() - t0:.0f} s ({S3_SERVERS_DIR})")
+        results[section] = {"error": f"test-servers start failed: {st.stderr[-1500:]}"}
+        log(f"\n{section.removesuffix('_servers')}: !! servers did not start: {st.stderr[-500:]}")
+        return None
+    log(f"\n{section.removesuffix('_servers')}: Ceph RGW up in {time.perf_counter() - t0:.0f} s ({S3_SERVERS_DIR})")
     s3env = {}
     for line in subprocess.run([script, "env"], capture_output=True, text=True, env=env).stdout.splitlines():
         if line.startswith("export "):
             k, _, v = line[len("export "):].partition("=")
             s3env[k] = v.strip("'\"")
+    return script, env, s3env
+
+
+def s3_section(args, files: dict, results: dict) -> None:
+    started = start_bench_servers(results, "s3")
+    if started is None:
+        return
+    script, env, s3env = started
     endpoint = s3env["ARROWROOT_TEST_S3_ENDPOINT"].rstrip("/")
     bucket, region = s3env["ARROWROOT_TEST_S3_BUCKET"], s3env["ARROWROOT_TEST_S3_REGION"]
     ak_, sk = s3env["ARROWROOT_TEST_S3_ACCESS_KEY"], s3env["ARROWROOT_TEST_S3_SECRET_KEY"]
@@ -636,6 +649,9 @@ def main() -> None:
     p.add_argument("--judge", choices=("cli", "python"), default="cli",
                    help="arrowroot variant the targets are judged on: the CLI's bench when it has "
                         "one (default), or the Python API")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when a section failed or a measurement could not be made (a client "
+                        "failed, a copy came out wrong); the numbers are still never asserted")
     p.add_argument("--no-root", action="store_true",
                    help="do not use the ROOT wheel (bench/run then does not install it either)")
     args = p.parse_args()
@@ -653,6 +669,7 @@ def main() -> None:
     args.s3_slow_seconds = 5.0
     args.s3_selections = list(nanoaod.SELECTIONS)
     args.spark_repeat = 3 if args.quick else 5
+    args.cp_repeat = 2 if args.quick else 3
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S") + ("-quick" if args.quick else "")
     args.out_dir = args.results_dir / stamp
     args.out_dir.mkdir(parents=True, exist_ok=True)
@@ -675,7 +692,7 @@ def main() -> None:
     log(f"results: {args.out_dir}")
     files = None
     try:
-        if {"local", "s3", "spark"} & set(args.only):
+        if {"local", "s3", "cp", "spark"} & set(args.only):
             files = ensure_data(args, root_py)
         for section in args.only:
             t0 = time.perf_counter()
@@ -686,6 +703,8 @@ def main() -> None:
                     memory_section(args, results)
                 elif section == "s3":
                     s3_section(args, files, results)
+                elif section == "cp":
+                    cp_bench.cp_section(args, files, results, start_bench_servers, _stop_servers, log)
                 elif section == "spark":
                     spark_section(args, files, results)
                 elif section == "ml":
@@ -703,6 +722,30 @@ def main() -> None:
         log(f"\nwritten: {args.out_dir}/results.md, results.json, chart.png "
             f"({results['total_seconds']:.0f} s in all)")
         (args.out_dir / "console.txt").write_text("\n".join(LOG) + "\n")
+    failures = harness_failures(results)
+    if failures:
+        log("\nnot measured:\n" + "\n".join(f"- {f}" for f in failures))
+        if args.strict:
+            raise SystemExit(1)
+
+
+def harness_failures(results: dict) -> list[str]:
+    """What the run could not measure: failed sections, sections that recorded an error, copies
+    that failed or came out wrong."""
+    out = [f"section {k}: {v.strip().splitlines()[-1]}" for k, v in results.get("section_errors", {}).items()]
+    for section in SECTIONS:
+        v = results.get(section)
+        if isinstance(v, dict) and v.get("error"):
+            out.append(f"section {section}: {str(v['error']).strip()[-300:]}")
+    for r in results.get("cp", {}).get("runs", []):
+        if r.get("error"):
+            out.append(f"cp {r['copy']} with {r['client']} (run {r['rep'] + 1}): {r['error'][:300]}")
+    if results.get("cp", {}).get("hdfs_error"):
+        out.append("cp: the MiniDFSCluster did not start (HDFS -> S3 not measured)")
+    for name, c in results.get("cp", {}).get("clients", {}).items():
+        if not c.get("available"):
+            out.append(f"cp: {name} unavailable: {c.get('why')}")
+    return out
 
 
 if __name__ == "__main__":

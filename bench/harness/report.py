@@ -343,6 +343,47 @@ def _memory_table(results: dict) -> list[str]:
     return lines
 
 
+def _cp_table(results: dict) -> list[str]:
+    cp = results["cp"]
+    lines = ["### `arrowroot cp` against independent clients doing the same copies", ""]
+    if cp.get("error"):
+        return lines + [f"not measured: {cp['error'][-800:]}", ""]
+    d = cp["dataset"]
+    lines += [f"{d['files']} files, {d['bytes'] / MB:,.1f} MB ({d['dir']}); the bench's own Ceph RGW "
+              "(memstore) and MiniDFSCluster on this machine, so client and servers share its cores. "
+              "Each client at its defaults; best wall time of the runs; the client's CPU time (wait4), "
+              "the whole machine's (client and servers: a protocol costs the server too) and the "
+              "client's peak RSS (VmHWM). Every run checked (names and sizes of the copy), the last run of "
+              "each client also by MD5, read back with curl.", "",
+              "| client | version | defaults |", "|---|---|---|"]
+    for name, c in cp["clients"].items():
+        lines.append(f"| {name} | {c.get('version', '–')} | "
+                     f"{c.get('settings') or 'unavailable: ' + c.get('why', '?')} |")
+    lines += ["", "| copy | client | s | MB/s | arrowroot ×faster | client CPU s | machine CPU s | client peak RSS MB | checked |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    for entry in cp.get("copies", []):
+        ar = entry["best"].get("arrowroot", {}).get("seconds")
+        for client, b in entry["best"].items():
+            if "seconds" not in b:
+                lines.append(f"| {entry['copy']} | {client} | – | – | – | – | – | – | {b.get('skipped', 'failed')} |")
+                continue
+            ratio = "" if client == "arrowroot" or ar is None else f"{b['seconds'] / ar:.2f}"
+            lines.append(f"| {entry['copy']} | {client} | {b['seconds']:.2f} | {b['mb_per_s']:,.0f} | {ratio} | "
+                         f"{b['cpu_seconds']:.2f} | {b.get('machine_cpu_seconds', float('nan')):.2f} | "
+                         f"{b['max_rss_bytes'] / MB:,.0f} | {b['checked']} |")
+        for client in cp["clients"]:
+            failed = [r for r in cp["runs"] if r["copy"] == entry["copy"] and r["client"] == client
+                      and r.get("error")]
+            if failed and client not in entry["best"]:
+                lines.append(f"| {entry['copy']} | {client} | – | – | – | – | – | – | failed: "
+                             f"{failed[0]['error'][:200].replace('|', '/')} |")
+    if cp.get("hdfs_error"):
+        lines.append(f"\nHDFS -> S3 not measured: the MiniDFSCluster did not start "
+                     f"(`{cp['hdfs_error'].strip().splitlines()[-1][:200]}`)")
+    lines.append("")
+    return lines
+
+
 def _header(results: dict) -> list[str]:
     m, v = results["machine"], results["versions"]
     lines = [f"# arrowroot benchmark ({results['mode']}), {results['started']}", "",
@@ -385,6 +426,8 @@ def write(results: dict, out_dir: Path) -> str:
         lines += _local_tables(results)
     if results.get("s3"):
         lines += _s3_table(results)
+    if results.get("cp"):
+        lines += _cp_table(results)
     if results.get("spark"):
         lines += _spark_table(results)
     if results.get("memory"):
