@@ -42,7 +42,7 @@ INCLUDE = "*.root"
 SETTINGS = {
     "arrowroot": "4 jobs, 8 MiB parts, single PUT below 8 MiB; MD5 per part (Content-MD5: RGW 16 "
                  "has no CRC checksums) and ETag checked (--verify checksum), SHA-256 signed body "
-                 "over HTTP; local targets written to a temporary name, checked, fsync'd, renamed",
+                 "over HTTP; local targets written to a temporary name, fsync'd, checked, renamed",
     "rclone": "4 transfers x 4 parts each, 5 MiB chunks, single PUT below 200 MiB; MD5 checked "
               "where both sides have one (not from HDFS); no fsync",
     "aws": "10 requests, 8 MiB parts, single PUT below 8 MiB; a CRC32 checksum per request "
