@@ -190,6 +190,22 @@ def test_verify_root_reads_every_basket_and_rejects_a_non_root_file(arrowroot_cl
     r = cp(arrowroot_cli, cli_env, big_file, dest + "big.root", "--verify", "root")
     assert r.returncode == 1
     assert "verify root" in r.stderr and "not a ROOT file" in r.stderr
+    assert "failed its check and was deleted" in r.stderr
+    assert prefix + "big.root" not in s3.keys(prefix)  # a copy that fails its check does not stay
+    assert s3.uploads(prefix) == []
+
+
+def test_a_local_copy_that_fails_its_check_never_takes_the_targets_name(arrowroot_cli, cli_env,
+                                                                        big_file, tmp_path):
+    good = tmp_path / "good"
+    r = cp(arrowroot_cli, cli_env, TESTDATA / "uproot-HZZ.root", f"{good}/", "--verify", "root")
+    assert r.returncode == 0, r.stderr
+    assert (good / "uproot-HZZ.root").read_bytes() == (TESTDATA / "uproot-HZZ.root").read_bytes()
+    bad = tmp_path / "bad"
+    r = cp(arrowroot_cli, cli_env, big_file, f"{bad}/", "--verify", "root")
+    assert r.returncode == 1
+    assert "verify root" in r.stderr and "not a ROOT file" in r.stderr and "bad/big.bin" in r.stderr
+    assert list(bad.iterdir()) == []  # neither big.bin nor its temporary file
 
 
 def test_hdfs_to_s3(arrowroot_cli, cli_env, s3, prefix):

@@ -281,6 +281,12 @@ Status S3Writer::AbortMultipartUpload(const S3Location& loc, const std::string& 
   return HttpErrorStatus(r, "AbortMultipartUpload " + Where(loc), client_->options());
 }
 
+Status S3Writer::DeleteObject(const S3Location& loc) const {
+  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(HttpRequest{"DELETE", S3ObjectUrl(config_, loc), {}}, &stats_));
+  if (r.status == 204 || r.status == 200 || r.status == 404) return Status::OK();
+  return HttpErrorStatus(r, "DELETE " + Where(loc), client_->options());
+}
+
 Result<std::vector<S3ObjectInfo>> S3Writer::List(const std::string& bucket,
                                                  const std::string& prefix) const {
   std::vector<S3ObjectInfo> out;

@@ -118,6 +118,8 @@ class S3Writer {
                                               const std::vector<CompletedPart>& parts) const;
   /// Drop an upload and its parts (nothing becomes visible). A missing upload is OK.
   Status AbortMultipartUpload(const S3Location& loc, const std::string& upload_id) const;
+  /// Delete an object (a missing one is OK).
+  Status DeleteObject(const S3Location& loc) const;
   /// Every object under a prefix (ListObjectsV2, all pages).
   Result<std::vector<S3ObjectInfo>> List(const std::string& bucket, const std::string& prefix) const;
   /// Multipart uploads in progress under a prefix.

@@ -494,7 +494,16 @@ class Engine {
           if (!abort.ok()) st.AddContext("and aborting the upload failed too: " + abort.message());
         }
       }
-      if (st.ok()) st = VerifyTarget(job, job->plan.target);
+      if (st.ok()) {
+        st = VerifyTarget(job, job->plan.target);
+        if (!st.ok() && o_.verify != Verify::kNone) {
+          // A copy that fails its check does not stay: as a local copy never takes its name.
+          Status del = s3_->DeleteObject(job->loc);
+          st.AddContext(del.ok() ? std::string("the copy failed its check and was deleted")
+                                 : "the copy failed its check, and deleting it failed too (" +
+                                       del.message() + ")");
+        }
+      }
     } else {
       if (st.ok() && ::fsync(job->fd) != 0) st = Status::IOError("cannot flush '" + job->tmp_path + "'");
       ::close(job->fd);
