@@ -444,3 +444,22 @@ def test_threads_give_the_same_table_and_bad_counts_are_rejected(hzz):
     for bad in (0, -1, 1.5, True):
         with pytest.raises((ValueError, TypeError), match="threads"):
             hzz.arrays(threads=bad)
+
+
+@pytest.mark.parametrize("codec", ["zlib", "lz4", "lzma", "uncompressed"])
+def test_threads_loading_baskets_ahead_give_the_same_values_wherever_steps_cut(codec):
+    # 24 baskets per jagged branch in 30 entries: every step cuts baskets, and with threads the
+    # next baskets are loading while one is decoded.
+    tree = arrowroot.open(TESTDATA / f"uproot-sample-6.20.04-{codec}.root")["sample"]
+    one = tree.arrays(threads=1)
+    for threads in (2, 4):
+        for step in (1, 4, 7):
+            assert pa.concat_tables(list(tree.iterate(step_size=step, threads=threads))).equals(one)
+        # Leaving an iteration early drops a reader whose loads ahead may still be running.
+        for stop_after in (1, 3):
+            batches = []
+            for b in tree.iterate(step_size=2, threads=threads):
+                batches.append(b)
+                if len(batches) == stop_after:
+                    break
+            assert pa.concat_tables(batches).equals(one.slice(0, 2 * stop_after))

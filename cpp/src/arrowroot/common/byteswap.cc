@@ -4,8 +4,10 @@
 
 // Built with -O3 (see CMakeLists.txt) so GCC vectorises these loops, and cloned for AVX2 with
 // a runtime choice (ifunc): the baseline x86-64 target has no byte shuffle, AVX2 swaps 32 bytes
-// per instruction. Unaligned loads and stores through memcpy; no aliasing by contract.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+// per instruction. Unaligned loads and stores through memcpy; no aliasing by contract. Not
+// under the sanitizers: an ifunc resolver runs before their runtime is set up (TSan crashes).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define ARROWROOT_SWAP_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define ARROWROOT_SWAP_CLONES

@@ -28,6 +28,19 @@ ThreadPool::~ThreadPool() {
   }
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
+  for (auto& task : tasks_) task();  // none is left behind unrun
+}
+
+void ThreadPool::Submit(std::function<void()> task) {
+  if (workers_.empty()) {
+    task();
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks_.push_back(std::move(task));
+  }
+  work_cv_.notify_one();
 }
 
 void ThreadPool::Drain() {
@@ -51,13 +64,25 @@ void ThreadPool::Drain() {
 void ThreadPool::WorkerLoop() {
   uint64_t seen = 0;
   while (true) {
+    std::function<void()> task;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return stop_ || (generation_ != seen && fn_ && next_ < n_); });
+      // Loop work first (the caller waits for it), else a queued task.
+      const auto loop_work = [&] { return generation_ != seen && fn_ && next_ < n_; };
+      work_cv_.wait(lock, [&] { return stop_ || loop_work() || !tasks_.empty(); });
       if (stop_) return;
-      seen = generation_;
+      if (loop_work()) {
+        seen = generation_;
+      } else {
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
     }
-    Drain();
+    if (task) {
+      task();
+    } else {
+      Drain();
+    }
   }
 }
 

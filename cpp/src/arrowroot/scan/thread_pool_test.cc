@@ -39,6 +39,35 @@ TEST(ThreadPool, UsesMoreThanOneThread) {
   EXPECT_EQ(ids.size(), 2u);
 }
 
+TEST(ThreadPool, SubmittedTasksRunBesideLoopsAndNoneIsLeftUnrun) {
+  for (int threads : {1, 2, 4}) {
+    std::atomic<int> ran{0};
+    {
+      ThreadPool pool(threads);
+      for (int i = 0; i < 50; ++i) pool.Submit([&] { ran.fetch_add(1); });
+      // Loops still complete while tasks are queued or running.
+      std::vector<std::atomic<int>> calls(100);
+      pool.ParallelFor(calls.size(), [&](size_t i) { calls[i].fetch_add(1); });
+      for (auto& c : calls) ASSERT_EQ(c.load(), 1);
+      for (int i = 0; i < 50; ++i) pool.Submit([&] { ran.fetch_add(1); });
+    }  // the destructor runs what no worker took
+    EXPECT_EQ(ran.load(), 100) << threads;
+  }
+}
+
+TEST(ThreadPool, AWorkerRunsATaskWhileTheCallerWaits) {
+  ThreadPool pool(2);
+  std::atomic<bool> started{false};
+  const auto caller = std::this_thread::get_id();
+  std::thread::id ran_on;
+  pool.Submit([&] {
+    ran_on = std::this_thread::get_id();
+    started.store(true);
+  });
+  while (!started.load()) std::this_thread::yield();  // only a worker can run it
+  EXPECT_NE(ran_on, caller);
+}
+
 TEST(ResolveThreadCount, ZeroMeansOnePerCoreAtLeastOne) {
   EXPECT_EQ(ResolveThreadCount(3), 3);
   EXPECT_GE(ResolveThreadCount(0), 1);

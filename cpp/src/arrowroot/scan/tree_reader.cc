@@ -1,8 +1,12 @@
 #include "arrowroot/scan/tree_reader.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <future>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "arrowroot/root_format/basket.h"
@@ -88,6 +92,17 @@ std::string BasketWhere(const BasketRef& r) {
 
 }  // namespace
 
+/// A basket being loaded ahead by a pool task (local sources). Whoever claims it first loads
+/// it: the task, or the decode that needs it before the task has started (so a decode never
+/// waits for a task that no thread is free to run).
+struct AsyncLoad {
+  std::atomic<bool> claimed{false};
+  std::promise<void> done;
+  std::shared_future<void> finished = done.get_future().share();
+  std::optional<Result<std::shared_ptr<const Basket>>> result;
+  ScanStats stats;
+};
+
 struct BatchReader::ColumnState {
   ColumnPlan plan;
   std::vector<BasketRef> baskets;
@@ -100,10 +115,19 @@ struct BatchReader::ColumnState {
   ScanStats pending_stats;
   /// Baskets loaded ahead by PreloadBaskets, by index; GetBasket takes them.
   std::map<size_t, std::shared_ptr<const Basket>> ready;
+  /// Baskets being loaded ahead by pool tasks (SubmitLoads), by index; GetBasket takes them.
+  std::map<size_t, std::shared_ptr<AsyncLoad>> inflight;
 };
 
 BatchReader::~BatchReader() {
   if (pending_.valid()) pending_.wait();  // the fetch thread uses our source; let it finish
+  // Tasks still loading ahead use this reader: claim those not started (they then do nothing)
+  // and wait for those running.
+  for (auto& col : columns_) {
+    for (auto& [index, load] : col->inflight) {
+      if (load->claimed.exchange(true)) load->finished.wait();
+    }
+  }
 }
 
 Result<ColumnPlan> TreeReader::Plan(const Branch& b) const {
@@ -377,12 +401,65 @@ Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, s
   if (auto it = col.ready.find(index); it != col.ready.end()) {
     basket = std::move(it->second);  // loaded ahead, in parallel (PreloadBaskets)
     col.ready.erase(it);
+  } else if (auto fl = col.inflight.find(index); fl != col.inflight.end()) {
+    std::shared_ptr<AsyncLoad> load = std::move(fl->second);
+    col.inflight.erase(fl);
+    if (!load->claimed.exchange(true)) {
+      // Not started yet: load it here rather than wait for a free thread.
+      load->result = LoadBasket(col, index, &load->stats);
+      load->done.set_value();
+    }
+    // Being loaded by a task: meanwhile load this column's next baskets here rather than
+    // idle (one column then decompresses on every thread, and decodes on this one).
+    while (load->finished.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      bool helped = false;
+      for (auto& [i, other] : col.inflight) {
+        if (other->claimed.exchange(true)) continue;
+        other->result = LoadBasket(col, i, &other->stats);
+        other->done.set_value();
+        helped = true;
+        break;
+      }
+      if (!helped) break;
+    }
+    load->finished.wait();
+    auto& p = col.pending_stats;
+    p.num_baskets += load->stats.num_baskets;
+    p.num_basket_bytes += load->stats.num_basket_bytes;
+    p.num_uncompressed_bytes += load->stats.num_uncompressed_bytes;
+    p.num_prefetched_baskets += load->stats.num_prefetched_baskets;
+    if (!load->result->ok()) return load->result->status();
+    basket = std::move(**load->result);
   } else {
     ASSIGN_OR_RETURN(basket, LoadBasket(col, index, &col.pending_stats));
   }
   col.cached_index = index;
   col.cached = basket;
   return basket;
+}
+
+void BatchReader::SubmitLoads(int64_t start, int64_t stop) {
+  // Per column, the baskets of [start, stop) and `lookahead` more, each loaded by a pool task
+  // as soon as a thread is free; the decode takes them (GetBasket) in order.
+  const size_t lookahead = static_cast<size_t>(pool_->num_threads());
+  for (auto& col : columns_) {
+    size_t taken = 0;
+    for (size_t i = col->cached_index == SIZE_MAX ? 0 : col->cached_index; i < col->baskets.size(); ++i) {
+      const BasketRef& r = col->baskets[i];
+      if (r.entry_stop <= start || r.entry_start >= stop_) continue;
+      if (r.entry_start >= stop && taken >= lookahead) break;
+      if (r.entry_start >= stop) ++taken;
+      if (r.embedded || i == col->cached_index || col->ready.count(i) || col->inflight.count(i)) continue;
+      auto load = std::make_shared<AsyncLoad>();
+      col->inflight.emplace(i, load);
+      const ColumnState* c = col.get();
+      pool_->Submit([this, c, i, load] {
+        if (load->claimed.exchange(true)) return;  // the decode took it over, or the reader is closing
+        load->result = LoadBasket(*c, i, &load->stats);
+        load->done.set_value();
+      });
+    }
+  }
 }
 
 void BatchReader::PreloadBaskets(int64_t start, int64_t stop) {
@@ -594,7 +671,13 @@ Result<std::optional<to_arrow::RecordBatch>> BatchReader::Next() {
         }
       }
     };
-    if (pool_) {
+    if (pool_ && !prefetch_) {
+      // Local source: baskets load ahead as pool tasks, not held at the barrier of each step,
+      // so one column decodes on one thread while the others decompress its next baskets.
+      SubmitLoads(pos, end);
+      pool_->ParallelFor(groups_.size(), read_group);
+    } else if (pool_) {
+      // Remote source: the loads take the prefetched windows, planned batch by batch.
       PreloadBaskets(pos, end);
       pool_->ParallelFor(groups_.size(), read_group);
     } else {

@@ -131,6 +131,9 @@ class BatchReader {
                                                                 size_t index, ScanStats* stats);
   /// Load the baskets of entries [start, stop) of every column in parallel on the pool.
   void PreloadBaskets(int64_t start, int64_t stop);
+  /// Local sources: queue pool tasks loading the baskets of [start, stop) of every column
+  /// and a few beyond; GetBasket takes them (or loads one itself if no task has started it).
+  void SubmitLoads(int64_t start, int64_t stop);
   Result<std::vector<int64_t>> CounterValues(ColumnState& col, int64_t start, int64_t stop);
 
   // Prefetching (remote sources): baskets fetched ahead, keyed by their seek.
