@@ -92,16 +92,33 @@ std::string BasketWhere(const BasketRef& r) {
 
 }  // namespace
 
+/// The counters one basket load adds to its column's pending stats.
+void AddLoadStats(ScanStats* into, const ScanStats& load) {
+  into->num_baskets += load.num_baskets;
+  into->num_basket_bytes += load.num_basket_bytes;
+  into->num_uncompressed_bytes += load.num_uncompressed_bytes;
+  into->num_prefetched_baskets += load.num_prefetched_baskets;
+}
+
 /// A basket being loaded ahead by a pool task (local sources). Whoever claims it first loads
 /// it: the task, or the decode that needs it before the task has started (so a decode never
 /// waits for a task that no thread is free to run).
-struct AsyncLoad {
+struct BatchReader::AsyncLoad {
   std::atomic<bool> claimed{false};
   std::promise<void> done;
   std::shared_future<void> finished = done.get_future().share();
   std::optional<Result<std::shared_ptr<const Basket>>> result;
   ScanStats stats;
 };
+
+/// Load `load` (basket `index` of `col`) on this thread if nobody has claimed it yet; false if
+/// it was claimed already (by another thread, or by a reader closing).
+bool BatchReader::RunLoad(const ColumnState& col, size_t index, AsyncLoad& load) {
+  if (load.claimed.exchange(true)) return false;
+  load.result = LoadBasket(col, index, &load.stats);
+  load.done.set_value();
+  return true;
+}
 
 struct BatchReader::ColumnState {
   ColumnPlan plan;
@@ -404,30 +421,19 @@ Result<std::shared_ptr<const Basket>> BatchReader::GetBasket(ColumnState& col, s
   } else if (auto fl = col.inflight.find(index); fl != col.inflight.end()) {
     std::shared_ptr<AsyncLoad> load = std::move(fl->second);
     col.inflight.erase(fl);
-    if (!load->claimed.exchange(true)) {
-      // Not started yet: load it here rather than wait for a free thread.
-      load->result = LoadBasket(col, index, &load->stats);
-      load->done.set_value();
-    }
-    // Being loaded by a task: meanwhile load this column's next baskets here rather than
-    // idle (one column then decompresses on every thread, and decodes on this one).
+    // Not started yet: load it here rather than wait for a free thread. Being loaded by a
+    // task: meanwhile load this column's next baskets here rather than idle (one column then
+    // decompresses on every thread, and decodes on this one).
+    RunLoad(col, index, *load);
     while (load->finished.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
       bool helped = false;
       for (auto& [i, other] : col.inflight) {
-        if (other->claimed.exchange(true)) continue;
-        other->result = LoadBasket(col, i, &other->stats);
-        other->done.set_value();
-        helped = true;
-        break;
+        if ((helped = RunLoad(col, i, *other))) break;
       }
       if (!helped) break;
     }
     load->finished.wait();
-    auto& p = col.pending_stats;
-    p.num_baskets += load->stats.num_baskets;
-    p.num_basket_bytes += load->stats.num_basket_bytes;
-    p.num_uncompressed_bytes += load->stats.num_uncompressed_bytes;
-    p.num_prefetched_baskets += load->stats.num_prefetched_baskets;
+    AddLoadStats(&col.pending_stats, load->stats);
     if (!load->result->ok()) return load->result->status();
     basket = std::move(**load->result);
   } else {
@@ -453,11 +459,8 @@ void BatchReader::SubmitLoads(int64_t start, int64_t stop) {
       auto load = std::make_shared<AsyncLoad>();
       col->inflight.emplace(i, load);
       const ColumnState* c = col.get();
-      pool_->Submit([this, c, i, load] {
-        if (load->claimed.exchange(true)) return;  // the decode took it over, or the reader is closing
-        load->result = LoadBasket(*c, i, &load->stats);
-        load->done.set_value();
-      });
+      // Does nothing if the decode took it over meanwhile, or the reader is closing.
+      pool_->Submit([this, c, i, load] { RunLoad(*c, i, *load); });
     }
   }
 }
@@ -498,11 +501,7 @@ void BatchReader::PreloadBaskets(int64_t start, int64_t stop) {
   for (Job& j : jobs) {
     if (!j.basket) continue;
     j.col->ready.emplace(j.index, std::move(j.basket));
-    auto& p = j.col->pending_stats;
-    p.num_baskets += j.stats.num_baskets;
-    p.num_basket_bytes += j.stats.num_basket_bytes;
-    p.num_uncompressed_bytes += j.stats.num_uncompressed_bytes;
-    p.num_prefetched_baskets += j.stats.num_prefetched_baskets;
+    AddLoadStats(&j.col->pending_stats, j.stats);
   }
 }
 

@@ -123,6 +123,7 @@ class BatchReader {
  private:
   friend class TreeReader;
   struct ColumnState;
+  struct AsyncLoad;
   BatchReader() = default;
   Status ReadColumn(ColumnState& col, int64_t start, int64_t stop, to_arrow::ArrayBuilder& out);
   Result<std::shared_ptr<const root_format::Basket>> GetBasket(ColumnState& col, size_t index);
@@ -131,6 +132,8 @@ class BatchReader {
                                                                 size_t index, ScanStats* stats);
   /// Load the baskets of entries [start, stop) of every column in parallel on the pool.
   void PreloadBaskets(int64_t start, int64_t stop);
+  /// Load a basket claimed by nobody else (see AsyncLoad in the .cc); false if already claimed.
+  bool RunLoad(const ColumnState& col, size_t index, AsyncLoad& load);
   /// Local sources: queue pool tasks loading the baskets of [start, stop) of every column
   /// and a few beyond; GetBasket takes them (or loads one itself if no task has started it).
   void SubmitLoads(int64_t start, int64_t stop);
