@@ -527,12 +527,12 @@ class Engine {
     return bs::ExpectedEtag(job->md5, !job->single);
   }
 
-  /// Whether the source's multipart ETag counts as many parts as this copy's. Only a match of
-  /// the ETags is taken as proof (the same part sizes, e.g. an object uploaded with this part
-  /// size); different sizes can give the same count, so a mismatch proves nothing.
-  static bool SameParts(const FileJob* job) {
+  /// Whether `md5s` (this copy's parts) give the S3 source's multipart ETag ("-N" included).
+  /// Only a match is taken as proof (the same part sizes, e.g. an object uploaded with this
+  /// part size); other part sizes give another ETag, so a mismatch proves nothing.
+  static bool ProvenByMultipartEtag(const FileJob* job, const std::vector<std::string>& md5s) {
     const std::string& e = job->source_multipart_etag;
-    return !e.empty() && e.substr(33) == std::to_string(job->parts.size());
+    return !e.empty() && bs::ExpectedEtag(md5s, /*multipart=*/true) == e;
   }
 
   /// Check the copy: `path` is where its bytes are now (a local copy's temporary name, or the
@@ -576,8 +576,7 @@ class Engine {
             return Status::IOError("verify: " + where + " has MD5 " + bs::Hex(md5) + ", the ETag of " +
                                    job->result.source + " is " + job->source_md5 + ": the copy differs");
           }
-        } else if (!job->source_multipart_etag.empty() && SameParts(job) &&
-                   ExpectedEtag(job) == job->source_multipart_etag) {
+        } else if (ProvenByMultipartEtag(job, job->md5)) {
           // The bytes received match the S3 object's multipart ETag (the same part sizes);
           // the file was written from exactly those buffers.
         } else {
@@ -665,10 +664,7 @@ class Engine {
       return bs::Hex(md5) == job->source_md5;
     }
     ASSIGN_OR_RETURN(auto a, PartMd5s(*local, job->parts));
-    if (!job->source_multipart_etag.empty() && SameParts(job) &&
-        bs::ExpectedEtag(a, true) == job->source_multipart_etag) {
-      return true;
-    }
+    if (ProvenByMultipartEtag(job, a)) return true;
     ASSIGN_OR_RETURN(auto b, PartMd5s(*job->source, job->parts));
     return a == b;
   }
