@@ -21,19 +21,16 @@ Secrets reach the clients through the environment only, never through arguments 
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
-import urllib.parse
 import uuid
 from pathlib import Path
 
 from _common import machine_cpu_seconds
+from s3curl import S3, file_md5
 
 MB = 1_000_000
 CLIENT_TIMEOUT = 900  # seconds per copy; a hung client is killed and the run recorded as failed
@@ -48,73 +45,6 @@ SETTINGS = {
     "aws": "10 requests, 8 MiB parts, single PUT below 8 MiB; a CRC32 checksum per request "
            "(botocore's default since 1.36, cheaper than MD5), SHA-256 signed body over HTTP; no fsync",
 }
-
-
-def _md5(path: Path) -> str:
-    h = hashlib.md5()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(8 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-class S3:
-    """The few S3 calls the section itself needs, through curl --aws-sigv4 (not our code)."""
-
-    def __init__(self, endpoint: str, bucket: str, region: str, key: str, secret: str):
-        self.endpoint, self.bucket, self.region = endpoint.rstrip("/"), bucket, region
-        self._user = f"{key}:{secret}"
-
-    def _curl(self, method: str, path: str, *extra: str, query: str = "",
-              stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
-        # The credentials go to curl in a config file on stdin-less fd, not on its command line.
-        with tempfile.NamedTemporaryFile("w", suffix=".curlrc", delete=True) as cfg:
-            cfg.write(f'user = "{self._user}"\n')
-            cfg.flush()
-            url = f"{self.endpoint}/{self.bucket}/{path}" + (f"?{query}" if query else "")
-            return subprocess.run(["curl", "-sS", "--fail-with-body", "--max-time", "900", "-X", method,
-                                   "--aws-sigv4", f"aws:amz:{self.region}:s3", "-K", cfg.name,
-                                   "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", *extra, url],
-                                  stdout=stdout, stderr=subprocess.PIPE, timeout=960)
-
-    def put(self, local: Path, key: str) -> None:
-        r = self._curl("PUT", key, "-T", str(local), "-o", "/dev/null")
-        if r.returncode != 0:
-            raise RuntimeError(f"curl PUT {key}: {r.stderr.decode(errors='replace')[-300:]}")
-
-    def listing(self, prefix: str) -> dict[str, int]:
-        """{key relative to prefix: size} of every object under prefix."""
-        out: dict[str, int] = {}
-        token = ""
-        while True:
-            q = "list-type=2&prefix=" + prefix.replace("/", "%2F")
-            if token:
-                q += "&continuation-token=" + urllib.parse.quote(token, safe="")
-            r = self._curl("GET", "", query=q)
-            if r.returncode != 0:
-                raise RuntimeError(f"curl list {prefix}: {r.stderr.decode(errors='replace')[-300:]}")
-            xml = r.stdout.decode()
-            for block in re.findall(r"<Contents>(.*?)</Contents>", xml, re.S):
-                k = re.search(r"<Key>(.*?)</Key>", block).group(1)
-                out[k[len(prefix):]] = int(re.search(r"<Size>(\d+)</Size>", block).group(1))
-            m = re.search(r"<NextContinuationToken>(.*?)</NextContinuationToken>", xml)
-            if "<IsTruncated>true</IsTruncated>" not in xml or not m:
-                return out
-            token = m.group(1)
-
-    def md5(self, key: str) -> str:
-        h = hashlib.md5()
-        with tempfile.NamedTemporaryFile(prefix="cp-bench-get-") as f:
-            r = self._curl("GET", key, "-o", f.name)
-            if r.returncode != 0:
-                raise RuntimeError(f"curl GET {key}: {r.stderr.decode(errors='replace')[-300:]}")
-            for block in iter(lambda: f.read(8 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
-
-    def delete_prefix(self, prefix: str) -> None:
-        for k in self.listing(prefix):
-            self._curl("DELETE", prefix + k, "-o", "/dev/null")
 
 
 def _hwm_bytes(pid: int) -> int:
@@ -176,7 +106,7 @@ def cp_section(args, files: dict, results: dict, start_servers, stop_servers, lo
     src_dir = next(iter(dataset.values())).parent
     sizes = {n: p.stat().st_size for n, p in dataset.items()}
     total = sum(sizes.values())
-    md5s = {n: _md5(p) for n, p in dataset.items()}
+    md5s = {n: file_md5(p) for n, p in dataset.items()}
     res: dict = {"dataset": {"dir": str(src_dir), "files": len(dataset), "bytes": total},
                  "clients": {}, "runs": [], "copies": []}
     results["cp"] = res
@@ -354,7 +284,7 @@ def _check(s3: S3, dkind: str, dwhere, sizes: dict, md5s: dict | None) -> tuple[
     if not md5s:
         return True, "sizes"
     for name, want in md5s.items():
-        have = s3.md5(dwhere + name) if dkind == "s3" else _md5(Path(dwhere) / name)
+        have = s3.md5(dwhere + name) if dkind == "s3" else file_md5(Path(dwhere) / name)
         if have != want:
             return False, f"{name}: MD5 {have} != {want}"
     return True, "sizes+MD5"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import platform
@@ -34,6 +33,7 @@ sys.path.insert(0, str(HERE))
 from _common import MB, machine_cpu_seconds, warm_page_cache  # noqa: E402
 
 import cp_bench  # noqa: E402
+from s3curl import S3, file_md5  # noqa: E402
 import nanoaod  # noqa: E402
 import report  # noqa: E402
 
@@ -466,19 +466,14 @@ def s3_section(args, files: dict, results: dict) -> None:
     ak_, sk = s3env["ARROWROOT_TEST_S3_ACCESS_KEY"], s3env["ARROWROOT_TEST_S3_SECRET_KEY"]
     local = files[args.s3_codec]["path"]
     key = f"bench/{uuid.uuid4().hex[:12]}/{Path(local).name}"
-
-    def curl(method: str, *extra: str, url_endpoint: str = endpoint) -> subprocess.CompletedProcess:
-        return subprocess.run(["curl", "-sS", "--max-time", "600", "-X", method, "--aws-sigv4",
-                               f"aws:amz:{region}:s3", "--user", f"{ak_}:{sk}",
-                               "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", *extra,
-                               f"{url_endpoint}/{bucket}/{key}"],
-                              capture_output=True, text=True, timeout=700)
-
-    up = curl("PUT", "-D", "-", "-o", "/dev/null", "-T", local)
-    md5 = hashlib.md5(Path(local).read_bytes()).hexdigest()
-    if up.returncode != 0 or md5 not in up.stdout:
-        results["s3"] = {"error": f"upload failed: {up.stdout[-500:]} {up.stderr[-500:]}"}
-        log(f"  !! upload failed: {up.stdout[-300:]} {up.stderr[-300:]}")
+    s3 = S3(endpoint, bucket, region, ak_, sk)
+    try:
+        etag = s3.put(Path(local), key)
+    except RuntimeError as e:
+        etag = f"({e})"
+    if etag != file_md5(Path(local)):
+        results["s3"] = {"error": f"upload failed: ETag {etag[-500:]}"}
+        log(f"  !! upload failed: ETag {etag[-300:]}")
         _stop_servers(script, env, args)
         return
     url = f"s3://{bucket}/{key}"
@@ -533,7 +528,7 @@ def s3_section(args, files: dict, results: dict) -> None:
         for w in workers.values():
             w.close()
         proxy.stop()
-        curl("DELETE", "-o", "/dev/null")
+        s3.delete(key)
         _stop_servers(script, env, args)
 
 
