@@ -25,7 +25,8 @@ takes longer than --timeout seconds counts as a hang. Per file the worker:
   and checks that `Tree.unsupported()` agrees with what reading does (a branch listed as
   readable must read; one listed as unsupported must fail with UnsupportedError).
 - Duplicate branch names (ROOT allows them): uproot's name lookup gives the first; the n-th
-  duplicate (n >= 2) is addressed in arrowroot as `name;n` (README, "Duplicate names").
+  sibling of one name (n >= 2) is addressed in arrowroot as `name;n` (README, "Duplicate
+  names"; oracle_common.addressed_names).
 
 Run directly for the table:
     .venv/bin/python tests/corpus_oracle.py [--corpus DIR] [--jobs 2] [--json out.json] [FILE...]
@@ -81,17 +82,6 @@ def _one_line(text: str, limit: int = 400) -> str:
     return line if len(line) <= limit else line[:limit] + "..."
 
 
-def _addressed_names(paths: list[str]) -> list[str]:
-    """uproot's full paths -> the names arrowroot is asked for: the n-th repeat of a path
-    (n >= 2) is `path;n`."""
-    seen: dict[str, int] = {}
-    out = []
-    for p in paths:
-        seen[p] = seen.get(p, 0) + 1
-        out.append(p if seen[p] == 1 else f"{p};{seen[p]}")
-    return out
-
-
 def _arrowroot_values(tree, names: list[str]):
     """{name: list of values} for the names that read, {name: exception} for the others.
     All at once first; when that fails, one by one, so one bad branch hides no other."""
@@ -136,7 +126,7 @@ def check_file(path: Path) -> dict:
     import uproot
 
     import arrowroot
-    from oracle_common import first_difference
+    from oracle_common import addressed_names, first_difference
 
     result: dict = {"file": path.name, "trees": [], "problems": [], "notes": []}
 
@@ -192,7 +182,7 @@ def check_file(path: Path) -> dict:
         except Exception as exc:  # noqa: BLE001
             entry["uproot_error"] = f"{type(exc).__name__}: {_one_line(exc)}"
             continue
-        names = _addressed_names(paths)
+        names = addressed_names(paths)
         try:
             atree = afile[key]
             unsupported = atree.unsupported()
@@ -269,7 +259,16 @@ def check_file(path: Path) -> dict:
     return result
 
 
+# Address space of one worker. uproot needs 13 GB for one branch of uproot-issue-123a.root
+# (and then fails); two of those at once get the run killed. With the cap it fails with a
+# MemoryError instead, which counts as uproot declining that branch.
+WORKER_ADDRESS_SPACE_BYTES = 6 << 30
+
+
 def worker_main(path: Path) -> int:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (WORKER_ADDRESS_SPACE_BYTES, WORKER_ADDRESS_SPACE_BYTES))
     sys.path.insert(0, str(HERE))
     try:
         result = check_file(path)

@@ -196,8 +196,30 @@ def tree_paths(rootfile) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def leaf_branches(tree) -> list[str]:
-    return [p for p in tree.keys(recursive=True, full_paths=True) if not tree[p].branches]
+def addressed_names(paths: list[str]) -> list[str]:
+    """uproot's full paths (`keys(recursive=True)`, which repeats a path when ROOT has two
+    sibling branches of one name) -> arrowroot's names: the n-th repeat (n >= 2) of a path
+    segment is `name;n` (README, "Duplicate names"), in the segment where the repeat starts."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    renamed: dict[str, str] = {}  # a uproot path prefix -> arrowroot's
+    for path in paths:
+        parent, _, leaf = path.rpartition("/")
+        parent = renamed.get(parent, parent)
+        mine = f"{parent}/{leaf}" if parent else leaf
+        seen[mine] = seen.get(mine, 0) + 1
+        if seen[mine] > 1:
+            mine = f"{mine};{seen[mine]}"
+        renamed[path] = mine
+        out.append(mine)
+    return out
+
+
+def all_branches(tree) -> list[tuple[str, object]]:
+    """(arrowroot's name, uproot branch) of every branch, in uproot's keys(recursive) order:
+    parents before their sub-branches."""
+    paths = list(tree.keys(recursive=True, full_paths=True))
+    return list(zip(addressed_names(paths), tree.values(recursive=True)))
 
 
 def open_uproot(path: Path | str):
@@ -208,10 +230,10 @@ def open_uproot(path: Path | str):
 
 @dataclass
 class UprootTree:
-    """What uproot reads of one tree: every leaf branch it can read, as awkward arrays."""
+    """What uproot reads of one tree: every branch it can read, as awkward arrays."""
 
     num_entries: int
-    leaves: list[str]  # every branch without sub-branches, in uproot's order
+    branches: list[str]  # every branch (arrowroot's names), in uproot's keys(recursive) order
     arrays: dict[str, object] = field(default_factory=dict)  # branch -> ak.Array
     cannot_read: dict[str, str] = field(default_factory=dict)  # branch -> exception class name
 
@@ -223,18 +245,20 @@ class UprootTree:
 
 @functools.lru_cache(maxsize=None)
 def read_with_uproot(path: str, tree_path: str) -> UprootTree:
-    """Every leaf branch of a tree, read by uproot with `library="ak"` (cached per session).
+    """Every branch of a tree (parents read as uproot's groups too), read by uproot with
+    `library="ak"` (cached per session).
 
     Branches uproot fails on are in `cannot_read`: uproot's limits are not ours to test.
     """
     rootfile = open_uproot(path)
     tree = rootfile[tree_path]
-    out = UprootTree(num_entries=tree.num_entries, leaves=leaf_branches(tree))
-    for branch in out.leaves:
+    named = all_branches(tree)
+    out = UprootTree(num_entries=tree.num_entries, branches=[n for n, _ in named])
+    for name, branch in named:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out.arrays[branch] = tree[branch].array(library="ak")
+                out.arrays[name] = branch.array(library="ak")
         except Exception as exc:  # uproot's limits are not ours to test
-            out.cannot_read[branch] = type(exc).__name__
+            out.cannot_read[name] = type(exc).__name__
     return out

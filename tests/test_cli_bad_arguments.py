@@ -8,6 +8,8 @@ rejected before a connection, or fail on a port nothing listens on.
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pytest
@@ -124,11 +126,17 @@ def test_bad_branch_names(arrowroot_cli: Cli, value: str):
     assert_clean_error(res, names=[missing, "events"])
 
 
-def test_branch_without_data_of_its_own(arrowroot_cli: Cli):
-    # A split object's parent branch has only sub-branches.
+def test_branch_without_data_of_its_own_reads_as_its_sub_branches(arrowroot_cli: Cli):
+    # A split object's parent branch has only sub-branches: it reads as a struct of them
+    # (uproot's group), nested groups included, with the sub-branches' own values.
     fullsplit = TESTDATA_DIR / "uproot-small-evnt-tree-fullsplit.root"
-    res = arrowroot_cli.run("cat", f"{fullsplit}:tree", "-b", "evt")
-    assert_clean_error(res, names=["evt", "sub-branches"])
+    res = arrowroot_cli.run("cat", f"{fullsplit}:tree", "-b", "evt,evt/P3/P3.Px,evt/I32",
+                            "--format", "jsonl")
+    assert res.returncode == 0, res.stderr
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(rows) == 100
+    assert [r["evt"]["P3"]["P3.Px"] for r in rows] == [r["evt/P3/P3.Px"] for r in rows]
+    assert [r["evt"]["I32"] for r in rows] == [r["evt/I32"] for r in rows] == list(range(100))
 
 
 # --- files and tree paths --------------------------------------------------------------------------

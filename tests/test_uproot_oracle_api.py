@@ -295,6 +295,14 @@ def compare_with_uproot_arrays(where: str, theirs, ours: pa.Table, columns: list
                            _table_columns(ours, slow))
 
 
+def data_columns(tree) -> list[str]:
+    """The readable branches without the groups (parents read as a struct of their
+    sub-branches): what arrays() reads by default. uproot's library="np" gives a group as a
+    dict and library="pd" spreads it over columns; both are compared through the members."""
+    groups = {c[0] for c in tree._columns if c[4]}
+    return [b for b in tree.keys(readable_only=True) if b not in groups]
+
+
 def _table_columns(table: pa.Table, columns: list[str]) -> dict[str, list]:
     return {c: table.column(c).to_pylist() for c in columns if c in table.column_names}
 
@@ -541,12 +549,12 @@ def test_values_match_uproot(case: TreeCase):
     if tree.num_entries != up.num_entries:
         problems.append(f"{where}: {tree.num_entries} entries, uproot has {up.num_entries}")
     keys, readable, unsupported = tree.keys(), tree.keys(readable_only=True), tree.unsupported()
-    if keys != up.leaves:
+    if keys != up.branches:
         problems.append(
-            f"{where}: keys() differ from uproot's leaf branches: only ours "
-            f"{short(sorted(set(keys) - set(up.leaves)))}, only uproot's "
-            f"{short(sorted(set(up.leaves) - set(keys)))}"
-            + ("" if set(keys) != set(up.leaves) else " (same names, other order)")
+            f"{where}: keys() differ from uproot's branches: only ours "
+            f"{short(sorted(set(keys) - set(up.branches)))}, only uproot's "
+            f"{short(sorted(set(up.branches) - set(keys)))}"
+            + ("" if set(keys) != set(up.branches) else " (same names, other order)")
         )
     if set(readable) & set(unsupported) or set(readable) | set(unsupported) != set(keys):
         problems.append(f"{where}: keys(readable_only=True) and unsupported() do not split keys()")
@@ -579,18 +587,25 @@ def test_values_match_uproot(case: TreeCase):
         if key[:2] == (case.name, case.tree) and key[2] not in expected:
             problems.append(f"DECLINED entry {key} names no branch uproot reads")
 
-    # Default columns: every readable branch, in keys() order.
+    # Default columns: every readable branch but groups (parents read as a struct of their
+    # sub-branches, which are read instead), in keys() order.
+    groups = {c[0] for c in tree._columns if c[4]}
+    default = [b for b in readable if b not in groups]
     table = tree.arrays()
-    if table.column_names != readable:
-        problems.append(f"{where}: arrays() columns {short(table.column_names)} "
-                        f"are not keys(readable_only=True) {short(readable)}")
-    if table.num_rows != (up.num_entries if readable else 0):
+    if table.column_names != default:
+        problems.append(f"{where}: arrays() columns {short(table.column_names)} are not "
+                        f"keys(readable_only=True) without groups {short(default)}")
+    if table.num_rows != (up.num_entries if default else 0):
         problems.append(f"{where}: arrays() has {table.num_rows} rows")
-    if readable and table.schema != tree.schema:
+    if default and table.schema != tree.schema:
         problems.append(f"{where}: arrays().schema differs from Tree.schema")
 
     compared = {b: v for b, v in expected.items() if b in readable}
-    found = compare_columns(where, compared, _table_columns(table, readable))
+    got = _table_columns(table, default)
+    asked_groups = sorted(groups & set(compared))
+    if asked_groups:  # groups are read when asked for by name
+        got |= _table_columns(tree.arrays(asked_groups), asked_groups)
+    found = compare_columns(where, compared, got)
     problems += found
     STATS.matched += len(compared) - len(found)
     STATS.arrowroot_only += [f"{where}:{b}" for b in readable if b not in expected]
@@ -653,7 +668,7 @@ def test_numpy_matches_uproot(case: TreeCase):
     tree, up = _open(case)
     where = case.id
     problems: list[str] = []
-    readable = tree.keys(readable_only=True)
+    readable = data_columns(tree)
     refused = [b for b in readable if (case.name, case.tree, b) in KNOWN_NP_REFUSED]
     records = [b for b in readable if (case.name, case.tree, b) in KNOWN_NP_RECORDS]
     columns = [b for b in readable if b in up.arrays and b not in refused and b not in records]
@@ -703,7 +718,7 @@ def test_pandas_matches_uproot(case: TreeCase):
     tree, up = _open(case)
     where = case.id
     problems: list[str] = []
-    readable = tree.keys(readable_only=True)
+    readable = data_columns(tree)
     df = tree.arrays(library="pd")
     if not isinstance(df, pd.DataFrame) or list(df.columns) != readable:
         _fail([f"{where}: library='pd' gave columns {short(list(df.columns))}"], where)
@@ -881,7 +896,7 @@ def test_iterate_libraries_match_arrays(case, step):
     """iterate(step, library=ak/np/pd) concatenates to arrays(library=...)."""
     tree_case = _case(*case)
     tree, up = _open(tree_case)
-    readable = tree.keys(readable_only=True)
+    readable = data_columns(tree)
     key = (tree_case.name, tree_case.tree)
     where = f"{_iter_id(case)} step_size={step}"
     problems: list[str] = []

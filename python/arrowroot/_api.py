@@ -216,8 +216,12 @@ class Tree:
         return self.num_entries
 
     def keys(self, filter_name: Filter = None, readable_only: bool = False) -> list[str]:
-        """Branch names (full paths for nested branches, like ``"evt/P3/P3.Px"``).
+        """Branch names, every branch as uproot's ``keys(recursive=True)`` lists them: full
+        paths for nested branches (``"evt/P3/P3.Px"``), a parent before its sub-branches.
 
+        A parent without data of its own (``"evt/P3"``) reads as a struct of its
+        sub-branches (uproot's "group"). ROOT allows two sibling branches of one name: the
+        second is ``"name;2"`` here (``"name"`` is the first, as in uproot and ROOT).
         ``filter_name`` is a glob (``"Muon_*"``), a list of globs, or a predicate.
         ``readable_only`` drops branches whose type arrowroot cannot decode.
         """
@@ -245,7 +249,7 @@ class Tree:
         """Print a table of branches: name, C++ type, Arrow type (or why it is unreadable)."""
         out = stream if stream is not None else sys.stdout
         rows = [("name", "C++ type", "Arrow type")]
-        for name, root_type, arrow_type, why in self._columns:
+        for name, root_type, arrow_type, why, _ in self._columns:
             rows.append((name, root_type, arrow_type or f"unsupported: {_short_reason(why)}"))
         w0 = max(name_width, *(len(r[0]) for r in rows))
         w1 = max(type_width, *(len(r[1]) for r in rows))
@@ -261,15 +265,7 @@ class Tree:
     def common_entry_offsets(self, columns: Columns = None) -> list[int]:
         """Entry numbers where every selected column starts a new basket, from 0 to
         ``num_entries``: ranges split there never read a basket twice."""
-        names = self._resolve(columns, None)
-        known = [c[0] for c in self._columns]
-        for name in names:
-            # A full path, or a unique last component, as the engine resolves them (which
-            # now checks too; older builds left unknown names out silently).
-            if name not in known and [k.rsplit("/", 1)[-1] for k in known].count(name) != 1:
-                raise NotFoundError(
-                    f"no branch '{name}' in tree '{self.object_path}'; tree.keys() lists them")
-        return self._core.common_entry_offsets(names)
+        return self._core.common_entry_offsets(self._resolve(columns, None))
 
     # --- reading ----------------------------------------------------------------------------
     def arrays(self, columns: Columns = None, entry_start: int | None = None,
@@ -344,7 +340,8 @@ class Tree:
         if columns is not None and filter_name is not None:
             raise InvalidArgumentError("pass columns or filter_name, not both")
         if filter_name is not None:
-            names = _apply_filter(self.keys(readable_only=True), filter_name)
+            names = _without_covered_groups(
+                _apply_filter(self.keys(readable_only=True), filter_name), self._columns)
             if not names:
                 raise NotFoundError(
                     f"filter_name={filter_name!r} matches no readable branch of tree "
@@ -631,6 +628,22 @@ def _entry_range(n: int, start: int | None, stop: int | None) -> tuple[int, int]
     s = min(max(s, 0), n)
     e = min(max(e, 0), n)
     return s, max(s, e)
+
+
+def _without_covered_groups(selected: list[str], columns: list[tuple]) -> list[str]:
+    """A filter that selects a group (a parent read as a struct of its sub-branches) and some
+    of its sub-branches keeps one or the other, never both, as uproot's arrays() does: the
+    sub-branches when every data branch of the group is selected, else the group alone."""
+    groups = {c[0] for c in columns if c[4]}
+    chosen = set(selected)
+    drop: set[str] = set()
+    for group in (n for n in selected if n in groups):
+        data = [c[0] for c in columns if not c[4] and c[0].startswith(group + "/")]
+        if data and chosen.issuperset(data):
+            drop.add(group)
+        else:
+            drop.update(n for n in selected if n.startswith(group + "/"))
+    return [n for n in selected if n not in drop]
 
 
 def _apply_filter(names: list[str], filter_name: Filter) -> list[str]:

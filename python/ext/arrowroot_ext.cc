@@ -345,12 +345,12 @@ class Tree {
   std::string title() const { return reader_->tree().title; }
   std::string file_name() const { return reader_->file().name(); }
 
-  /// (name, C++ type, Arrow type or None, why unsupported or None) per data branch.
+  /// (name, C++ type, Arrow type or None, why unsupported or None, is a group) per branch.
   std::vector<std::tuple<std::string, std::string, std::optional<std::string>,
-                         std::optional<std::string>>>
+                         std::optional<std::string>, bool>>
   columns() const {
     std::vector<std::tuple<std::string, std::string, std::optional<std::string>,
-                           std::optional<std::string>>>
+                           std::optional<std::string>, bool>>
         out;
     for (const auto& c : reader_->columns()) {
       std::optional<std::string> type, why;
@@ -359,7 +359,7 @@ class Tree {
       } else {
         why = c.status.ToString();
       }
-      out.emplace_back(c.name, c.root_type, type, why);
+      out.emplace_back(c.name, c.root_type, type, why, c.is_group);
     }
     return out;
   }

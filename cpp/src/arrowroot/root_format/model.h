@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "arrowroot/common/bytes.h"
+#include "arrowroot/common/status.h"
 
 namespace arrowroot::root_format {
 
@@ -135,8 +136,17 @@ struct Tree {
   std::vector<std::unique_ptr<Branch>> owned_branches;
   std::vector<std::unique_ptr<Leaf>> owned_leaves;
 
-  /// By full path ("evt/P3.Px") or, if unique, by fName.
+  /// By full path ("evt/P3.Px") or, if unique, by fName; nullptr if none or ambiguous.
   const Branch* FindBranch(const std::string& name_or_path) const;
+  /// The same with the reason when there is no answer: NotFound, or InvalidArgument naming
+  /// every branch an ambiguous short name could mean.
+  Result<const Branch*> LookupBranch(const std::string& name_or_path) const;
 };
+
+/// Set every branch's parent and full path and list them depth first in `all_branches`.
+/// ROOT allows two sibling branches of one name (Delphes writes two `Particle` collections);
+/// the n-th of them (n >= 2) gets the path segment "name;n", so that every branch has its own
+/// path, and "name" alone keeps meaning the first one, as in uproot and TTree::GetBranch.
+void IndexBranches(Tree* tree);
 
 }  // namespace arrowroot::root_format

@@ -4,9 +4,7 @@
 // src/uproot/deserialization.py; see docs/format/README.md.
 #include "arrowroot/root_format/streamed_objects.h"
 
-#include <functional>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "arrowroot/root_format/cursor.h"
 
@@ -451,36 +449,7 @@ class ObjectReader {
   std::unordered_map<uint32_t, AnyObject> objects_;
 };
 
-void AssignPaths(Tree* tree) {
-  // A branch is walked once: object references can list one branch under several parents
-  // (only in a corrupt record), which would duplicate columns and make the walk exponential.
-  std::unordered_set<const Branch*> seen;
-  std::function<void(const Branch*, const Branch*, const std::string&)> walk =
-      [&](const Branch* b, const Branch* parent, const std::string& prefix) {
-        if (!seen.insert(b).second) return;
-        auto* mb = const_cast<Branch*>(b);
-        mb->parent = parent;
-        mb->path = prefix.empty() ? b->name : prefix + "/" + b->name;
-        tree->all_branches.push_back(b);
-        for (const Branch* s : b->branches) walk(s, b, mb->path);
-      };
-  for (const Branch* b : tree->branches) walk(b, nullptr, "");
-}
-
 }  // namespace
-
-const Branch* Tree::FindBranch(const std::string& name_or_path) const {
-  const Branch* by_name = nullptr;
-  int num_by_name = 0;
-  for (const Branch* b : all_branches) {
-    if (b->path == name_or_path) return b;
-    if (b->name == name_or_path) {
-      by_name = b;
-      ++num_by_name;
-    }
-  }
-  return num_by_name == 1 ? by_name : nullptr;
-}
 
 Result<std::unique_ptr<Tree>> ParseTree(ByteView payload, int32_t keylen) {
   auto tree = std::make_unique<Tree>();
@@ -531,7 +500,7 @@ Result<std::unique_ptr<Tree>> ParseTree(ByteView payload, int32_t keylen) {
   for (auto& b : branches) {
     if (b.branch) tree->branches.push_back(b.branch);
   }
-  AssignPaths(tree.get());
+  IndexBranches(tree.get());
   return tree;
 }
 

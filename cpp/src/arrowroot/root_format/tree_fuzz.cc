@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   };
   for (const root_format::Branch* b : (*tree)->all_branches) {
     if ((*tree)->FindBranch(b->path) == nullptr) __builtin_trap();
-    if (!to_arrow::IsDataBranch(*b)) continue;
+    if (to_arrow::IsGroupBranch(*b, lookup)) continue;
     auto plan = to_arrow::PlanColumn(*b, lookup);
     if (plan.ok()) {
       if (!plan->type) __builtin_trap();

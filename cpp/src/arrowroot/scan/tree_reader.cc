@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <limits>
 #include <map>
@@ -163,25 +164,65 @@ Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format
   auto tree = r->file_->ReadTree(tree_path);
   if (!tree.ok()) return std::move(tree).status().AddContext("file '" + r->file_->name() + "'");
   r->tree_ = std::move(*tree);
-  for (const Branch* b : r->tree_->all_branches) {
-    if (!to_arrow::IsDataBranch(*b)) continue;
-    ColumnInfo info;
+  const std::vector<const Branch*>& all = r->tree_->all_branches;
+  std::unordered_map<const Branch*, size_t> index;
+  for (size_t i = 0; i < all.size(); ++i) index.emplace(all[i], i);
+  r->columns_.resize(all.size());
+  r->plans_.resize(all.size());
+  r->members_.resize(all.size());
+  const root_format::RootFile* root_file = r->file_.get();
+  to_arrow::StreamerLookup lookup = [root_file](const std::string& cls) {
+    return root_file->FindStreamerInfo(cls);
+  };
+  // Depth first puts sub-branches after their parent: plan from the end, so that a group
+  // knows its members' types.
+  for (size_t k = all.size(); k-- > 0;) {
+    const Branch* b = all[k];
+    ColumnInfo& info = r->columns_[k];
     info.name = b->path;
+    r->by_name_.emplace(b->path, k);
+    if (to_arrow::IsGroupBranch(*b, lookup)) {
+      info.is_group = true;
+      info.root_type = to_arrow::DeclaredTypeName(*b, lookup);
+      std::vector<to_arrow::Field> fields;
+      for (const Branch* sub : b->branches) {
+        auto it = index.find(sub);
+        // Only the sub-branches walked under this parent (IndexBranches walks a branch once).
+        if (it == index.end() || it->second <= k || sub->parent != b) continue;
+        const ColumnInfo& member = r->columns_[it->second];
+        r->members_[k].push_back(it->second);
+        if (!member.status.ok() && info.status.ok()) {
+          info.status = Status::Unsupported("sub-branch '" + member.name + "' of group '" +
+                                            b->path + "' cannot be read: " +
+                                            member.status.message());
+        }
+        fields.push_back({sub->name, member.type});
+      }
+      if (info.root_type.empty()) info.root_type = "(group of " + std::to_string(fields.size()) + ")";
+      if (info.status.ok()) info.type = to_arrow::MakeStruct(std::move(fields));
+      continue;
+    }
     auto plan = r->Plan(*b);
     if (plan.ok()) {
       info.root_type = plan->root_type;
       info.type = plan->type;
-      r->plans_.push_back(std::move(*plan));
+      r->plans_[k] = std::move(*plan);
     } else {
       info.status = plan.status();
       info.root_type = b->element_class_name.empty()
                            ? (b->leaves.empty() ? b->class_name : b->leaves[0]->class_name)
                            : b->element_class_name;
-      r->plans_.emplace_back();
     }
-    r->columns_.push_back(std::move(info));
   }
   return r;
+}
+
+void TreeReader::CollectBranches(size_t i, std::vector<const Branch*>* out) const {
+  if (columns_[i].is_group) {
+    for (size_t m : members_[i]) CollectBranches(m, out);
+    return;
+  }
+  if (plans_[i].branch) out->push_back(plans_[i].branch);
 }
 
 Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
@@ -196,8 +237,9 @@ Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
   } else {
     ASSIGN_OR_RETURN(indices, Resolve(columns));
   }
-  for (size_t i : indices) {
-    const Branch* b = tree_->FindBranch(columns_[i].name);
+  std::vector<const Branch*> branches;
+  for (size_t i : indices) CollectBranches(i, &branches);
+  for (const Branch* b : branches) {
     ASSIGN_OR_RETURN(auto baskets, ListBaskets(*b, file_->source()->size()));
     std::set<int64_t> mine = {0, tree_->entries};
     for (const auto& r : baskets) mine.insert(std::min(r.entry_stop, tree_->entries));
@@ -219,26 +261,24 @@ Result<std::vector<size_t>> TreeReader::Resolve(const std::vector<std::string>& 
   const std::string where = "tree '" + path_ + "' in '" + file_->name() + "'";
   std::vector<size_t> selected;
   if (names.empty()) {
+    // Every readable branch; a group's sub-branches are read, not the group itself (as
+    // uproot's arrays() does when all of a group's members are selected).
     for (size_t i = 0; i < columns_.size(); ++i) {
-      if (columns_[i].status.ok()) selected.push_back(i);
+      if (columns_[i].status.ok() && !columns_[i].is_group) selected.push_back(i);
     }
   } else {
     for (const std::string& name : names) {
       size_t found = SIZE_MAX;
-      for (size_t i = 0; i < columns_.size(); ++i) {
-        if (columns_[i].name == name) found = i;
-      }
-      if (found == SIZE_MAX) {
-        // A unique short name ("Muon.pt") also works.
-        const Branch* b = tree_->FindBranch(name);
-        for (size_t i = 0; b && i < columns_.size(); ++i) {
-          if (columns_[i].name == b->path) found = i;
+      if (auto it = by_name_.find(name); it != by_name_.end()) {
+        found = it->second;
+      } else {
+        // A unique short name ("Muon.pt") also works; an ambiguous one is refused.
+        auto b = tree_->LookupBranch(name);
+        if (!b.ok() && b.status().code() == StatusCode::kInvalidArgument) {
+          return std::move(b).status().AddContext(where);
         }
-        if (b && found == SIZE_MAX) {
-          return Status::InvalidArgument("branch '" + name + "' has " +
-                                         std::to_string(b->branches.size()) +
-                                         " sub-branches and no data of its own; select those")
-              .AddContext(where);
+        if (b.ok()) {
+          if (auto it2 = by_name_.find((*b)->path); it2 != by_name_.end()) found = it2->second;
         }
       }
       if (found == SIZE_MAX) {
@@ -266,10 +306,15 @@ Result<double> TreeReader::BytesPerEntry(const std::vector<std::string>& columns
   // is close to what the decoded Arrow columns need. Baskets still embedded in the TTree record
   // when it was written are not in it (a small tree can have fTotBytes = 0), so add their data.
   double total = 0;
+  std::vector<const Branch*> branches;
+  for (size_t i : selected) CollectBranches(i, &branches);
   std::set<const Branch*> counted;
-  for (size_t i : selected) {
-    const ColumnPlan& plan = plans_[i];
-    for (const Branch* b : {plan.branch, plan.count_branch}) {
+  for (const Branch* data : branches) {
+    const Branch* counter = nullptr;
+    for (size_t k = 0; k < plans_.size() && !counter; ++k) {
+      if (plans_[k].branch == data) counter = plans_[k].count_branch;
+    }
+    for (const Branch* b : {data, counter}) {
       if (!b || !counted.insert(b).second) continue;
       total += static_cast<double>(std::max<int64_t>(b->tot_bytes, 0));
       for (const auto& e : b->embedded_baskets) {
@@ -318,10 +363,31 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
     st->builder = std::make_unique<ArrayBuilder>(plan.type);
     return st;
   };
+  // One state per branch, shared by the outputs that need it (a group and its member, say).
+  std::unordered_map<const Branch*, BatchReader::ColumnState*> state_of;
+  std::function<Result<BatchReader::Output>(size_t)> output = [&](size_t i) -> Result<BatchReader::Output> {
+    BatchReader::Output out;
+    out.type = columns_[i].type;
+    if (columns_[i].is_group) {
+      for (size_t m : members_[i]) {
+        ASSIGN_OR_RETURN(BatchReader::Output member, output(m));
+        out.members.push_back(std::move(member));
+      }
+      return out;
+    }
+    auto& state = state_of[plans_[i].branch];
+    if (!state) {
+      ASSIGN_OR_RETURN(auto st, make_state(plans_[i]));
+      state = st.get();
+      br->columns_.push_back(std::move(st));
+    }
+    out.state = state;
+    return out;
+  };
   for (size_t i : selected) {
-    ASSIGN_OR_RETURN(auto st, make_state(plans_[i]));
-    br->fields_.push_back({columns_[i].name, plans_[i].type});
-    br->columns_.push_back(std::move(st));
+    ASSIGN_OR_RETURN(BatchReader::Output out, output(i));
+    br->fields_.push_back({columns_[i].name, columns_[i].type});
+    br->outputs_.push_back(std::move(out));
   }
   // Counter branches for jagged columns, read only if a basket lacks its offset table.
   for (auto& col : br->columns_) {
@@ -703,11 +769,13 @@ Result<std::optional<to_arrow::RecordBatch>> BatchReader::Next() {
       for (auto& col : columns_) col->builder->ReserveScaled(factor);
     }
   }
+  std::unordered_map<const ColumnState*, std::shared_ptr<to_arrow::ArrayData>> built;
   for (auto& col : columns_) {
     ASSIGN_OR_RETURN(auto data, col->builder->Finish());
-    batch.columns.push_back(std::move(data));
+    built.emplace(col.get(), std::move(data));
   }
   batch.num_rows = pos - start;
+  for (const Output& out : outputs_) batch.columns.push_back(Assemble(out, built, batch.num_rows));
   stats_.num_entries += static_cast<uint64_t>(batch.num_rows);
   next_ = pos;
   if (prefetch_ && !pending_.valid() && next_ < stop_ && planned_until_ < stop_ &&
@@ -726,6 +794,18 @@ Result<std::optional<to_arrow::RecordBatch>> BatchReader::Next() {
     }
   }
   return std::optional<to_arrow::RecordBatch>(std::move(batch));
+}
+
+std::shared_ptr<to_arrow::ArrayData> BatchReader::Assemble(
+    const Output& out,
+    const std::unordered_map<const ColumnState*, std::shared_ptr<to_arrow::ArrayData>>& built,
+    int64_t num_rows) const {
+  if (out.state) return built.at(out.state);
+  auto group = std::make_shared<to_arrow::ArrayData>();  // a struct: no buffers of its own
+  group->type = out.type;
+  group->length = num_rows;
+  for (const Output& m : out.members) group->children.push_back(Assemble(m, built, num_rows));
+  return group;
 }
 
 // ---- ArrowArrayStream ----

@@ -24,10 +24,13 @@ namespace arrowroot::scan {
 
 /// One branch as the schema shows it.
 struct ColumnInfo {
-  std::string name;       ///< full path, "evt/P3/P3.Px"
+  std::string name;       ///< full path, "evt/P3/P3.Px" (a repeated sibling name: "Particle;2")
   std::string root_type;  ///< C++ type as ROOT declares it
   std::shared_ptr<to_arrow::DataType> type;  ///< nullptr when unsupported
   Status status;          ///< Unsupported (why) or OK
+  /// A branch without data of its own, read as a struct of its sub-branches (uproot's
+  /// AsGrouped). Not among the columns read by default: its sub-branches are.
+  bool is_group = false;
 };
 
 struct ScanOptions {
@@ -78,8 +81,8 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
   const root_format::RootFile& file() const { return *file_; }
   int64_t num_entries() const { return tree_->entries; }
 
-  /// Every data branch (no sub-branches), in tree order, with its Arrow type or the reason it
-  /// cannot be read.
+  /// Every branch, in tree order (depth first, a parent before its sub-branches), with its
+  /// Arrow type or the reason it cannot be read.
   const std::vector<ColumnInfo>& columns() const { return columns_; }
 
   /// Entry boundaries shared by the baskets of the given columns (all if empty), e.g.
@@ -98,14 +101,18 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
   friend class BatchReader;
   TreeReader() = default;
   Result<to_arrow::ColumnPlan> Plan(const root_format::Branch& b) const;
-  /// Indices into columns_ of the named columns (all readable ones if empty).
+  /// Indices into columns_ of the named columns (all readable ones but groups if empty).
   Result<std::vector<size_t>> Resolve(const std::vector<std::string>& names) const;
+  /// The branches whose baskets column `i` reads (a group's: its members', recursively).
+  void CollectBranches(size_t i, std::vector<const root_format::Branch*>* out) const;
 
   std::shared_ptr<root_format::RootFile> file_;
   std::shared_ptr<const root_format::Tree> tree_;
   std::string path_;
   std::vector<ColumnInfo> columns_;
   std::vector<to_arrow::ColumnPlan> plans_;  ///< parallel to columns_ (valid where status ok)
+  std::vector<std::vector<size_t>> members_;  ///< parallel to columns_: a group's sub-branches
+  std::unordered_map<std::string, size_t> by_name_;  ///< column name -> index
 };
 
 /// Produces record batches in entry order. Not thread-safe; one consumer.
@@ -164,8 +171,22 @@ class BatchReader {
   std::future<Result<std::vector<Bytes>>> pending_;
   Window pending_window_;
 
+  /// One output column: a branch read into its state's builder, or a group (a struct of
+  /// output columns whose arrays are the members' own).
+  struct Output {
+    ColumnState* state = nullptr;
+    std::vector<Output> members;
+    std::shared_ptr<to_arrow::DataType> type;
+  };
+  std::shared_ptr<to_arrow::ArrayData> Assemble(
+      const Output& out, const std::unordered_map<const ColumnState*,
+                                                  std::shared_ptr<to_arrow::ArrayData>>& built,
+      int64_t num_rows) const;
+
   std::shared_ptr<const TreeReader> reader_;
   std::vector<to_arrow::Field> fields_;
+  std::vector<Output> outputs_;  ///< parallel to fields_
+  /// One state per branch read, shared by every output that needs it.
   std::vector<std::unique_ptr<ColumnState>> columns_;
   std::vector<std::unique_ptr<ColumnState>> counters_;  ///< counter branches for offset-less baskets
   int64_t next_ = 0;

@@ -55,7 +55,6 @@ TypeId Prim::OutputType() const {
   return TypeId::kInt32;
 }
 
-bool IsDataBranch(const Branch& b) { return b.branches.empty(); }
 
 int32_t FixedWireSize(const Node& n) {
   switch (n.kind) {
@@ -548,6 +547,11 @@ const StreamerElement* BranchElement(const Branch& b, const StreamerLookup& stre
 
 Result<ColumnPlan> Finish(ColumnPlan plan) {
   RETURN_IF_ERROR(FinalizeTypes(plan.node));
+  if (!plan.node.type) {
+    // A base class or TObject alone: nothing of it becomes a value at this level.
+    return Unsupported(*plan.branch, plan.root_type,
+                       Status::Unsupported("a base class with no members of its own"));
+  }
   if (plan.mode == ColumnPlan::Mode::kJagged) {
     plan.type = MakeList(plan.node.type);
   } else {
@@ -558,14 +562,36 @@ Result<ColumnPlan> Finish(ColumnPlan plan) {
 
 }  // namespace
 
+std::string DeclaredTypeName(const Branch& b, const StreamerLookup& streamers) {
+  if (b.parent == nullptr && !b.element_class_name.empty()) return b.element_class_name;
+  if (const StreamerElement* e = BranchElement(b, streamers)) return e->type_name;
+  return {};
+}
+
+bool IsGroupBranch(const Branch& b, const StreamerLookup& streamers) {
+  return !b.branches.empty() && DeclaredTypeName(b, streamers) != "TClonesArray";
+}
+
 Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) {
   ColumnPlan plan;
   plan.branch = &b;
   plan.name = b.path;
   if (!b.branches.empty()) {
-    return Status::InvalidArgument("branch '" + b.path + "' has " +
-                                   std::to_string(b.branches.size()) +
-                                   " sub-branches; read those instead");
+    if (IsGroupBranch(b, streamers)) {
+      return Status::InvalidArgument("branch '" + b.path + "' has " +
+                                     std::to_string(b.branches.size()) +
+                                     " sub-branches and no data of its own; read it as a group "
+                                     "of its sub-branches");
+    }
+    // The top branch of a split TClonesArray: one int32 per entry, the number of objects
+    // (TBranchElement::FillLeavesClones writes its GetEntriesFast(); uproot reads ">i4").
+    Prim count;
+    count.kind = PrimKind::kI32;
+    plan.mode = ColumnPlan::Mode::kFixed;
+    plan.node = PrimNode(count);
+    plan.entry_size = 4;
+    plan.root_type = "int32_t";
+    return Finish(std::move(plan));
   }
 
   // Numeric leaves (TBranch, or TBranchElement with a numeric TLeafElement).

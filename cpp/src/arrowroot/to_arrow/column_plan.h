@@ -83,7 +83,15 @@ Result<ColumnPlan> PlanColumn(const root_format::Branch& branch, const StreamerL
 /// Bytes one value of `node` occupies on disk if that is fixed (prims and fixed arrays), else -1.
 int32_t FixedWireSize(const Node& node);
 
-/// Is this branch a column (data branch) rather than a grouping parent?
-bool IsDataBranch(const root_format::Branch& branch);
+/// Is this branch a group: a parent whose data lives in its sub-branches, read as a struct of
+/// them? Every branch with sub-branches is, except a split TClonesArray's top branch, whose
+/// own baskets hold the number of objects per entry (an int32 column, as in uproot
+/// interpretation/identify.py interpretation_of).
+bool IsGroupBranch(const root_format::Branch& branch, const StreamerLookup& streamers);
+
+/// The C++ type a branch stands for, as uproot's interpretation_of takes it: a top branch's
+/// fClassName, else the type name of the streamer element it is (fID in its fClassName);
+/// empty if neither is known.
+std::string DeclaredTypeName(const root_format::Branch& branch, const StreamerLookup& streamers);
 
 }  // namespace arrowroot::to_arrow
