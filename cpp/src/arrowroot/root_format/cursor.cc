@@ -46,6 +46,11 @@ VersionHeader Cursor::ReadVersion() {
       return h;
     }
     h.version = U16();
+    // A class without a ClassDef (ROOT::Math vectors, ElementLink, std::pair, experiments'
+    // persistent classes) writes version 0 and then its 4-byte class checksum
+    // (TBufferFile::WriteVersion: `if (version<=1 && cl->IsForeign()) { 0; checksum }`;
+    // ReadVersion reads it back; uproot model.py Model.read skips it).
+    if (h.version == 0 && count >= 6) U32();
   } else {
     // No bytecount: the first two bytes were the version.
     pos_ = start;

@@ -1,5 +1,6 @@
 #include "arrowroot/to_arrow/column_plan.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <optional>
@@ -23,7 +24,8 @@ int Prim::WireSize() const {
     case PrimKind::kF32:
     case PrimKind::kFloat16:
     case PrimKind::kDouble32:
-    case PrimKind::kDouble32AsFloat: return 4;
+    case PrimKind::kDouble32AsFloat:
+    case PrimKind::kBits: return 4;
     case PrimKind::kI64:
     case PrimKind::kU64:
     case PrimKind::kF64: return 8;
@@ -41,7 +43,8 @@ TypeId Prim::OutputType() const {
     case PrimKind::kI16: return TypeId::kInt16;
     case PrimKind::kU16: return TypeId::kUInt16;
     case PrimKind::kI32: return TypeId::kInt32;
-    case PrimKind::kU32: return TypeId::kUInt32;
+    case PrimKind::kU32:
+    case PrimKind::kBits: return TypeId::kUInt32;
     case PrimKind::kI64: return TypeId::kInt64;
     case PrimKind::kU64: return TypeId::kUInt64;
     case PrimKind::kF32:
@@ -58,7 +61,7 @@ TypeId Prim::OutputType() const {
 
 int32_t FixedWireSize(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::kPrim: return n.prim.WireSize();
+    case Node::Kind::kPrim: return n.prim.is_fixed() ? n.prim.WireSize() : -1;
     case Node::Kind::kFixedArray: {
       int32_t c = FixedWireSize(n.children[0]);
       if (c < 0 || n.length < 0) return -1;
@@ -176,8 +179,8 @@ Result<Prim> PrimFromStreamerType(int type, const std::string& title) {
     case root_format::kUShort: p.kind = PrimKind::kU16; break;
     case root_format::kInt: p.kind = PrimKind::kI32; break;
     case root_format::kUInt:
-    case root_format::kBits:
     case root_format::kCounter: p.kind = PrimKind::kU32; break;
+    case root_format::kBits: p.kind = PrimKind::kBits; break;
     case root_format::kLong:
     case root_format::kLong64: p.kind = PrimKind::kI64; break;
     case root_format::kULong:
@@ -295,10 +298,38 @@ Node StringNode(bool header) {
 }
 
 /// Compute output types and struct field indices; returns the node's output type.
+std::shared_ptr<DataType> Prim32(TypeId id) { return MakePrimitive(id); }
+
+/// The record a class with a custom streamer becomes, named as uproot's models name them
+/// (uproot models/TRef.py, TDatime.py, TMatrixT.py), so that values compare field by field.
+std::shared_ptr<DataType> SpecialType(Node::Kind kind) {
+  switch (kind) {
+    case Node::Kind::kTRef: return MakeStruct({{"ref", Prim32(TypeId::kUInt32)}});
+    case Node::Kind::kTRefArray:
+      return MakeStruct({{"fName", Prim32(TypeId::kUtf8)},
+                         {"fSize", Prim32(TypeId::kInt32)},
+                         {"refs", MakeList(Prim32(TypeId::kInt32))}});
+    case Node::Kind::kTDatime: return MakeStruct({{"fDatime", Prim32(TypeId::kUInt32)}});
+    case Node::Kind::kMatrixSym:
+      return MakeStruct({{"fNrows", Prim32(TypeId::kInt32)},
+                         {"fNcols", Prim32(TypeId::kInt32)},
+                         {"fRowLwb", Prim32(TypeId::kInt32)},
+                         {"fColLwb", Prim32(TypeId::kInt32)},
+                         {"fNelems", Prim32(TypeId::kUInt32)},
+                         {"fNrowIndex", Prim32(TypeId::kInt32)},
+                         {"fTol", Prim32(TypeId::kFloat64)},
+                         {"fElements", MakeList(Prim32(TypeId::kFloat64))}});
+    case Node::Kind::kBitset: return MakeList(Prim32(TypeId::kBool));
+    default: return nullptr;
+  }
+}
+
+/// Compute output types and struct field indices; returns the node's output type.
 Status FinalizeTypes(Node& n) {
   switch (n.kind) {
     case Node::Kind::kPrim: n.type = MakePrimitive(n.prim.OutputType()); break;
-    case Node::Kind::kString: n.type = MakePrimitive(TypeId::kUtf8); break;
+    case Node::Kind::kString:
+    case Node::Kind::kCharStar: n.type = MakePrimitive(TypeId::kUtf8); break;
     case Node::Kind::kFixedArray:
       RETURN_IF_ERROR(FinalizeTypes(n.children[0]));
       if (n.length <= 0) return Status::Unsupported("fixed array of length " + std::to_string(n.length));
@@ -308,9 +339,15 @@ Status FinalizeTypes(Node& n) {
       }
       n.type = MakeFixedSizeList(n.children[0].type, n.length);
       break;
+    case Node::Kind::kDynamic:
+      RETURN_IF_ERROR(FinalizeTypes(n.children[0]));
+      n.type = n.children[0].type;
+      break;
     case Node::Kind::kVector:
     case Node::Kind::kVarArray:
+    case Node::Kind::kRepeat:
       RETURN_IF_ERROR(FinalizeTypes(n.children[0]));
+      if (!n.children[0].type) return Status::Unsupported("a container of base classes");
       n.type = MakeList(n.children[0].type);
       break;
     case Node::Kind::kMap:
@@ -320,7 +357,11 @@ Status FinalizeTypes(Node& n) {
       break;
     case Node::Kind::kObject: {
       std::vector<Field> fields;
-      // Members of bases are merged in order (uproot flattens base classes the same way).
+      std::vector<Node*> owners;  // the member that fills each field
+      // Members of bases are merged in order (uproot flattens base classes the same way). A
+      // member of the class that has the name of a base's member (zCluster::Primary hides
+      // zHit::Primary) takes that field, as in uproot's record; the hidden one is read and
+      // dropped.
       std::function<Status(Node&)> collect = [&](Node& parent) -> Status {
         for (Node& m : parent.children) {
           if (m.kind == Node::Kind::kTObject) continue;
@@ -329,8 +370,19 @@ Status FinalizeTypes(Node& n) {
             continue;
           }
           RETURN_IF_ERROR(FinalizeTypes(m));
+          auto same = std::find_if(fields.begin(), fields.end(),
+                                   [&](const Field& f) { return f.name == m.name; });
+          if (same != fields.end()) {
+            const size_t k = static_cast<size_t>(same - fields.begin());
+            owners[k]->field_index = -1;
+            m.field_index = static_cast<int>(k);
+            same->type = m.type;
+            owners[k] = &m;
+            continue;
+          }
           m.field_index = static_cast<int>(fields.size());
           fields.push_back({m.name, m.type});
+          owners.push_back(&m);
         }
         return Status::OK();
       };
@@ -338,6 +390,11 @@ Status FinalizeTypes(Node& n) {
       n.type = MakeStruct(std::move(fields));
       break;
     }
+    case Node::Kind::kBitset:
+    case Node::Kind::kTRef:
+    case Node::Kind::kTRefArray:
+    case Node::Kind::kTDatime:
+    case Node::Kind::kMatrixSym: n.type = SpecialType(n.kind); break;
     case Node::Kind::kBase:
     case Node::Kind::kTObject:
       break;
@@ -345,12 +402,21 @@ Status FinalizeTypes(Node& n) {
   return Status::OK();
 }
 
+Node KindNode(Node::Kind kind, bool header = false) {
+  Node n;
+  n.kind = kind;
+  n.header = header;
+  return n;
+}
+
 class TypeBuilder {
  public:
   explicit TypeBuilder(const StreamerLookup& s) : streamers_(s) {}
 
   /// A C++ type name as written in fClassName / fTypeName ("vector<vector<float> >").
-  /// `header`: whether a container/string at this level carries a byte-count header.
+  /// `header`: whether a container/string at this level carries a byte-count header;
+  /// `inner_header` the same for the containers and strings inside it. Objects always carry
+  /// theirs (uproot identify.py parse_typename: outer_header, inner_header).
   Result<Node> FromTypeName(std::string name, bool header, bool inner_header, int depth) {
     if (depth > kMaxDepth) return Status::Unsupported("type nesting deeper than 32");
     name = Normalize(name);
@@ -362,13 +428,12 @@ class TypeBuilder {
     if (SplitTemplate(name, &tmpl, &arg)) {
       if (tmpl == "vector" || tmpl == "std::vector" || tmpl == "set" || tmpl == "std::set" ||
           tmpl == "list" || tmpl == "std::list" || tmpl == "deque" || tmpl == "std::deque" ||
-          tmpl == "unordered_set" || tmpl == "std::unordered_set" || tmpl == "ROOT::VecOps::RVec") {
+          tmpl == "unordered_set" || tmpl == "std::unordered_set" ||
+          tmpl == "multiset" || tmpl == "std::multiset" || tmpl == "ROOT::VecOps::RVec") {
         // Drop an allocator argument if present.
         auto args = SplitArgs(arg);
         ASSIGN_OR_RETURN(Node item, FromTypeName(args[0], inner_header, inner_header, depth + 1));
-        Node v;
-        v.kind = Node::Kind::kVector;
-        v.header = header;
+        Node v = KindNode(Node::Kind::kVector, header);
         v.children.push_back(std::move(item));
         return v;
       }
@@ -379,13 +444,33 @@ class TypeBuilder {
         // Keys and values take the map's own header flag (uproot identify.py _parse_node).
         ASSIGN_OR_RETURN(Node key, FromTypeName(args[0], header, inner_header, depth + 1));
         ASSIGN_OR_RETURN(Node value, FromTypeName(args[1], header, inner_header, depth + 1));
-        Node m;
-        m.kind = Node::Kind::kMap;
-        m.header = header;
+        Node m = KindNode(Node::Kind::kMap, header);
         m.children.push_back(std::move(key));
         m.children.push_back(std::move(value));
         return m;
       }
+      if (tmpl == "bitset" || tmpl == "std::bitset") {
+        // [header] u32 number of bits, then one byte per bit, bit 0 first (TStreamerInfo
+        // streams a bitset as an STL collection of bool; uproot containers.py AsBitSet).
+        return KindNode(Node::Kind::kBitset, header);
+      }
+      if (tmpl == "pair" || tmpl == "std::pair") {
+        // A class like any other when the file has its streamer info (it usually does);
+        // otherwise `first` then `second`, each as it would be streamed as a member.
+        if (Info(name)) return FromClass(name, depth + 1);
+        auto args = SplitArgs(arg);
+        if (args.size() != 2) return Status::Unsupported("C++ type '" + name + "'");
+        Node pair = KindNode(Node::Kind::kObject, true);
+        pair.name = name;
+        for (int k = 0; k < 2; ++k) {
+          ASSIGN_OR_RETURN(Node m, FromTypeName(args[static_cast<size_t>(k)], true, false, depth + 1));
+          m.name = k == 0 ? "first" : "second";
+          pair.children.push_back(std::move(m));
+        }
+        return pair;
+      }
+      if (name == "TMatrixTSym<double>") return KindNode(Node::Kind::kMatrixSym, true);
+      if (Info(name)) return FromClass(name, depth + 1);
       return Status::Unsupported("C++ type '" + name + "'");
     }
     if (!name.empty() && name.back() == '*') {
@@ -394,21 +479,24 @@ class TypeBuilder {
     return FromClass(name, depth + 1);
   }
 
-  /// An object streamed member-wise-by-object with its streamer info: `[header] members`.
+  /// An object streamed with its streamer info: `[header] members` (the header is dropped by
+  /// the caller where ROOT writes none). Classes with a custom Streamer whose bytes the
+  /// streamer info does not describe are recognised by name.
   Result<Node> FromClass(const std::string& cls, int depth) {
     if (depth > kMaxDepth) return Status::Unsupported("class nesting deeper than 32");
-    if (cls == "TObject") {
-      Node n;
-      n.kind = Node::Kind::kTObject;
-      return n;
-    }
-    const StreamerInfo* info = streamers_ ? streamers_(cls) : nullptr;
+    if (cls == "TObject") return KindNode(Node::Kind::kTObject);
+    // TRef::Streamer: the TObject part (uid = the referenced object's id) and a u16 process
+    // id, no byte count; TDatime::Streamer: one u32; TRefArray::Streamer: its own layout
+    // (ROOT core/base/src/TRef.cxx, TDatime.cxx, core/cont/src/TRefArray.cxx).
+    if (cls == "TRef") return KindNode(Node::Kind::kTRef);
+    if (cls == "TDatime") return KindNode(Node::Kind::kTDatime);
+    if (cls == "TRefArray") return KindNode(Node::Kind::kTRefArray, true);
+    if (cls == "TMatrixTSym<double>") return KindNode(Node::Kind::kMatrixSym, true);
+    const StreamerInfo* info = Info(cls);
     if (!info) {
       return Status::Unsupported("class '" + cls + "' has no streamer info in the file");
     }
-    Node obj;
-    obj.kind = Node::Kind::kObject;
-    obj.header = true;
+    Node obj = KindNode(Node::Kind::kObject, true);
     obj.name = cls;
     for (const StreamerElement& e : info->elements) {
       ASSIGN_OR_RETURN(Node m, FromElement(e, obj, depth + 1));
@@ -417,31 +505,29 @@ class TypeBuilder {
     return obj;
   }
 
+  /// One member as TStreamerInfo::WriteBufferAux writes a single object's element.
   Result<Node> FromElement(const StreamerElement& e, const Node& enclosing, int depth) {
     Node n;
     int t = e.type;
     if (e.element_class == "TStreamerBase" || t == root_format::kBase) {
-      if (e.name == "TObject") {
-        n.kind = Node::Kind::kTObject;
-        return n;
-      }
+      if (e.name == "TObject") return KindNode(Node::Kind::kTObject);
       ASSIGN_OR_RETURN(Node base, FromClass(e.name, depth));
+      if (base.kind != Node::Kind::kObject) {
+        return Status::Unsupported("base class '" + e.name + "' with a custom streamer");
+      }
       base.kind = Node::Kind::kBase;
       return base;
     }
-    if (t == root_format::kTObject) {
-      n.kind = Node::Kind::kTObject;
-      return n;
-    }
-    if (t >= 1 && t <= 19 && t != root_format::kCharStar) {
+    if (t == root_format::kTObject) return KindNode(Node::Kind::kTObject);
+    if (t == root_format::kCharStar) {
+      n = KindNode(Node::Kind::kCharStar);
+    } else if (t >= 1 && t <= 19) {
       ASSIGN_OR_RETURN(Prim p, PrimFromStreamerType(t, e.title));
       n = PrimNode(p);
     } else if (t > root_format::kOffsetL && t < root_format::kOffsetP) {
       ASSIGN_OR_RETURN(Prim p, PrimFromStreamerType(t - root_format::kOffsetL, e.title));
-      std::vector<int32_t> dims;
-      for (int i = 0; i < e.array_dim && i < 5; ++i) dims.push_back(e.max_index[i]);
-      if (dims.empty()) dims.push_back(e.array_length);
-      n = WrapFixed(PrimNode(p), dims);
+      if (!p.is_fixed()) return Status::Unsupported("an array of fBits");
+      n = WrapFixed(PrimNode(p), Dims(e));
     } else if (t > root_format::kOffsetP && t < root_format::kOffsetP + 20) {
       ASSIGN_OR_RETURN(Prim p, PrimFromStreamerType(t - root_format::kOffsetP, e.title));
       n.kind = Node::Kind::kVarArray;
@@ -455,11 +541,20 @@ class TypeBuilder {
       }
     } else if (t == root_format::kTString) {
       n = StringNode(false);
-    } else if (t == root_format::kObject || t == root_format::kAny || t == root_format::kTNamed) {
-      ASSIGN_OR_RETURN(n, FromTypeName(e.type_name, true, false, depth));
+    } else if (t == root_format::kObject || t == root_format::kAny || t == root_format::kTNamed ||
+               t == root_format::kObjectp || t == root_format::kAnyp) {
+      // Objects by value, and `//->` pointers to objects always there: written in place.
+      ASSIGN_OR_RETURN(n, FromTypeName(StripPointer(e.type_name), true, false, depth));
+    } else if (t == root_format::kOffsetL + root_format::kObject ||
+               t == root_format::kOffsetL + root_format::kAny) {
+      ASSIGN_OR_RETURN(Node item, FromTypeName(e.type_name, true, false, depth));
+      n = WrapFixed(std::move(item), Dims(e));
     } else if (t == root_format::kSTL || t == root_format::kSTLstring ||
                t == root_format::kStreamer) {
       ASSIGN_OR_RETURN(n, FromTypeName(e.type_name, true, false, depth));
+    } else if (t == root_format::kObjectP || t == root_format::kAnyP) {
+      return Status::Unsupported("member '" + e.name + "' is a pointer to '" + e.type_name +
+                                 "', possibly null");
     } else {
       return Status::Unsupported("member '" + e.name + "' of type '" + e.type_name +
                                  "' (streamer type " + std::to_string(t) + ")");
@@ -469,6 +564,31 @@ class TypeBuilder {
   }
 
  private:
+  /// The streamer info of a class. Type names come normalised ("A<B<C>>"), while ROOT
+  /// spells nested template closers apart ("A<B<C> >") in streamer infos and fClassName.
+  const StreamerInfo* Info(const std::string& cls) const {
+    if (!streamers_) return nullptr;
+    if (const StreamerInfo* info = streamers_(cls)) return info;
+    std::string spaced;
+    for (char c : cls) {
+      if (c == '>' && !spaced.empty() && spaced.back() == '>') spaced += ' ';
+      spaced += c;
+    }
+    return spaced == cls ? nullptr : streamers_(spaced);
+  }
+
+  static std::vector<int32_t> Dims(const StreamerElement& e) {
+    std::vector<int32_t> dims;
+    for (int i = 0; i < e.array_dim && i < 5; ++i) dims.push_back(e.max_index[i]);
+    if (dims.empty()) dims.push_back(e.array_length);
+    return dims;
+  }
+
+  static std::string StripPointer(std::string s) {
+    while (!s.empty() && (s.back() == '*' || s.back() == ' ')) s.pop_back();
+    return s;
+  }
+
   static std::string Normalize(std::string s) {
     std::string out;
     for (char c : s) {
@@ -616,7 +736,7 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
                          (e ? e->count_name : std::string("?")) + "]";
         return Finish(std::move(plan));
       }
-      if (t >= 1 && t <= 19 && t != root_format::kCharStar) {
+      if (t >= 1 && t <= 19 && t != root_format::kCharStar && t != root_format::kBits) {
         const StreamerElement* e = BranchElement(b, streamers);
         auto p = PrimFromStreamerType(t, e ? e->title : std::string());
         if (p.ok()) prim = *p;
@@ -708,28 +828,63 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
     return Finish(std::move(plan));
   }
 
-  // Objects and STL containers, described by a type name.
+  // Objects, STL containers, and members of split objects that are not plain numbers, laid
+  // out as TStreamerInfo::WriteBufferAux and the classes' Streamers write them.
   TypeBuilder tb(streamers);
-  bool top_level = b.parent == nullptr;
   std::string type_name;
   Result<Node> node = Status::Unsupported("no type information");
   const StreamerElement* element = BranchElement(b, streamers);
-  if ((top_level || b.class_name == "TBranchObject") && !b.element_class_name.empty() &&
+  if ((b.parent == nullptr || b.class_name == "TBranchObject") && !b.element_class_name.empty() &&
       (b.id < 0 || !element)) {
     type_name = b.element_class_name;
     node = tb.FromTypeName(type_name, /*header=*/true, /*inner_header=*/false, 0);
     if (node.ok() && node->kind == Node::Kind::kString) node->header = false;  // top-level string
+    if (node.ok() && node->kind == Node::Kind::kObject && b.is_element() && b.type == 0) {
+      // fType 0 with fID -1: the class's members one after another with no header for the
+      // class itself (TBranchElement::FillLeaves → WriteBufferAux from element -1). A class
+      // with a custom Streamer (fType -1: TLorentzVector, TVector3, ...) writes one
+      // (WriteClassBuffer).
+      node->header = false;
+    }
+    if (node.ok() && b.class_name == "TBranchObject") {
+      // TLeafObject::FillBasket writes the object's class name before it (uproot AsDynamic).
+      Node dynamic = KindNode(Node::Kind::kDynamic);
+      dynamic.children.push_back(std::move(*node));
+      node = std::move(dynamic);
+    }
   } else if (element) {
     type_name = element->type_name;
-    if (b.type == 31 || b.type == 41) {
-      return Unsupported(b, type_name, Status::Unsupported("non-numeric member of a split collection"));
-    }
-    int t = element->type;
+    const int t = element->type;
     if (t > root_format::kOffsetP && t < root_format::kOffsetP + 20) {
       return Unsupported(b, type_name, Status::Unsupported("variable array"));
     }
     node = tb.FromElement(*element, Node{}, 0);
+    if (node.ok() && node->kind == Node::Kind::kBitset) {
+      // A std::bitset member of a split object has no bytes in its baskets, not even the
+      // collection header (uproot-mc10events.root, every entry of every such branch; a
+      // top-level bitset branch has them): there are no values to read.
+      return Unsupported(b, type_name,
+                         Status::Unsupported("ROOT wrote no bytes for a std::bitset member of "
+                                             "a split object"));
+    }
     if (node.ok() && t == root_format::kTString) node->header = false;
+    // A base class's branch (fType 1) holds what its Streamer writes: header and members.
+    if (node.ok() && node->kind == Node::Kind::kBase) node->kind = Node::Kind::kObject;
+    if (node.ok() && (b.type == 31 || b.type == 41)) {
+      // One member of every object of the entry's TClonesArray / STL collection
+      // (WriteBufferAux with narr = the number of objects): STL containers and strings share
+      // one header for all, objects carry one each, numbers none. The number of objects is
+      // not repeated here; the entry ends with the last one.
+      Node item = std::move(*node);
+      Node repeat = KindNode(Node::Kind::kRepeat);
+      if (t == root_format::kSTL || t == root_format::kSTLstring || t == root_format::kStreamer) {
+        repeat.header = true;
+        item.header = false;
+      }
+      repeat.children.push_back(std::move(item));
+      node = std::move(repeat);
+      type_name += "[]";
+    }
   } else {
     type_name = b.element_class_name.empty() ? b.class_name : b.element_class_name;
     if (b.is_element() && b.id >= 0) {

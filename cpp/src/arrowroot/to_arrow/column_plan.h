@@ -22,6 +22,8 @@ enum class PrimKind {
   kDouble32Trunc,    ///< u8 exponent + u16 mantissa → float64 (range [0,0])
   kFloat16Trunc,     ///< same, → float32
   kDouble32AsFloat,  ///< Double32_t without range: float32 on disk → float64
+  kBits,             ///< TObject::fBits: u32, + a u16 process id when bit 4 (kIsReferenced) is
+                     ///< set (TStreamerInfo::WriteBufferAux, case kBits) → uint32; 4 or 6 bytes
 };
 
 struct Prim {
@@ -32,20 +34,35 @@ struct Prim {
   int WireSize() const;
   TypeId OutputType() const;
   bool is_plain() const { return kind <= PrimKind::kF64; }
+  /// Every value takes WireSize() bytes (all but kBits).
+  bool is_fixed() const { return kind != PrimKind::kBits; }
 };
 
 /// A tree describing how one value is laid out on disk and which Arrow type it becomes.
 struct Node {
+  // "[header]" is `[u32 bytecount|0x40000000][u16 version]` (+ a u32 class checksum after
+  // version 0), present when `header` is set. The byte layouts follow ROOT's
+  // TStreamerInfo::WriteBufferAux and the classes' custom Streamers; docs/format/README.md
+  // ("Objects in branches") has the rules and where they come from.
   enum class Kind {
     kPrim,        ///< one value
-    kString,      ///< [header] u8 length (255 ⇒ i32) + bytes → utf8 (binary if not UTF-8)
+    kString,      ///< [header] u8 length (255 ⇒ u32) + bytes → utf8 (TString, std::string)
+    kCharStar,    ///< i32 length + bytes → utf8 (a `char*` member)
     kFixedArray,  ///< n × child → fixed_size_list
-    kVector,      ///< [header] i32 n + n × child → list
+    kVector,      ///< [header] u32 n + n × child → list (member-wise when the header says so)
     kVarArray,    ///< u8 flag + count × child, count = an earlier integer member → list
     kObject,      ///< [header] members → struct
-    kMap,         ///< [header] i32 n + keys/values (member-wise or pairwise) → map
+    kMap,         ///< [header] u32 n + keys/values (member-wise or pairwise) → map
     kBase,        ///< [header] members merged into the enclosing struct
     kTObject,     ///< TObject fields, skipped
+    kBitset,      ///< [header] u32 nbits + one byte per bit → list<bool> (std::bitset<N>)
+    kTRef,        ///< TRef: u16 version, u32 uid, u32 bits, u16 pid → struct<ref: uint32>
+    kTRefArray,   ///< TRefArray → struct<fName: utf8, fSize: int32, refs: list<int32>>
+    kTDatime,     ///< TDatime: one u32 → struct<fDatime: uint32>
+    kMatrixSym,   ///< TMatrixTSym<double>: TMatrixTBase header + packed upper triangle
+    kRepeat,      ///< a member of a split collection: [one header] child × (objects in the
+                  ///< entry), read to the entry's end → list
+    kDynamic,     ///< TBranchObject entry: the class name (TString + NUL), then child
   };
   Kind kind = Kind::kPrim;
   Prim prim;

@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "arrowroot/root_format/cursor.h"
 #include "arrowroot/common/byteswap.h"
@@ -50,6 +51,7 @@ void AppendPrims(const Prim& prim, const std::byte* src, size_t n, ArrayBuilder&
     case PrimKind::kI32:
     case PrimKind::kU32:
     case PrimKind::kF32:
+    case PrimKind::kBits:  // the u32 of each value (a caller passes one value at a time)
       v.resize(old + 4 * n);
       SwapCopy32(src, n, v.data() + old);
       return;
@@ -138,17 +140,33 @@ bool IsUtf8(const std::byte* p, size_t n) {
   return true;
 }
 
+/// Containers and strings that, as members of an object, are preceded by one byte-count
+/// header however many objects share them (TStreamerInfo::WriteBufferAux, case kSTL).
+bool IsStlLike(const Node& n) {
+  return n.kind == Node::Kind::kVector || n.kind == Node::Kind::kMap ||
+         n.kind == Node::Kind::kString || n.kind == Node::Kind::kBitset;
+}
+
 /// The generic per-value interpreter: reads one `node` value at the cursor and appends it.
-/// `ints` collects integer members of the enclosing object for variable-array counts.
+/// The byte layouts are those of ROOT's TStreamerInfo::WriteBufferAux, TBufferFile and the
+/// custom Streamers of TRef, TRefArray, TDatime and TMatrixTSym (docs/format/README.md).
 class NodeReader {
  public:
   explicit NodeReader(Cursor& c) : c_(c) {}
 
   /// `with_header = false` reads a container or string without its byte-count header even if
-  /// the node has one (elements of a member-wise map).
+  /// the node has one (the items of a member-wise column, the members of split collections).
   Status Read(const Node& n, ArrayBuilder& out, bool with_header = true) {
     switch (n.kind) {
       case Node::Kind::kPrim: {
+        if (n.prim.kind == PrimKind::kBits) {
+          // TObject::fBits, then the u16 process id of a referenced object (kIsReferenced).
+          ByteView b = c_.Bytes(4);
+          if (!c_.ok()) return c_.status();
+          if (LoadBE32(b.data()) & root_format::kIsReferenced) c_.Skip(2);
+          AppendPrims(n.prim, b.data(), 1, out);
+          return c_.status();
+        }
         size_t w = static_cast<size_t>(n.prim.WireSize());
         ByteView b = c_.Bytes(w);
         if (!c_.ok()) return c_.status();
@@ -159,18 +177,14 @@ class NodeReader {
         if (n.header && with_header) RETURN_IF_ERROR(SkipHeader());
         uint32_t len = c_.U8();
         if (len == 255) len = c_.U32();
-        ByteView b = c_.Bytes(len);
+        return AppendString(len, out);
+      }
+      case Node::Kind::kCharStar: {
+        // TBufferFile::WriteCharStar: i32 length (0 for a null pointer), then the bytes.
+        int32_t len = c_.I32();
         if (!c_.ok()) return c_.status();
-        RETURN_IF_ERROR(out.CheckOffsetRoom(len));
-        if (!IsUtf8(b.data(), b.size())) {
-          return Status::Unsupported("string is not valid UTF-8");
-        }
-        auto& bytes = out.bytes();
-        bytes.insert(bytes.end(), reinterpret_cast<const uint8_t*>(b.data()),
-                     reinterpret_cast<const uint8_t*>(b.data()) + b.size());
-        out.offsets().push_back(static_cast<int32_t>(bytes.size()));
-        out.AddLength(1);
-        return Status::OK();
+        if (len < 0) return Status::Corruption("char* of length " + std::to_string(len));
+        return AppendString(static_cast<uint32_t>(len), out);
       }
       case Node::Kind::kFixedArray: {
         out.AddLength(1);
@@ -178,10 +192,14 @@ class NodeReader {
         return Status::OK();
       }
       case Node::Kind::kVector: {
-        if (n.header && with_header) RETURN_IF_ERROR(SkipHeader());
-        int32_t len = c_.I32();
+        if (n.header && with_header) {
+          root_format::VersionHeader h = c_.ReadVersion();
+          if (!c_.ok()) return c_.status();
+          if (h.version & root_format::kByteCountVMask) return ReadMemberwise(n.children[0], out);
+        }
+        uint32_t len = c_.U32();
         if (!c_.ok()) return c_.status();
-        if (len < 0 || static_cast<size_t>(len) > c_.remaining()) {
+        if (len > c_.remaining()) {
           return Status::Corruption("container claims " + std::to_string(len) +
                                     " elements with " + std::to_string(c_.remaining()) +
                                     " bytes left");
@@ -190,38 +208,29 @@ class NodeReader {
       }
       case Node::Kind::kMap: {
         // std::map (uproot containers.py AsMap): usually streamed member-wise — the header's
-        // version carries 0x4000, 6 more header bytes follow, then n, n keys, n values;
-        // otherwise n (key, value) pairs.
+        // version carries 0x4000 and the pair class's version follows — then n, the n keys,
+        // the n values; otherwise n (key, value) pairs.
         bool memberwise = false;
         if (n.header && with_header) {
           root_format::VersionHeader h = c_.ReadVersion();
           if (!c_.ok()) return c_.status();
-          memberwise = (h.version & 0x4000) != 0;
-          if (memberwise) c_.Skip(6);
+          memberwise = (h.version & root_format::kByteCountVMask) != 0;
+          if (memberwise) SkipMemberwiseVersion();
         }
-        int32_t len = c_.I32();
+        uint32_t len = c_.U32();
         if (!c_.ok()) return c_.status();
-        if (len < 0 || static_cast<size_t>(len) > c_.remaining()) {
+        if (len > c_.remaining()) {
           return Status::Corruption("map claims " + std::to_string(len) + " entries with " +
                                     std::to_string(c_.remaining()) + " bytes left");
         }
-        RETURN_IF_ERROR(out.CheckOffsetRoom(static_cast<uint64_t>(len)));
+        RETURN_IF_ERROR(out.CheckOffsetRoom(len));
         ArrayBuilder& entries = out.child(0);
         if (memberwise) {
-          // A container or string type with a header gets one 6-byte header for the whole
-          // column of keys (values), and none per element.
-          for (int k = 0; k < 2; ++k) {
-            const Node& part = n.children[static_cast<size_t>(k)];
-            bool nested_header = part.header && (part.kind == Node::Kind::kString ||
-                                                 part.kind == Node::Kind::kVector ||
-                                                 part.kind == Node::Kind::kMap);
-            if (nested_header) c_.Skip(6);
-            for (int32_t i = 0; i < len; ++i) {
-              RETURN_IF_ERROR(Read(part, entries.child(static_cast<size_t>(k)), false));
-            }
+          for (size_t k = 0; k < 2; ++k) {
+            RETURN_IF_ERROR(ReadN(n.children[k], len, entries.child(k)));
           }
         } else {
-          for (int32_t i = 0; i < len; ++i) {
+          for (uint32_t i = 0; i < len; ++i) {
             RETURN_IF_ERROR(Read(n.children[0], entries.child(0)));
             RETURN_IF_ERROR(Read(n.children[1], entries.child(1)));
           }
@@ -241,15 +250,227 @@ class NodeReader {
       case Node::Kind::kBase:
       case Node::Kind::kTObject:
         return Status::Corruption("base class outside an object");
+      case Node::Kind::kBitset: {
+        if (n.header && with_header) RETURN_IF_ERROR(SkipHeader());
+        uint32_t bits = c_.U32();
+        ByteView b = c_.Bytes(bits);
+        if (!c_.ok()) return c_.status();
+        RETURN_IF_ERROR(out.CheckOffsetRoom(bits));
+        ArrayBuilder& child = out.child(0);
+        AppendPrims(Prim{PrimKind::kBool}, b.data(), bits, child);
+        out.offsets().push_back(static_cast<int32_t>(child.length()));
+        out.AddLength(1);
+        return Status::OK();
+      }
+      case Node::Kind::kTRef: {
+        // TRef::Streamer: TObject::Streamer (its fUniqueID is the referenced object's id),
+        // then the u16 process id.
+        c_.U16();
+        uint32_t uid = c_.U32();
+        uint32_t bits = c_.U32();
+        if (bits & root_format::kIsReferenced) c_.Skip(2);
+        c_.U16();
+        if (!c_.ok()) return c_.status();
+        AppendU32(uid, out.child(0));
+        out.AddLength(1);
+        return Status::OK();
+      }
+      case Node::Kind::kTRefArray: {
+        // TRefArray::Streamer: [header] TObject, fName, n = GetAbsLast() + 1, fLowerBound,
+        // the u16 process id, n u32 unique ids.
+        root_format::VersionHeader h = c_.ReadVersion();
+        c_.SkipTObject();
+        uint32_t name_len = c_.U8();
+        if (name_len == 255) name_len = c_.U32();
+        if (!c_.ok()) return c_.status();
+        RETURN_IF_ERROR(AppendString(name_len, out.child(0)));
+        int32_t count = c_.I32();
+        c_.I32();  // fLowerBound
+        c_.U16();  // pid
+        if (!c_.ok()) return c_.status();
+        if (count < 0 || static_cast<size_t>(count) > c_.remaining() / 4) {
+          return Status::Corruption("TRefArray claims " + std::to_string(count) + " references");
+        }
+        AppendI32(count, out.child(1));
+        ArrayBuilder& refs = out.child(2);
+        RETURN_IF_ERROR(refs.CheckOffsetRoom(static_cast<uint64_t>(count)));
+        ByteView ids = c_.Bytes(static_cast<size_t>(count) * 4);
+        AppendPrims(Prim{PrimKind::kI32}, ids.data(), static_cast<size_t>(count), refs.child(0));
+        refs.offsets().push_back(static_cast<int32_t>(refs.child(0).length()));
+        refs.AddLength(1);
+        out.AddLength(1);
+        return CheckEnd(h, "TRefArray");
+      }
+      case Node::Kind::kTDatime: {
+        uint32_t v = c_.U32();  // TDatime::Streamer: the packed date and time, no header
+        if (!c_.ok()) return c_.status();
+        AppendU32(v, out.child(0));
+        out.AddLength(1);
+        return Status::OK();
+      }
+      case Node::Kind::kMatrixSym:
+        return ReadMatrixSym(out);
+      case Node::Kind::kRepeat: {
+        // Every object of the entry's collection, to the end of the entry.
+        if (n.header) RETURN_IF_ERROR(SkipHeader());
+        ArrayBuilder& items = out.child(0);
+        while (c_.ok() && c_.remaining() > 0) {
+          const size_t before = c_.pos();
+          RETURN_IF_ERROR(out.CheckOffsetRoom(1));
+          RETURN_IF_ERROR(Read(n.children[0], items, /*with_header=*/!n.header));
+          if (c_.pos() == before) return Status::Corruption("an empty item cannot end the entry");
+        }
+        out.offsets().push_back(static_cast<int32_t>(items.length()));
+        out.AddLength(1);
+        return c_.status();
+      }
+      case Node::Kind::kDynamic: {
+        uint32_t len = c_.U8();  // TLeafObject::FillBasket: the class name, then a NUL
+        if (len == 255) len = c_.U32();
+        c_.Skip(len);
+        c_.U8();
+        if (!c_.ok()) return c_.status();
+        return Read(n.children[0], out);
+      }
     }
     return Status::OK();
   }
 
  private:
+  /// `count` values of one member, as WriteBufferAux writes an element for `count` objects:
+  /// containers and strings with one header for all (and none each), everything else as it
+  /// is for one object.
+  Status ReadN(const Node& m, size_t count, ArrayBuilder& out) {
+    if (m.header && IsStlLike(m)) {
+      RETURN_IF_ERROR(SkipHeader());
+      for (size_t k = 0; k < count; ++k) RETURN_IF_ERROR(Read(m, out, /*with_header=*/false));
+      return Status::OK();
+    }
+    for (size_t k = 0; k < count; ++k) RETURN_IF_ERROR(Read(m, out));
+    return Status::OK();
+  }
+
+  /// A member-wise collection (header version with 0x4000): the value class's version, the
+  /// number of objects, then each member of all of them in turn (TBufferFile::
+  /// WriteVersionMemberWise, TStreamerInfo::WriteBufferSTL).
+  Status ReadMemberwise(const Node& item, ArrayBuilder& list) {
+    SkipMemberwiseVersion();
+    uint32_t len = c_.U32();
+    if (!c_.ok()) return c_.status();
+    if (item.kind != Node::Kind::kObject) {
+      return Status::Unsupported("a member-wise streamed collection of a type that is not a class");
+    }
+    if (len > c_.remaining()) {
+      return Status::Corruption("member-wise collection claims " + std::to_string(len) +
+                                " objects with " + std::to_string(c_.remaining()) + " bytes left");
+    }
+    RETURN_IF_ERROR(list.CheckOffsetRoom(len));
+    ArrayBuilder& objects = list.child(0);
+    RETURN_IF_ERROR(ReadColumns(item, len, objects));
+    objects.AddLength(len);
+    list.offsets().push_back(static_cast<int32_t>(objects.length()));
+    list.AddLength(1);
+    return Status::OK();
+  }
+
+  Status ReadColumns(const Node& obj, size_t count, ArrayBuilder& out) {
+    for (const Node& m : obj.children) {
+      switch (m.kind) {
+        case Node::Kind::kTObject:
+          for (size_t k = 0; k < count && c_.ok(); ++k) c_.SkipTObject();
+          RETURN_IF_ERROR(c_.status());
+          break;
+        case Node::Kind::kBase:
+          for (size_t k = 0; k < count; ++k) {
+            std::vector<int64_t> ints(m.children.size(), 0);
+            RETURN_IF_ERROR(ReadMembers(m, out, ints));
+          }
+          break;
+        case Node::Kind::kVarArray:
+          return Status::Unsupported("variable array '" + m.name +
+                                     "' in a member-wise streamed collection");
+        default: {
+          std::optional<ArrayBuilder> dropped;
+          if (m.field_index < 0) dropped.emplace(m.type);
+          RETURN_IF_ERROR(ReadN(m, count, dropped ? *dropped : out.child(static_cast<size_t>(m.field_index))));
+        }
+      }
+    }
+    return Status::OK();
+  }
+
+  /// The value class's version in a member-wise collection: u16, and its checksum when 0.
+  void SkipMemberwiseVersion() {
+    if (c_.U16() == 0) c_.U32();
+  }
+
+  Status AppendString(uint32_t len, ArrayBuilder& out) {
+    ByteView b = c_.Bytes(len);
+    if (!c_.ok()) return c_.status();
+    RETURN_IF_ERROR(out.CheckOffsetRoom(len));
+    if (!IsUtf8(b.data(), b.size())) return Status::Unsupported("string is not valid UTF-8");
+    auto& bytes = out.bytes();
+    bytes.insert(bytes.end(), reinterpret_cast<const uint8_t*>(b.data()),
+                 reinterpret_cast<const uint8_t*>(b.data()) + b.size());
+    out.offsets().push_back(static_cast<int32_t>(bytes.size()));
+    out.AddLength(1);
+    return Status::OK();
+  }
+
+  static void AppendU32(uint32_t v, ArrayBuilder& out) {
+    auto& values = out.values();
+    size_t old = values.size();
+    values.resize(old + 4);
+    std::memcpy(values.data() + old, &v, 4);
+    out.AddLength(1);
+  }
+  static void AppendI32(int32_t v, ArrayBuilder& out) { AppendU32(static_cast<uint32_t>(v), out); }
+
+  /// TMatrixTSym<double>::Streamer: a TMatrixTBase<double> record (its byte count covers only
+  /// that part), then the upper triangle row by row, nrows * (nrows + 1) / 2 doubles
+  /// (uproot models/TMatrixT.py).
+  Status ReadMatrixSym(ArrayBuilder& out) {
+    root_format::VersionHeader h = c_.ReadVersion();
+    c_.SkipTObject();
+    int32_t v[6];
+    for (int32_t& x : v) x = c_.I32();
+    ByteView tol = c_.Bytes(8);
+    RETURN_IF_ERROR(CheckEnd(h, "TMatrixTBase<double>"));
+    const int32_t rows = v[0], cols = v[1];
+    if (rows < 0 || cols < 0) return Status::Corruption("matrix of " + std::to_string(rows) + " rows");
+    const uint64_t count = static_cast<uint64_t>(rows) * (static_cast<uint64_t>(cols) + 1) / 2;
+    if (count > c_.remaining() / 8) {
+      return Status::Corruption("matrix claims " + std::to_string(count) + " elements with " +
+                                std::to_string(c_.remaining()) + " bytes left");
+    }
+    for (int i = 0; i < 4; ++i) AppendI32(v[i], out.child(static_cast<size_t>(i)));
+    AppendU32(static_cast<uint32_t>(v[4]), out.child(4));
+    AppendI32(v[5], out.child(5));
+    AppendPrims(Prim{PrimKind::kF64}, tol.data(), 1, out.child(6));
+    ArrayBuilder& elements = out.child(7);
+    RETURN_IF_ERROR(elements.CheckOffsetRoom(count));
+    ByteView e = c_.Bytes(static_cast<size_t>(count) * 8);
+    AppendPrims(Prim{PrimKind::kF64}, e.data(), static_cast<size_t>(count), elements.child(0));
+    elements.offsets().push_back(static_cast<int32_t>(elements.child(0).length()));
+    elements.AddLength(1);
+    out.AddLength(1);
+    return c_.status();
+  }
+
+  Status CheckEnd(const root_format::VersionHeader& h, const std::string& what) {
+    if (!c_.ok()) return c_.status();
+    if (h.has_byte_count && c_.pos() != h.end) {
+      return Status::Corruption("object of class " + what + " ends at byte " +
+                                std::to_string(c_.pos()) + ", its header says " +
+                                std::to_string(h.end));
+    }
+    return Status::OK();
+  }
+
   Status ReadItems(const Node& item, size_t count, ArrayBuilder& list) {
     RETURN_IF_ERROR(list.CheckOffsetRoom(count));
     ArrayBuilder& child = list.child(0);
-    if (item.kind == Node::Kind::kPrim) {
+    if (item.kind == Node::Kind::kPrim && item.prim.is_fixed()) {
       size_t w = static_cast<size_t>(item.prim.WireSize());
       if (count > c_.remaining() / w) {
         return Status::Corruption(std::to_string(count) + " values do not fit in " +
@@ -270,7 +491,7 @@ class NodeReader {
     if (obj.header) {
       h = c_.ReadVersion();
       if (!c_.ok()) return c_.status();
-      if (h.version & 0x4000) {
+      if (h.version & root_format::kByteCountVMask) {
         return Status::Unsupported("member-wise streamed object of class " + obj.name);
       }
     }
@@ -286,15 +507,23 @@ class NodeReader {
           break;
         }
         case Node::Kind::kVarArray: {
-          c_.U8();  // "is non-null" byte before the array (TStreamerBasicPointer)
+          // TStreamerInfo::WriteBufferAux, kOffsetP: a byte saying whether the array is
+          // there (a null pointer or a zero count writes 0 and nothing more), then the values.
+          const uint8_t present = c_.U8();
           int64_t count = m.count_member >= 0 ? ints[static_cast<size_t>(m.count_member)] : 0;
           if (count < 0) return Status::Corruption("negative array count " + std::to_string(count));
+          if (!present) count = 0;
+          std::optional<ArrayBuilder> dropped;
+          if (m.field_index < 0) dropped.emplace(m.type);
           RETURN_IF_ERROR(ReadItems(m.children[0], static_cast<size_t>(count),
-                                    out.child(static_cast<size_t>(m.field_index))));
+                                    dropped ? *dropped : out.child(static_cast<size_t>(m.field_index))));
           break;
         }
         default: {
-          ArrayBuilder& child = out.child(static_cast<size_t>(m.field_index));
+          std::optional<ArrayBuilder> dropped;  // a member hidden by a later one of its name
+          if (m.field_index < 0) dropped.emplace(m.type);
+          ArrayBuilder& child =
+              dropped ? *dropped : out.child(static_cast<size_t>(m.field_index));
           if (m.kind == Node::Kind::kPrim && m.prim.is_plain() &&
               m.prim.OutputType() != TypeId::kFloat32 && m.prim.OutputType() != TypeId::kFloat64 &&
               m.prim.OutputType() != TypeId::kBool) {
@@ -318,18 +547,14 @@ class NodeReader {
       }
       if (!c_.ok()) return c_.status();
     }
-    if (obj.header && h.has_byte_count && c_.pos() != h.end) {
-      return Status::Corruption("object of class " + obj.name + " ends at byte " +
-                                std::to_string(c_.pos()) + ", its header says " +
-                                std::to_string(h.end));
-    }
+    if (obj.header) return CheckEnd(h, obj.name);
     return Status::OK();
   }
 
   Status SkipHeader() {
     root_format::VersionHeader h = c_.ReadVersion();
     if (!c_.ok()) return c_.status();
-    if (h.version & 0x4000) return Status::Unsupported("member-wise streamed container");
+    if (h.version & root_format::kByteCountVMask) return Status::Unsupported("member-wise streamed container");
     return Status::OK();
   }
 
@@ -536,6 +761,14 @@ Status DecodeBasket(const ColumnPlan& plan, const Basket& basket, int64_t first,
         for (int64_t e = first; e < last; ++e) {
           size_t a = static_cast<size_t>(offs[static_cast<size_t>(e)]);
           size_t b = static_cast<size_t>(offs[static_cast<size_t>(e) + 1]);
+          if (a == b && plan.node.kind != Node::Kind::kRepeat) {
+            // Seen for std::bitset members that ROOT did not stream (no collection proxy
+            // when the file was written): there is nothing to read a value from.
+            return Status::Unsupported("ROOT wrote no bytes for this branch's entries (a " +
+                                       plan.root_type + " it did not stream); there are no "
+                                       "values to read")
+                .AddContext(EntryWhere(e, a));
+          }
           Cursor c(data.subspan(a, b - a));
           NodeReader r(c);
           Status st = r.Read(plan.node, out);
@@ -548,6 +781,10 @@ Status DecodeBasket(const ColumnPlan& plan, const Basket& basket, int64_t first,
         return Status::OK();
       }
       // Entries back to back: parse from the basket start.
+      if (plan.node.kind == Node::Kind::kRepeat) {
+        return Status::Corruption("basket has no entry-offset table; a split collection's "
+                                  "member needs one to tell its entries apart");
+      }
       Cursor c(data);
       NodeReader r(c);
       ArrayBuilder scratch(out.type());
