@@ -469,9 +469,8 @@ class TypeBuilder {
         }
         return pair;
       }
-      if (name == "TMatrixTSym<double>") return KindNode(Node::Kind::kMatrixSym, true);
-      if (Info(name)) return FromClass(name, depth + 1);
-      return Status::Unsupported("C++ type '" + name + "'");
+      // Any other template is a class (TMatrixTSym<double>, ElementLink<...>, user templates).
+      return FromClass(name, depth + 1);
     }
     if (!name.empty() && name.back() == '*') {
       return Status::Unsupported("pointer type '" + name + "'");
@@ -493,6 +492,18 @@ class TypeBuilder {
     if (cls == "TRefArray") return KindNode(Node::Kind::kTRefArray, true);
     if (cls == "TMatrixTSym<double>") return KindNode(Node::Kind::kMatrixSym, true);
     const StreamerInfo* info = Info(cls);
+    if (!info && cls.rfind("ElementLink<", 0) == 0 && Info("ElementLinkBase")) {
+      // ATLAS writes no streamer info for some ElementLink<T> (xAOD::MuonSegment_v1,
+      // NeutralParticle_v1); every ElementLink<T> is its header and an ElementLinkBase
+      // (m_persKey, m_persIndex), as the others in the same files show and uproot's
+      // interpretation/known_forth/atlas.py (VectorVectorElementLink) reads them.
+      Node link = KindNode(Node::Kind::kObject, true);
+      link.name = cls;
+      ASSIGN_OR_RETURN(Node base, FromClass("ElementLinkBase", depth + 1));
+      base.kind = Node::Kind::kBase;
+      link.children.push_back(std::move(base));
+      return link;
+    }
     if (!info) {
       return Status::Unsupported("class '" + cls + "' has no streamer info in the file");
     }
@@ -552,6 +563,10 @@ class TypeBuilder {
     } else if (t == root_format::kSTL || t == root_format::kSTLstring ||
                t == root_format::kStreamer) {
       ASSIGN_OR_RETURN(n, FromTypeName(e.type_name, true, false, depth));
+    } else if (t == root_format::kStreamLoop) {
+      return Status::Unsupported("member '" + e.name + "' is an array of " + e.type_name +
+                                 " counted by '" + e.count_name +
+                                 "', written by the class's own Streamer");
     } else if (t == root_format::kObjectP || t == root_format::kAnyP) {
       return Status::Unsupported("member '" + e.name + "' is a pointer to '" + e.type_name +
                                  "', possibly null");
