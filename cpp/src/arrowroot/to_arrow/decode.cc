@@ -311,8 +311,9 @@ class NodeReader {
       case Node::Kind::kMatrixSym:
         return ReadMatrixSym(out);
       case Node::Kind::kRepeat: {
-        // Every object of the entry's collection, to the end of the entry.
-        if (n.header) RETURN_IF_ERROR(SkipHeader());
+        // Every object of the entry's collection, to the end of the entry; an empty
+        // collection writes nothing, not even the header.
+        if (n.header && c_.remaining() > 0) RETURN_IF_ERROR(SkipHeader());
         ArrayBuilder& items = out.child(0);
         while (c_.ok() && c_.remaining() > 0) {
           const size_t before = c_.pos();
@@ -341,6 +342,9 @@ class NodeReader {
   /// containers and strings with one header for all (and none each), everything else as it
   /// is for one object.
   Status ReadN(const Node& m, size_t count, ArrayBuilder& out) {
+    // No objects, no bytes: not even the header (TStreamerInfo::WriteBufferSTL returns at once
+    // for an empty collection).
+    if (count == 0) return Status::OK();
     if (m.header && IsStlLike(m)) {
       RETURN_IF_ERROR(SkipHeader());
       for (size_t k = 0; k < count; ++k) RETURN_IF_ERROR(Read(m, out, /*with_header=*/false));
@@ -381,10 +385,10 @@ class NodeReader {
           RETURN_IF_ERROR(c_.status());
           break;
         case Node::Kind::kBase:
-          for (size_t k = 0; k < count; ++k) {
-            std::vector<int64_t> ints(m.children.size(), 0);
-            RETURN_IF_ERROR(ReadMembers(m, out, ints));
-          }
+          // A base class's members are columns of the collection like the class's own, with
+          // no header of the base (ROOT streams the compiled, base-inlined element list:
+          // a member-wise vector<ElementLink<T>> holds m_persKey × n, then m_persIndex × n).
+          RETURN_IF_ERROR(ReadColumns(m, count, out));
           break;
         case Node::Kind::kVarArray:
           return Status::Unsupported("variable array '" + m.name +
