@@ -119,71 +119,6 @@ def _classify_error(exc: BaseException) -> str:
     return ERROR
 
 
-# --- where uproot's default answer is not the file's content --------------------------------
-#
-# A difference is first put to uproot's general object reader: uproot simplifies fixed-size
-# classes to a strided reading (interpretation/objects.py AsObjects.simplify) that misreads
-# classes holding a class checksum (ROOT::Math vectors: version 0 is followed by 4 bytes) and
-# byte-swaps some (KM3NeT's JDAQUTCExtended); `interpretation_of(..., simplify=False)` reads
-# them member by member. If that reading equals arrowroot's, the branch counts as identical
-# (the record says so). What remains is listed here, each with the reason and an independent
-# check of arrowroot's values; anything else that differs is a failure.
-
-
-def _general_reading(uproot, ak, branch, entry_stop):
-    """uproot's member-by-member reading of a branch (a group: of each sub-branch).
-
-    A split member `T x[N]` of objects outside a collection comes from uproot as a one-item
-    list per entry (identify.py wraps the dimensions in AsArray), where the entry holds one
-    array of N objects; that level is removed."""
-    from uproot.interpretation.identify import interpretation_of
-
-    if branch.branches and type(branch.interpretation).__name__ == "AsGrouped":
-        parts = {sub.name: _general_reading(uproot, ak, sub, entry_stop) for sub in branch.branches}
-        return [dict(zip(parts, row)) for row in zip(*parts.values())]
-    interpretation = interpretation_of(branch, {}, simplify=False)
-    values = ak.to_list(branch.array(interpretation, library="ak", entry_stop=entry_stop))
-    fixed_array_of_objects = ("AsArray(False, False" in repr(interpretation)
-                              and branch.member("fType", none_if_missing=True) not in (31, 41))
-    if fixed_array_of_objects and values and all(isinstance(v, list) and len(v) == 1 for v in values):
-        values = [v[0] for v in values]
-    return values
-
-
-def _fbits_check(utree, name, ours) -> str | None:
-    """TObject::fBits of a split TClonesArray (Delphes): per object a u32 and, when the object
-    is referenced by a TRef (bit 4, kIsReferenced), a u16 process id (ROOT TStreamerInfo::
-    WriteBufferAux, case kBits). uproot reads the bytes as plain u32s: more values than
-    objects, misaligned. Checked instead: one value per object (the collection branch's
-    count) and every value has kNotDeleted (bit 25), which ROOT sets on every object."""
-    counts = utree[name.split("/", 1)[0]].array(library="np", entry_stop=utree.num_entries)
-    if [len(v) for v in ours] != [int(c) for c in counts]:
-        return "not one fBits per object"
-    if not all(v & (1 << 25) for entry in ours for v in entry):
-        return "an fBits without kNotDeleted"
-    return None
-
-
-def second_opinion(ak, ufile, path, key, utree, branch, name, ours, first_difference) -> str | None:
-    """Why arrowroot's differing values are the file's after all, or None."""
-    import uproot
-
-    entry_stop = utree.num_entries
-    try:
-        general = _general_reading(uproot, ak, branch, entry_stop)
-    except Exception:  # noqa: BLE001 - no second reading, then
-        general = None
-    if general is not None and first_difference(general, ours, exact=True) is None:
-        return ("uproot's default reading differs; its member-by-member reading agrees "
-                "(fixed arrays of objects without uproot's one-item list)")
-    if name.rsplit("/", 1)[-1].endswith(".fBits") and branch.member("fType") == 31:
-        problem = _fbits_check(utree, name, ours)
-        if problem is None:
-            return ("uproot reads a referenced TObject's fBits without its process id "
-                    "(misaligned); checked: one value per object, kNotDeleted set")
-    return None
-
-
 def check_file(path: Path) -> dict:
     """Everything the oracle records about one file (JSON-serialisable)."""
     warnings.simplefilter("ignore")
@@ -191,7 +126,7 @@ def check_file(path: Path) -> dict:
     import uproot
 
     import arrowroot
-    from oracle_common import addressed_names, first_difference
+    from oracle_common import addressed_names, first_difference, second_opinion
 
     result: dict = {"file": path.name, "trees": [], "problems": [], "notes": []}
 
@@ -323,8 +258,7 @@ def check_file(path: Path) -> dict:
             if diff is None:
                 rec["outcome"] = IDENTICAL
                 continue
-            second = second_opinion(ak, ufile, path, key, utree, branches[name], name, values[name],
-                                    first_difference)
+            second = second_opinion(utree, branches[name], name, values[name])
             if second is not None:
                 rec["outcome"] = IDENTICAL
                 rec["note"] = second

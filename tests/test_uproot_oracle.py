@@ -43,6 +43,7 @@ from oracle_common import (
     KNOWN_ABSENT,
     MAX_DECLINED_FRACTION,
     MISSING,
+    CORPUS_REGRESSION_FILES,
     TTREE_FILES,
     first_difference,
     locate,
@@ -137,7 +138,8 @@ def test_all_test_files_available(oracle_stats: OracleStats):
     )
 
 
-@pytest.mark.parametrize("name", [name for _, name in TTREE_FILES])
+@pytest.mark.parametrize("name", [name for _, name in TTREE_FILES] +
+                         [name for name, _ in CORPUS_REGRESSION_FILES])
 def test_matches_uproot(name: str, arrowroot_cli: Cli, oracle_stats: OracleStats):
     path, source = locate(name)
     if path is None:
@@ -186,6 +188,8 @@ def test_matches_uproot(name: str, arrowroot_cli: Cli, oracle_stats: OracleStats
                 oracle_stats.mismatched += 1
                 continue
             diff = first_difference(expected[branch], got)
+            if diff is not None and up.second_opinion(branch, got, exact=False) is not None:
+                diff = None  # uproot's default reading is the one that is off (oracle_common)
             if diff is None:
                 oracle_stats.matched += 1
             else:

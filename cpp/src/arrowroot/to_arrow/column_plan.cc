@@ -883,8 +883,16 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
                                              "a split object"));
     }
     if (node.ok() && t == root_format::kTString) node->header = false;
-    // A base class's branch (fType 1) holds what its Streamer writes: header and members.
-    if (node.ok() && node->kind == Node::Kind::kBase) node->kind = Node::Kind::kObject;
+    if (node.ok() && node->kind == Node::Kind::kBase) {
+      // A base class held whole in one branch holds what the base's Streamer writes, which
+      // for a class with a custom Streamer the streamer info does not describe (KM3NeT's
+      // JDAQPreamble: 8 bytes an entry where its streamer info says header, base and
+      // TObject), and nothing in the file tells which it is.
+      return Unsupported(b, element->name,
+                         Status::Unsupported("a base class held whole in its own branch may be "
+                                             "written by a custom Streamer the file does not "
+                                             "describe; read the object's other branches"));
+    }
     if (node.ok() && (b.type == 31 || b.type == 41)) {
       // One member of every object of the entry's TClonesArray / STL collection
       // (WriteBufferAux with narr = the number of objects): STL containers and strings share

@@ -346,7 +346,18 @@ class NodeReader {
     // for an empty collection).
     if (count == 0) return Status::OK();
     if (m.header && IsStlLike(m)) {
-      RETURN_IF_ERROR(SkipHeader());
+      root_format::VersionHeader h = c_.ReadVersion();
+      if (!c_.ok()) return c_.status();
+      if (h.version & root_format::kByteCountVMask) {
+        // Collections of objects streamed member-wise: the value class's version once, then
+        // for each collection its size and its members column by column.
+        if (m.kind != Node::Kind::kVector) {
+          return Status::Unsupported("a member-wise streamed " + std::string(m.type ? m.type->ToString() : "container"));
+        }
+        SkipMemberwiseVersion();
+        for (size_t k = 0; k < count; ++k) RETURN_IF_ERROR(ReadMemberwiseBody(m.children[0], out));
+        return Status::OK();
+      }
       for (size_t k = 0; k < count; ++k) RETURN_IF_ERROR(Read(m, out, /*with_header=*/false));
       return Status::OK();
     }
@@ -359,6 +370,11 @@ class NodeReader {
   /// WriteVersionMemberWise, TStreamerInfo::WriteBufferSTL).
   Status ReadMemberwise(const Node& item, ArrayBuilder& list) {
     SkipMemberwiseVersion();
+    return ReadMemberwiseBody(item, list);
+  }
+
+  /// One member-wise collection after its version: the number of objects, then the columns.
+  Status ReadMemberwiseBody(const Node& item, ArrayBuilder& list) {
     uint32_t len = c_.U32();
     if (!c_.ok()) return c_.status();
     if (item.kind != Node::Kind::kObject) {
