@@ -209,9 +209,12 @@ Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format
       r->plans_[k] = std::move(*plan);
     } else {
       info.status = plan.status();
-      info.root_type = b->element_class_name.empty()
-                           ? (b->leaves.empty() ? b->class_name : b->leaves[0]->class_name)
-                           : b->element_class_name;
+      info.root_type = to_arrow::DeclaredTypeName(*b, lookup);
+      if (info.root_type.empty()) {
+        info.root_type = b->element_class_name.empty()
+                             ? (b->leaves.empty() ? b->class_name : b->leaves[0]->class_name)
+                             : b->element_class_name;
+      }
     }
   }
   return r;

@@ -699,7 +699,10 @@ Result<ColumnPlan> Finish(ColumnPlan plan) {
 
 std::string DeclaredTypeName(const Branch& b, const StreamerLookup& streamers) {
   if (b.parent == nullptr && !b.element_class_name.empty()) return b.element_class_name;
-  if (const StreamerElement* e = BranchElement(b, streamers)) return e->type_name;
+  if (const StreamerElement* e = BranchElement(b, streamers)) {
+    // A base class's element is typed "BASE"; its name is the class.
+    return e->element_class == "TStreamerBase" ? e->name : e->type_name;
+  }
   return {};
 }
 
