@@ -67,6 +67,10 @@ void AppendJsonString(const std::string& s, std::string* out) {
 }
 
 void AppendJson(const ArrayData& a, int64_t i, std::string* out) {
+  if (a.null_count > 0 && !((a.validity[static_cast<size_t>(i) >> 3] >> (i & 7)) & 1)) {
+    *out += "null";  // a null pointer to an object
+    return;
+  }
   switch (a.type->id) {
     case TypeId::kBool: {
       bool v = (a.buffers[0][static_cast<size_t>(i) >> 3] >> (i & 7)) & 1;

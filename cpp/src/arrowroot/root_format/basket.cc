@@ -78,6 +78,7 @@ Result<Basket> DecodeBasketKeyImpl(ByteView raw, Bytes* owned) {
   }
   Basket b;
   b.num_entries = nev_buf;
+  b.key_length = keylen;
   ByteView payload = raw.subspan(static_cast<size_t>(keylen));
   size_t base = 0;  // where the payload starts in b.storage
   if (static_cast<int64_t>(payload.size()) != objlen) {
@@ -147,6 +148,7 @@ Result<Basket> DecodeBasketKey(Bytes&& raw, uint64_t seek, std::string_view bran
 Result<Basket> ViewEmbeddedBasket(std::shared_ptr<const EmbeddedBasket> e) {
   Basket b;
   b.num_entries = e->nev_buf;
+  b.key_length = e->keylen;
   b.data = ByteView(e->data);
   b.entry_offsets = e->entry_offsets;
   RETURN_IF_ERROR(CheckOffsets(&b.entry_offsets, e->nev_buf, e->data.size()));

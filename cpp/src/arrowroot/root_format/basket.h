@@ -20,6 +20,9 @@ struct Basket {
   ByteView data;                     ///< [0, fLast - fKeylen)
   std::vector<int32_t> entry_offsets;  ///< num_entries + 1 boundaries into data, or empty
   int64_t num_entries = 0;             ///< fNevBuf
+  /// fKeylen: where `data` starts in ROOT's buffer, which object references within an entry
+  /// count from (TBufferFile map offsets).
+  int32_t key_length = 0;
 
   bool has_entry_offsets() const { return !entry_offsets.empty(); }
 };

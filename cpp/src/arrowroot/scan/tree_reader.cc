@@ -196,7 +196,7 @@ Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format
                                             b->path + "' cannot be read: " +
                                             member.status.message());
         }
-        fields.push_back({sub->name, member.type});
+        fields.push_back({sub->name, member.type, member.nullable});
       }
       if (info.root_type.empty()) info.root_type = "(group of " + std::to_string(fields.size()) + ")";
       if (info.status.ok()) info.type = to_arrow::MakeStruct(std::move(fields));
@@ -206,6 +206,7 @@ Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format
     if (plan.ok()) {
       info.root_type = plan->root_type;
       info.type = plan->type;
+      info.nullable = plan->mode == ColumnPlan::Mode::kPerEntry && plan->node.nullable();
       r->plans_[k] = std::move(*plan);
     } else {
       info.status = plan.status();
@@ -389,7 +390,7 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
   };
   for (size_t i : selected) {
     ASSIGN_OR_RETURN(BatchReader::Output out, output(i));
-    br->fields_.push_back({columns_[i].name, columns_[i].type});
+    br->fields_.push_back({columns_[i].name, columns_[i].type, columns_[i].nullable});
     br->outputs_.push_back(std::move(out));
   }
   // Counter branches for jagged columns, read only if a basket lacks its offset table.

@@ -31,6 +31,8 @@ struct ColumnInfo {
   /// A branch without data of its own, read as a struct of its sub-branches (uproot's
   /// AsGrouped). Not among the columns read by default: its sub-branches are.
   bool is_group = false;
+  /// May hold nulls (a pointer to an object).
+  bool nullable = false;
 };
 
 struct ScanOptions {

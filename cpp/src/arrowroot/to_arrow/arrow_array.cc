@@ -1,5 +1,6 @@
 #include "arrowroot/to_arrow/arrow_array.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -84,10 +85,10 @@ std::shared_ptr<DataType> MakePrimitive(TypeId id) {
   t->id = id;
   return t;
 }
-std::shared_ptr<DataType> MakeList(std::shared_ptr<DataType> item) {
+std::shared_ptr<DataType> MakeList(std::shared_ptr<DataType> item, bool nullable_items) {
   auto t = std::make_shared<DataType>();
   t->id = TypeId::kList;
-  t->children.push_back({"item", std::move(item)});
+  t->children.push_back({"item", std::move(item), nullable_items});
   return t;
 }
 std::shared_ptr<DataType> MakeFixedSizeList(std::shared_ptr<DataType> item, int32_t n) {
@@ -125,6 +126,33 @@ Status ArrayBuilder::CheckOffsetRoom(uint64_t n) const {
         "batch size");
   }
   return Status::OK();
+}
+
+void ArrayBuilder::AppendDefault() {
+  switch (type_->id) {
+    case TypeId::kUtf8:
+    case TypeId::kBinary:
+    case TypeId::kList:
+    case TypeId::kMap:
+      offsets_.push_back(offsets_.back());
+      break;
+    case TypeId::kFixedSizeList:
+      for (int32_t k = 0; k < type_->list_size; ++k) children_[0]->AppendDefault();
+      break;
+    case TypeId::kStruct:
+      for (auto& c : children_) c->AppendDefault();
+      break;
+    default:
+      values_.resize(values_.size() + static_cast<size_t>(std::max(1, type_->ByteWidth())), 0);
+  }
+  ++length_;
+}
+
+void ArrayBuilder::AppendNull() {
+  valid_.resize(static_cast<size_t>(length_), 1);
+  AppendDefault();
+  valid_.push_back(0);
+  ++null_count_;
 }
 
 void ArrayBuilder::ReserveScaled(double factor) {
@@ -172,7 +200,17 @@ Result<std::shared_ptr<ArrayData>> ArrayBuilder::Finish() {
     ASSIGN_OR_RETURN(auto child, c->Finish());
     out->children.push_back(std::move(child));
   }
+  if (null_count_ > 0) {
+    valid_.resize(static_cast<size_t>(length_), 1);
+    out->validity = Buffer((static_cast<size_t>(length_) + 7) / 8, 0);
+    for (int64_t i = 0; i < length_; ++i) {
+      if (valid_[static_cast<size_t>(i)]) out->validity[static_cast<size_t>(i) >> 3] |= uint8_t(1u << (i & 7));
+    }
+    out->null_count = null_count_;
+  }
   // Reset for reuse.
+  valid_ = {};
+  null_count_ = 0;
   length_ = 0;
   values_ = {};
   offsets_ = {};
@@ -203,19 +241,20 @@ void ReleaseSchema(ArrowSchema* s) {
   s->release = nullptr;
 }
 
-void FillSchema(const std::string& name, const DataType& type, ArrowSchema* out) {
+void FillSchema(const std::string& name, const DataType& type, bool nullable, ArrowSchema* out) {
   auto* p = new SchemaPrivate();
   p->format = type.Format();
   p->name = name;
   p->children.resize(type.children.size());
   for (size_t i = 0; i < type.children.size(); ++i) {
-    FillSchema(type.children[i].name, *type.children[i].type, &p->children[i]);
+    FillSchema(type.children[i].name, *type.children[i].type, type.children[i].nullable,
+               &p->children[i]);
     p->child_ptrs.push_back(&p->children[i]);
   }
   out->format = p->format.c_str();
   out->name = p->name.c_str();
   out->metadata = nullptr;
-  out->flags = 0;
+  out->flags = nullable ? ARROW_FLAG_NULLABLE : 0;
   out->n_children = static_cast<int64_t>(p->children.size());
   out->children = p->child_ptrs.empty() ? nullptr : p->child_ptrs.data();
   out->dictionary = nullptr;
@@ -246,7 +285,7 @@ const uint8_t kEmpty[8] = {0, 0, 0, 0, 0, 0, 0, 0};
 void FillArray(std::shared_ptr<ArrayData> data, ArrowArray* out) {
   auto* p = new ArrayPrivate();
   p->keep = data;
-  p->buffer_ptrs.push_back(nullptr);  // validity: no nulls
+  p->buffer_ptrs.push_back(data->null_count > 0 ? data->validity.data() : nullptr);
   for (auto& b : data->buffers) p->buffer_ptrs.push_back(b.empty() ? kEmpty : b.data());
   p->children.resize(data->children.size());
   for (size_t i = 0; i < data->children.size(); ++i) {
@@ -254,7 +293,7 @@ void FillArray(std::shared_ptr<ArrayData> data, ArrowArray* out) {
     p->child_ptrs.push_back(&p->children[i]);
   }
   out->length = data->length;
-  out->null_count = 0;
+  out->null_count = data->null_count;
   out->offset = 0;
   out->n_buffers = static_cast<int64_t>(p->buffer_ptrs.size());
   out->n_children = static_cast<int64_t>(p->children.size());
@@ -267,10 +306,12 @@ void FillArray(std::shared_ptr<ArrayData> data, ArrowArray* out) {
 
 }  // namespace
 
-void ExportField(const Field& field, ArrowSchema* out) { FillSchema(field.name, *field.type, out); }
+void ExportField(const Field& field, ArrowSchema* out) {
+  FillSchema(field.name, *field.type, field.nullable, out);
+}
 
 void ExportSchema(const std::vector<Field>& fields, ArrowSchema* out) {
-  FillSchema("", *MakeStruct(fields), out);
+  FillSchema("", *MakeStruct(fields), false, out);
 }
 
 void ExportBatch(const RecordBatch& batch, ArrowArray* out) {

@@ -41,23 +41,26 @@ struct DataType {
 struct Field {
   std::string name;
   std::shared_ptr<DataType> type;
+  bool nullable = false;  ///< may hold nulls (a pointer to an object); the rest never does
 };
 
 std::shared_ptr<DataType> MakePrimitive(TypeId id);
-std::shared_ptr<DataType> MakeList(std::shared_ptr<DataType> item);
+std::shared_ptr<DataType> MakeList(std::shared_ptr<DataType> item, bool nullable_items = false);
 std::shared_ptr<DataType> MakeFixedSizeList(std::shared_ptr<DataType> item, int32_t n);
 std::shared_ptr<DataType> MakeStruct(std::vector<Field> fields);
 std::shared_ptr<DataType> MakeMap(std::shared_ptr<DataType> key, std::shared_ptr<DataType> value);
 
-/// Owned array data: buffers laid out as the Arrow columnar format requires (no nulls).
+/// Owned array data: buffers laid out as the Arrow columnar format requires.
 /// Buffers: primitives [validity, values]; bool values are bit-packed; utf8/binary
 /// [validity, int32 offsets, bytes]; list [validity, int32 offsets]; fixed-size list and
-/// struct [validity]. Validity buffers are always absent (null_count = 0).
+/// struct [validity]. The validity bitmap is kept apart and present only with nulls.
 struct ArrayData {
   std::shared_ptr<DataType> type;
   int64_t length = 0;
   std::vector<Buffer> buffers;  ///< excluding validity
   std::vector<std::shared_ptr<ArrayData>> children;
+  int64_t null_count = 0;
+  Buffer validity;  ///< bit-packed, LSB first; empty when null_count is 0
 };
 
 /// Appends values of one type; a tree that mirrors DataType. Not thread-safe.
@@ -80,6 +83,10 @@ class ArrayBuilder {
   /// Check that a list/string can grow by `n` more offset units without overflowing int32.
   Status CheckOffsetRoom(uint64_t n) const;
 
+  /// Append a null: a default value (zero, empty; a struct's children get theirs) marked
+  /// invalid in the validity bitmap.
+  void AppendNull();
+
   /// Make room for `factor` times what is held now (every buffer, recursively), once the
   /// first part of a batch shows how big its entries are: the rest then fills without
   /// reallocating and copying.
@@ -94,8 +101,14 @@ class ArrayBuilder {
  private:
   std::shared_ptr<DataType> type_;
   int64_t length_ = 0;
+  /// Append a default value (zero, empty), valid.
+  void AppendDefault();
+
   Buffer values_;
   PodVector<int32_t> offsets_;
+  /// One byte per value (1 valid, 0 null) up to the last null; empty until the first null.
+  PodVector<uint8_t> valid_;
+  int64_t null_count_ = 0;
   std::vector<std::unique_ptr<ArrayBuilder>> children_;
 };
 

@@ -340,7 +340,9 @@ Status FinalizeTypes(Node& n) {
       n.type = MakeFixedSizeList(n.children[0].type, n.length);
       break;
     case Node::Kind::kDynamic:
+    case Node::Kind::kPointer:
       RETURN_IF_ERROR(FinalizeTypes(n.children[0]));
+      if (!n.children[0].type) return Status::Unsupported("a pointer to a TObject");
       n.type = n.children[0].type;
       break;
     case Node::Kind::kVector:
@@ -348,7 +350,7 @@ Status FinalizeTypes(Node& n) {
     case Node::Kind::kRepeat:
       RETURN_IF_ERROR(FinalizeTypes(n.children[0]));
       if (!n.children[0].type) return Status::Unsupported("a container of base classes");
-      n.type = MakeList(n.children[0].type);
+      n.type = MakeList(n.children[0].type, n.children[0].nullable());
       break;
     case Node::Kind::kMap:
       RETURN_IF_ERROR(FinalizeTypes(n.children[0]));
@@ -377,11 +379,12 @@ Status FinalizeTypes(Node& n) {
             owners[k]->field_index = -1;
             m.field_index = static_cast<int>(k);
             same->type = m.type;
+            same->nullable = m.nullable();
             owners[k] = &m;
             continue;
           }
           m.field_index = static_cast<int>(fields.size());
-          fields.push_back({m.name, m.type});
+          fields.push_back({m.name, m.type, m.nullable()});
           owners.push_back(&m);
         }
         return Status::OK();
@@ -472,9 +475,7 @@ class TypeBuilder {
       // Any other template is a class (TMatrixTSym<double>, ElementLink<...>, user templates).
       return FromClass(name, depth + 1);
     }
-    if (!name.empty() && name.back() == '*') {
-      return Status::Unsupported("pointer type '" + name + "'");
-    }
+    if (!name.empty() && name.back() == '*') return PointerTo(StripPointer(name), depth);
     return FromClass(name, depth + 1);
   }
 
@@ -514,6 +515,18 @@ class TypeBuilder {
       obj.children.push_back(std::move(m));
     }
     return obj;
+  }
+
+  /// A pointer to an object of class `cls` (with its header), or null.
+  Result<Node> PointerTo(const std::string& cls, int depth) {
+    ASSIGN_OR_RETURN(Node pointee, FromTypeName(cls, true, false, depth + 1));
+    if (pointee.kind != Node::Kind::kObject) {
+      return Status::Unsupported("a pointer to '" + cls + "', which is not a class with streamer info");
+    }
+    Node p = KindNode(Node::Kind::kPointer);
+    p.name = cls;
+    p.children.push_back(std::move(pointee));
+    return p;
   }
 
   /// One member as TStreamerInfo::WriteBufferAux writes a single object's element.
@@ -568,8 +581,8 @@ class TypeBuilder {
                                  " counted by '" + e.count_name +
                                  "', written by the class's own Streamer");
     } else if (t == root_format::kObjectP || t == root_format::kAnyP) {
-      return Status::Unsupported("member '" + e.name + "' is a pointer to '" + e.type_name +
-                                 "', possibly null");
+      // A pointer that may be null: written by WriteObjectAny (TStreamerInfo::WriteBufferAux).
+      ASSIGN_OR_RETURN(n, PointerTo(StripPointer(e.type_name), depth));
     } else {
       return Status::Unsupported("member '" + e.name + "' of type '" + e.type_name +
                                  "' (streamer type " + std::to_string(t) + ")");
@@ -601,6 +614,7 @@ class TypeBuilder {
 
   static std::string StripPointer(std::string s) {
     while (!s.empty() && (s.back() == '*' || s.back() == ' ')) s.pop_back();
+    if (s.rfind("const ", 0) == 0) s = s.substr(6);
     return s;
   }
 
@@ -688,7 +702,7 @@ Result<ColumnPlan> Finish(ColumnPlan plan) {
                        Status::Unsupported("a base class with no members of its own"));
   }
   if (plan.mode == ColumnPlan::Mode::kJagged) {
-    plan.type = MakeList(plan.node.type);
+    plan.type = MakeList(plan.node.type, plan.node.nullable());
   } else {
     plan.type = plan.node.type;
   }

@@ -63,6 +63,8 @@ struct Node {
     kRepeat,      ///< a member of a split collection: [one header] child × (objects in the
                   ///< entry), read to the entry's end → list
     kDynamic,     ///< TBranchObject entry: the class name (TString + NUL), then child
+    kPointer,     ///< TBufferFile::WriteObjectAny: 0 (null → an Arrow null) or the class
+                  ///< (by name or reference) and child, the pointed-to object
   };
   Kind kind = Kind::kPrim;
   Prim prim;
@@ -73,6 +75,8 @@ struct Node {
   int field_index = -1;   ///< output field index in the enclosing struct (-1: no output)
   std::vector<Node> children;
   std::shared_ptr<DataType> type;  ///< output type (nullptr for kBase/kTObject)
+  /// The value may be null (a pointer): its field in the enclosing struct or list is nullable.
+  bool nullable() const { return kind == Kind::kPointer; }
 };
 
 struct ColumnPlan {

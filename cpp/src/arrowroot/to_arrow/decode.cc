@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "arrowroot/root_format/cursor.h"
 #include "arrowroot/common/byteswap.h"
@@ -325,6 +327,8 @@ class NodeReader {
         out.AddLength(1);
         return c_.status();
       }
+      case Node::Kind::kPointer:
+        return ReadPointer(n, out);
       case Node::Kind::kDynamic: {
         uint32_t len = c_.U8();  // TLeafObject::FillBasket: the class name, then a NUL
         if (len == 255) len = c_.U32();
@@ -338,6 +342,61 @@ class NodeReader {
   }
 
  private:
+  /// TBufferFile::WriteObjectAny / ReadObjectAny: u32 0 for a null pointer; else a byte
+  /// count and a class tag — 0xFFFFFFFF and the class name (new in this buffer), or
+  /// 0x80000000 | the offset of that name (seen before) — then the object. A tag without
+  /// those bits refers to an object read earlier, whose value is not kept: Unsupported.
+  /// Offsets count from the basket's buffer start (kMapOffset 2 added), so the cursor's
+  /// origin is the entry's place in it.
+  Status ReadPointer(const Node& n, ArrayBuilder& out) {
+    const int64_t at = c_.displacement();
+    uint32_t word = c_.U32();
+    if (!c_.ok()) return c_.status();
+    if (word == 0) {
+      out.AppendNull();
+      return Status::OK();
+    }
+    uint32_t tag = word;
+    size_t end = 0;
+    const bool counted = (word & root_format::kByteCountMask) && word != root_format::kNewClassTag;
+    if (counted) {
+      end = c_.pos() + (word & ~root_format::kByteCountMask);
+      if (end > c_.size()) {
+        return Status::Corruption("pointer at offset " + std::to_string(c_.pos() - 4) +
+                                  " claims " + std::to_string(end - c_.pos()) + " bytes");
+      }
+      tag = c_.U32();
+    }
+    const int64_t tag_at = counted ? at + 4 : at;
+    std::string cls;
+    if (tag == root_format::kNewClassTag) {
+      cls = c_.CString();
+      if (!c_.ok()) return c_.status();
+      classes_[static_cast<uint32_t>(tag_at + root_format::kMapOffset)] = cls;
+    } else if (tag & root_format::kClassMask) {
+      auto it = classes_.find(tag & ~root_format::kClassMask);
+      if (it == classes_.end()) {
+        return Status::Corruption("pointer names class tag " +
+                                  std::to_string(tag & ~root_format::kClassMask) +
+                                  ", which the entry has not defined");
+      }
+      cls = it->second;
+    } else {
+      return Status::Unsupported("a pointer to an object already read earlier in the entry "
+                                 "(a shared reference)");
+    }
+    const std::string& declared = n.children[0].name;  // the pointee's class
+    if (cls != declared) {
+      return Status::Unsupported("a pointer declared as " + declared + "* holds a " + cls);
+    }
+    RETURN_IF_ERROR(Read(n.children[0], out));
+    if (counted && c_.pos() != end) {
+      return Status::Corruption("pointed-to " + cls + " ends at byte " + std::to_string(c_.pos()) +
+                                ", its byte count says " + std::to_string(end));
+    }
+    return Status::OK();
+  }
+
   /// `count` values of one member, as WriteBufferAux writes an element for `count` objects:
   /// containers and strings with one header for all (and none each), everything else as it
   /// is for one object.
@@ -579,6 +638,7 @@ class NodeReader {
   }
 
   Cursor& c_;
+  std::unordered_map<uint32_t, std::string> classes_;  ///< class tags seen in this entry
 };
 
 }  // namespace
@@ -789,7 +849,9 @@ Status DecodeBasket(const ColumnPlan& plan, const Basket& basket, int64_t first,
                                        "values to read")
                 .AddContext(EntryWhere(e, a));
           }
-          Cursor c(data.subspan(a, b - a));
+          // Object references inside an entry count from the basket buffer's start.
+          Cursor c(data.subspan(a, b - a), static_cast<int64_t>(basket.key_length) +
+                                               static_cast<int64_t>(a));
           NodeReader r(c);
           Status st = r.Read(plan.node, out);
           if (st.ok() && c.remaining() != 0) {

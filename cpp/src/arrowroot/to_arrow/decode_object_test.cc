@@ -76,6 +76,7 @@ T At(const Buffer& b, int64_t i) {
 }
 
 std::string Show(const ArrayData& a, int64_t i) {
+  if (a.null_count > 0 && !((a.validity[static_cast<size_t>(i) >> 3] >> (i & 7)) & 1)) return "null";
   const DataType& t = *a.type;
   switch (t.id) {
     case TypeId::kInt32: return std::to_string(At<int32_t>(a.buffers[0], i));
@@ -335,6 +336,78 @@ TEST(DecodeObject, ACountedArrayWithoutItsPresenceByteIsEmpty) {
   without.U32(3), without.U8(0);
   EXPECT_EQ(Decode(WholeObject("Event", 0), {event}, {with.bytes, without.bytes}),
             (std::vector<std::string>{"{N:2,x:[true,false]}", "{N:3,x:[]}"}));
+}
+
+TEST(DecodeObject, PointersAreNullOrTheObjectNamedByClassOrTag) {
+  // WriteObjectAny: 0 for null; [bytecount][0xFFFFFFFF]"Point\0" + the object; later in the
+  // same entry [bytecount][0x80000000 | where that name's tag was + 2] + the object.
+  const StreamerInfo holder =
+      Class("Holder", {Member("p", root_format::kObjectP, "Point*", "TStreamerObjectPointer")});
+  auto point = [](Writer& w, uint32_t a) {
+    w.Object(1, [&] {
+      w.U32(a);
+      w.F32(0.25f);
+    });
+  };
+  Writer null_entry, one;
+  null_entry.U32(0);
+  const size_t at = one.bytes.size();
+  one.U32(0);  // byte count, patched below
+  one.U32(0xFFFFFFFF);
+  for (char c : std::string("Point")) one.U8(static_cast<uint8_t>(c));
+  one.U8(0);
+  point(one, 9);
+  const uint32_t count = static_cast<uint32_t>(one.bytes.size() - at - 4) | 0x40000000u;
+  for (int k = 0; k < 4; ++k) one.bytes[at + k] = static_cast<std::byte>(count >> (24 - 8 * k));
+  EXPECT_EQ(Decode(WholeObject("Holder", 0), {holder, kPoint}, {null_entry.bytes, one.bytes}),
+            (std::vector<std::string>{"{p:null}", "{p:{a:9,b:0.25}}"}));
+
+  // vector<Point*>: the second pointer names the class by the first one's tag.
+  Writer v;
+  v.Object(9, [&] {
+    v.U32(3);
+    v.U32(0x40000000u | 24), v.U32(0xFFFFFFFF);  // tag at byte 14 of the entry: 14 + 2 = 16
+    for (char c : std::string("Point")) v.U8(static_cast<uint8_t>(c));
+    v.U8(0);
+    point(v, 1);
+    v.U32(0);                                        // null
+    v.U32(0x40000000u | 18), v.U32(0x80000000u | 16);
+    point(v, 2);
+  });
+  StreamerLookup lookup = [&](const std::string& n) { return n == "Point" ? &kPoint : nullptr; };
+  auto plan = PlanColumn(WholeObject("vector<Point*>", 0), lookup);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_TRUE(plan->type->children[0].nullable);
+  Basket basket = BasketOf({v.bytes});
+  ArrayBuilder out(plan->type);
+  Status st = DecodeBasket(*plan, basket, 0, 1, {}, out);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto data = out.Finish();
+  const ArrayData& items = *(*data)->children[0];
+  EXPECT_EQ(items.length, 3);
+  EXPECT_EQ(items.null_count, 1);
+  EXPECT_EQ(static_cast<int>(items.validity[0]), 0b101);
+  EXPECT_EQ(Show(**data, 0), "[{a:1,b:0.25},null,{a:2,b:0.25}]");
+}
+
+TEST(DecodeObject, APointerToAnotherClassOrAnEarlierObjectIsUnsupported) {
+  const StreamerInfo holder =
+      Class("Holder", {Member("p", root_format::kObjectP, "Point*", "TStreamerObjectPointer")});
+  Writer other, shared;
+  other.U32(0x40000000u | 10), other.U32(0xFFFFFFFF);
+  for (char c : std::string("Other")) other.U8(static_cast<uint8_t>(c));
+  other.U8(0);
+  shared.U32(0x0000000A);  // a tag without the class bit: an object read before
+  StreamerLookup lookup = [&](const std::string& n) -> const StreamerInfo* {
+    return n == "Point" ? &kPoint : n == "Holder" ? &holder : nullptr;
+  };
+  auto plan = PlanColumn(WholeObject("Holder", 0), lookup);
+  ASSERT_TRUE(plan.ok());
+  for (const Bytes& entry : {other.bytes, shared.bytes}) {
+    Basket basket = BasketOf({entry});
+    ArrayBuilder out(plan->type);
+    EXPECT_EQ(DecodeBasket(*plan, basket, 0, 1, {}, out).code(), StatusCode::kUnsupported);
+  }
 }
 
 TEST(DecodeObject, AnObjectEndingBeforeItsByteCountIsCorruption) {
