@@ -72,6 +72,7 @@ struct Leaf {
 
 /// A TBasket stored inside the TTree record (TBranch::fBaskets) instead of as its own key.
 struct EmbeddedBasket {
+  int32_t slot = -1;  ///< its index in fBaskets: the basket number (TBranch::GetBasket)
   int32_t keylen = 0;
   int32_t nev_buf = 0;  ///< entries
   int32_t last = 0;     ///< fLast: end of data, counted from the key start
