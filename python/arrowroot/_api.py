@@ -117,8 +117,10 @@ class File:
         """Names of the objects in the file, like uproot's ``keys()``.
 
         Paths of nested directories' objects are ``"dir/name"`` (``recursive=False``: the top
-        directory only); ``cycle=True`` appends ``";1"`` etc. ``filter_classname`` is a glob on
-        the class name (``"TTree"``, ``"TH1*"``).
+        directory only); ``cycle=True`` lists every cycle of a name (``"T;2"``, ``"T;1"``),
+        ``cycle=False`` each name once. ``filter_classname`` is a glob on the class name
+        (``"TTree"``, ``"TH1*"``). Keys that cannot be read are not listed: see
+        :meth:`bad_keys`.
         """
         return list(self.classnames(recursive, cycle, filter_classname))
 
@@ -136,6 +138,15 @@ class File:
                 continue
             out[f"{path};{cyc}" if cycle else path] = classname
         return out
+
+    def bad_keys(self) -> dict[str, str]:
+        """Keys the file's directories list that cannot be read, ``{"path;cycle": why}``.
+
+        Why names the class, the key's byte range and what is wrong (a key running past the
+        end of the file, a subdirectory whose record is corrupt, ...). The other objects are
+        listed by :meth:`keys` and stay readable; only reading one of these fails.
+        """
+        return {f"{path};{cyc}": why for path, cyc, why in self._handle().bad_keys()}
 
     def trees(self) -> list[str]:
         """Paths of the trees in the file."""
@@ -286,8 +297,8 @@ class Tree:
         lib = check_library(library)
         names = self._resolve(columns, filter_name)
         start, stop = _entry_range(self.num_entries, entry_start, entry_stop)
-        scanner = self._core.scan(names, start, stop, _READ_BATCH_ENTRIES, _READ_BATCH_BYTES,
-                                  _threads(threads))
+        scanner = self._core.scan(names, start, _core_stop(stop, entry_stop), _READ_BATCH_ENTRIES,
+                                  _READ_BATCH_BYTES, _threads(threads))
         table = pa.table(scanner.read_all())
         return convert(table, lib, start)
 
@@ -329,8 +340,8 @@ class Tree:
         names = self._resolve(columns, filter_name)
         start, stop = _entry_range(self.num_entries, entry_start, entry_stop)
         batch_entries, max_bytes = _step(step_size, lambda: self._core.bytes_per_entry(names))
-        return ArrowStream(self._core.scan(names, start, stop, batch_entries, max_bytes,
-                                           _threads(threads)))
+        return ArrowStream(self._core.scan(names, start, _core_stop(stop, entry_stop),
+                                           batch_entries, max_bytes, _threads(threads)))
 
     def __arrow_c_stream__(self, requested_schema: object = None) -> object:
         """Every readable column, streamed in ~100 MB batches (Arrow PyCapsule protocol)."""
@@ -613,6 +624,13 @@ def _storage_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
             value = float(value)
         out[key] = value
     return out
+
+
+def _core_stop(stop: int, entry_stop: int | None) -> int:
+    """The stop to scan to: without an entry_stop, -1, i.e. every entry the branches hold.
+    That is num_entries, except for a tree whose branches were filled on their own (fEntries
+    0, branches of 2: uproot's branch.array() reads the 2; so does the engine)."""
+    return -1 if entry_stop is None else stop
 
 
 def _entry_range(n: int, start: int | None, stop: int | None) -> tuple[int, int]:
