@@ -64,6 +64,9 @@ TTREE_FILES: list[tuple[int, str]] = [
     (26, "uproot-issue-750.root"),
     (27, "uproot-issue261.root"),
     (28, "uproot-empty.root"),
+    # 0: from the shared corpus (../shared/testdata/corpus), copied into testdata/ for what
+    # no numbered file shows (testdata/README.md).
+    (0, "uproot-issue-250.root"),
 ]
 
 # Real files from the public collection (../shared/testdata/corpus, copied unmodified into

@@ -297,8 +297,8 @@ class Tree:
         lib = check_library(library)
         names = self._resolve(columns, filter_name)
         start, stop = _entry_range(self.num_entries, entry_start, entry_stop)
-        scanner = self._core.scan(names, start, _core_stop(stop, entry_stop), _READ_BATCH_ENTRIES,
-                                  _READ_BATCH_BYTES, _threads(threads))
+        scanner = self._core.scan(names, start, stop, _READ_BATCH_ENTRIES, _READ_BATCH_BYTES,
+                                  _threads(threads))
         table = pa.table(scanner.read_all())
         return convert(table, lib, start)
 
@@ -340,8 +340,8 @@ class Tree:
         names = self._resolve(columns, filter_name)
         start, stop = _entry_range(self.num_entries, entry_start, entry_stop)
         batch_entries, max_bytes = _step(step_size, lambda: self._core.bytes_per_entry(names))
-        return ArrowStream(self._core.scan(names, start, _core_stop(stop, entry_stop),
-                                           batch_entries, max_bytes, _threads(threads)))
+        return ArrowStream(self._core.scan(names, start, stop, batch_entries, max_bytes,
+                                           _threads(threads)))
 
     def __arrow_c_stream__(self, requested_schema: object = None) -> object:
         """Every readable column, streamed in ~100 MB batches (Arrow PyCapsule protocol)."""
@@ -624,13 +624,6 @@ def _storage_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
             value = float(value)
         out[key] = value
     return out
-
-
-def _core_stop(stop: int, entry_stop: int | None) -> int:
-    """The stop to scan to: without an entry_stop, -1, i.e. every entry the branches hold.
-    That is num_entries, except for a tree whose branches were filled on their own (fEntries
-    0, branches of 2: uproot's branch.array() reads the 2; so does the engine)."""
-    return -1 if entry_stop is None else stop
 
 
 def _entry_range(n: int, start: int | None, stop: int | None) -> tuple[int, int]:

@@ -436,18 +436,19 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
     br->fields_.push_back({columns_[i].name, columns_[i].type});
     br->outputs_.push_back(std::move(out));
   }
-  // Rows: the entries the selected branches hold (EntriesHeld), as uproot's branch.array()
-  // reads them. Normally the tree's fEntries; a branch filled on its own holds more (LHCb's
-  // Refs trees: fEntries 0, branches of 2, string-example.root), one never filled fewer (read
-  // alone, it gives that many rows; next to a longer branch it fails where its entries end,
-  // ReadColumn: without nulls there is no value for entries ROOT reads nothing for).
+  // Rows: the tree's entries as far as the selected branches hold them (EntriesHeld), as
+  // uproot's tree.arrays() reads them. A branch never filled (fEntries 0) read alone gives no
+  // rows; next to a longer branch it fails where its entries end (ReadColumn): without nulls
+  // there is no value for entries ROOT reads nothing for. A branch filled on its own past the
+  // tree's fEntries (LHCb's Refs trees: fEntries 0, branches of 2) is read to fEntries, as
+  // ROOT's TTree::GetEntries() and uproot's tree.arrays() count them.
   if (!br->columns_.empty()) {
     int64_t held = 0;
     for (const auto& col : br->columns_) {
       held = std::max(held, EntriesHeld(*col->plan.branch, col->baskets));
     }
-    br->stop_ = options.entry_stop < 0 ? held : std::min(options.entry_stop, held);
-    br->next_ = std::min(options.entry_start, br->stop_);
+    br->stop_ = std::min(br->stop_, held);
+    br->next_ = std::min(br->next_, br->stop_);
     br->planned_until_ = br->next_;
   }
   // Counter branches for jagged columns, read only if a basket lacks its offset table.
