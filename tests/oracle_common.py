@@ -67,6 +67,7 @@ TTREE_FILES: list[tuple[int, str]] = [
     # 0: from the shared corpus (../shared/testdata/corpus), copied into testdata/ for what
     # no numbered file shows (testdata/README.md).
     (0, "uproot-issue-250.root"),
+    (0, "uproot-issue413.root"),
 ]
 
 # Real files from the public collection (../shared/testdata/corpus, copied unmodified into

@@ -542,6 +542,7 @@ class ObjectReader {
       if (flag > 40) read_i32_array(nullptr, "displacement");
     }
     if (flag == 1 || flag > 10) {
+      k->has_buffer = true;
       size_t n = static_cast<size_t>(k->last);
       if (v.version <= 1) {  // TBuffer::ReadArray: its own count first
         int32_t count = c_.I32();

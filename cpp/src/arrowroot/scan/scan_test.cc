@@ -361,6 +361,28 @@ TEST(TreeReader, BranchFilledPastTheTreesEntriesStopsAtTheTreesEntries) {
   EXPECT_EQ(*rows, 0);
 }
 
+// uproot-issue413.root: each branch's one basket is a key (fBasketSeek 327, ...) and also
+// sits in fBaskets slot 0 as a header without its buffer. The key holds the data.
+TEST(TreeReader, HeaderOnlyBasketInItsSlotIsReadFromItsKey) {
+  auto r = OpenTree("uproot-issue413.root", "mytree");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const root_format::Branch* i32 = (*r)->tree().FindBranch("I32");
+  ASSERT_NE(i32, nullptr);
+  ASSERT_EQ(i32->embedded_baskets.size(), 1u);
+  EXPECT_EQ(i32->embedded_baskets[0]->slot, 0);
+  EXPECT_FALSE(i32->embedded_baskets[0]->has_buffer);
+  EXPECT_EQ(i32->embedded_baskets[0]->nev_buf, 5);
+  EXPECT_EQ(i32->basket_seek[0], 327);
+  ScanOptions o;
+  o.columns = {"I32", "F64"};
+  auto batches = ReadAll(**r, o);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  ASSERT_EQ(batches->size(), 1u);
+  EXPECT_EQ(ValuesOf<int32_t>(*(*batches)[0].columns[0]), (std::vector<int32_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(ValuesOf<double>(*(*batches)[0].columns[1]),
+            (std::vector<double>{0.0, 1.0, 2.0, 3.0, 4.0}));
+}
+
 // uproot-issue232.root (ROOT 6.10, 1.2 MB: read from the shared corpus when it is there): a
 // file ROOT did not close properly. Branch Event/fXvtx has fWriteBasket 1 but fBasketSeek and
 // fBasketBytes 0: both of its baskets (7981 and 3288 entries) are in fBaskets, slots 0 and 1.

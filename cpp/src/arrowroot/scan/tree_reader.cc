@@ -38,7 +38,9 @@ struct BasketRef {
 /// fWriteBasket, the one being filled when the tree was written, holds the rest up to fEntries.
 /// Each is read from fBaskets[i] when it was still in memory then (streamed in the TTree
 /// record: CMS NanoAOD written in one go, trees of files ROOT never closed properly, whose
-/// fBasketSeek and fBasketBytes are 0), else from its key at fBasketSeek[i].
+/// fBasketSeek and fBasketBytes are 0), else from its key at fBasketSeek[i]. A written basket
+/// some writers leave in its slot with its header only (no buffer; uproot-issue413.root) is
+/// read from its key.
 Result<std::vector<BasketRef>> ListBaskets(const Branch& b, uint64_t file_size) {
   std::vector<BasketRef> out;
   const size_t nw = static_cast<size_t>(b.write_basket);
@@ -48,8 +50,10 @@ Result<std::vector<BasketRef>> ListBaskets(const Branch& b, uint64_t file_size) 
   std::map<int32_t, std::shared_ptr<const root_format::EmbeddedBasket>> in_record;
   std::vector<std::shared_ptr<const root_format::EmbeddedBasket>> unplaced;
   for (const auto& e : b.embedded_baskets) {
-    if (e->slot >= 0 && static_cast<size_t>(e->slot) < nw && !in_record.count(e->slot)) {
-      in_record[e->slot] = e;
+    if (e->slot >= 0 && static_cast<size_t>(e->slot) < nw) {
+      const size_t slot = static_cast<size_t>(e->slot);
+      const bool on_disk = b.basket_seek[slot] > 0 && b.basket_bytes[slot] > 0;
+      if ((e->has_buffer || !on_disk) && !in_record.count(e->slot)) in_record[e->slot] = e;
     } else {
       unplaced.push_back(e);  // the basket being filled (slot fWriteBasket), in slot order
     }
