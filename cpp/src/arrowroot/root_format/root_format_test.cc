@@ -609,9 +609,10 @@ TEST(ParseTree, StreamerInfoReaderAgreesWithTheHandWrittenOne) {
   EXPECT_GE(compared, 15);
 }
 
-// uproot-issue-250.root (ROOT 4.00/00): TTree version 5 (fEntries, fTotBytes as doubles) and
-// TBranch version 8 (32-bit fEntryNumber, fBasketEntry and fBasketSeek), which only the
-// file's streamer info describes. Values as uproot 5 reads them.
+// uproot-issue-250.root (ROOT 4.00/00): TTree version 5 (fEntries, fTotBytes as doubles), read
+// by the file's streamer info, and TBranch version 8 (32-bit fEntryNumber, fBasketEntry and
+// fBasketSeek), read by hand as ROOT does (the agreement test above reads it by the streamer
+// info too). Values as uproot 5 reads them.
 TEST(RootFile, ReadsTTreeVersion5AndTBranchVersion8ByTheirStreamerInfo) {
   auto f = OpenOrDie("uproot-issue-250.root");
   ASSERT_TRUE(f);

@@ -298,11 +298,15 @@ class ObjectReader {
     VersionHeader h = c_.ReadVersion();
     if (!c_.ok()) return;
     const StreamerInfo* info = MembersInfo("TBranch", h.version,
-                                           h.version >= 10 && h.version <= 13, "versions 10-13");
+                                           h.version >= 6 && h.version <= 13, "versions 6-13");
     if (!c_.ok()) return;
     if (info != nullptr) {
       ReadTBranchMembers(*info, b);
       c_.SkipToEnd(h);
+      return;
+    }
+    if (h.version < 10) {
+      ReadOldTBranchBody(h, b);
       return;
     }
     ReadTNamed(&b->name, &b->title);
@@ -334,8 +338,56 @@ class ObjectReader {
     AttachBranchObjects(b, subs, leaves, baskets);
   }
 
-  /// TBranch by its streamer info (ROOT 3/4 files: v8 counts entries in doubles and seeks in
-  /// 32-bit ints; TBranch.cxx TBranch::Streamer sends every version > 5 to ReadClassBuffer).
+  /// TBranch versions 6-9 (ROOT 3/4), as TBranch::Streamer reads them by hand (TBranch.cxx,
+  /// "process old versions before automatic schema evolution"): TNamed, [8] TAttFill,
+  /// fCompress, fBasketSize, fEntryOffsetLen, fWriteBasket, fEntryNumber (i32), fOffset,
+  /// fMaxBaskets, [7] fSplitLevel, fEntries, fTotBytes, fZipBytes (f64), fBranches, fLeaves,
+  /// fBaskets, then fBasketBytes, fBasketEntry (i32) and fBasketSeek, each fMaxBaskets long
+  /// after a byte; that byte is 2 before 64-bit seeks (files past 2 GB), else they are i32.
+  /// fFileName. The file's streamer info for these versions says the same, but not the 2.
+  void ReadOldTBranchBody(const VersionHeader& h, Branch* b) {
+    ReadTNamed(&b->name, &b->title);
+    if (h.version > 7) SkipVersioned();  // TAttFill
+    c_.SetWhat("TBranch");
+    b->compress = c_.I32();
+    b->basket_size = c_.I32();
+    b->entry_offset_len = c_.I32();
+    b->write_basket = c_.I32();
+    b->entry_number = c_.I32();
+    b->offset = c_.I32();
+    b->max_baskets = c_.I32();
+    if (h.version > 6) b->split_level = c_.I32();
+    int64_t* counts[] = {&b->entries, &b->tot_bytes, &b->zip_bytes};
+    for (int64_t* field : counts) {
+      const double d = c_.F64();
+      if (c_.ok() && !(d >= 0 && d < 9.2e18)) {
+        c_.Fail(Status::Corruption("branch '" + b->name + "': a count of " + std::to_string(d)));
+        return;
+      }
+      *field = static_cast<int64_t>(d);
+    }
+    std::vector<AnyObject> subs, leaves, baskets;
+    ReadObjArrayInline(&subs);
+    ReadObjArrayInline(&leaves);
+    ReadObjArrayInline(&baskets);
+    if (!CheckBasketCounts(b)) return;
+    c_.SetWhat("TBranch basket arrays");
+    b->basket_bytes = ReadArrayAfterSpeedbump<int32_t>(b->max_baskets, &Cursor::I32);
+    std::vector<int32_t> entry = ReadArrayAfterSpeedbump<int32_t>(b->max_baskets, &Cursor::I32);
+    b->basket_entry.assign(entry.begin(), entry.end());
+    const bool large = c_.ok() && c_.remaining() > 0 && c_.data()[c_.pos()] == std::byte{2};
+    if (large) {
+      b->basket_seek = ReadArrayAfterSpeedbump<int64_t>(b->max_baskets, &Cursor::I64);
+    } else {
+      std::vector<int32_t> seek = ReadArrayAfterSpeedbump<int32_t>(b->max_baskets, &Cursor::I32);
+      b->basket_seek.assign(seek.begin(), seek.end());
+    }
+    c_.SkipToEnd(h);  // fFileName
+    AttachBranchObjects(b, subs, leaves, baskets);
+  }
+
+  /// TBranch by its streamer info: versions this reader does not know (TBranch.cxx
+  /// TBranch::Streamer sends every version > 9 to ReadClassBuffer).
   void ReadTBranchMembers(const StreamerInfo& info, Branch* b);
 
   bool CheckBasketCounts(const Branch* b) {
