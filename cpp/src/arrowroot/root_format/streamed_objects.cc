@@ -195,12 +195,14 @@ class ObjectReader {
     return v;
   }
 
-  // ---- TBranch, TBranchElement, TBranchObject, TLeaf*, TTree: by hand for the versions in
-  // ---- the table below, by the file's streamer info for the others (members.h).
+  // ---- TBranch, TBranchElement, TBranchObject, TLeaf*, TTree: by hand for the versions
+  // ---- below, by the file's streamer info for the others (members.h).
   //
-  // Hand-read versions: those uproot hard-codes (models/TTree.py, TBranch.py, TLeaf.py) and
-  // ROOT's own streamers write (TTree.cxx, TBranch.cxx, TBranchElement.cxx TBranch*::Streamer:
-  // older versions go through ReadClassBuffer, i.e. the streamer info, in ROOT too).
+  // By hand: what uproot hard-codes (models/TTree.py, TBranch.py, TLeaf.py: TTree 16-20,
+  // TBranch 10-13, TBranchElement 8-10, TLeaf 2), plus TBranch 6-9 and TLeaf 1, which ROOT
+  // itself reads by hand (TBranch::Streamer, TLeaf::Streamer). ROOT reads every other
+  // version with ReadClassBuffer, i.e. by the file's streamer info (TTree::Streamer for
+  // v > 4, TBranch for v > 9, TLeaf for v > 1), and so does this reader.
 
   /// The streamer info for a class version read by members, or nullptr to read it by hand.
   /// `by_hand`: this reader knows the version. Fails the cursor (Unsupported) when it knows
