@@ -274,7 +274,8 @@ std::string MissingStreamerMessage(const std::string& class_name, int32_t versio
                                    const std::string& known_versions) {
   return class_name + " version " + std::to_string(version) + " (arrowroot reads " +
          known_versions + " itself, other versions by the file's streamer info, which has " +
-         "no entry for this one); the file cannot be read without it";
+         "no entry for this one); a copy written by ROOT (rootcp, TTree::CloneTree) has "
+         "versions arrowroot reads";
 }
 
 }  // namespace arrowroot::root_format

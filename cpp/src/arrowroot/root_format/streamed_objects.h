@@ -19,7 +19,7 @@ struct TreeParseOptions {
   /// The key's class: "TTree", or "TNtuple"/"TNtupleD" (a TNtuple header, the TTree, fNvar).
   std::string class_name = "TTree";
   /// The file's streamer infos: how the class versions arrowroot does not read by hand
-  /// (TTree before v16, TBranch before v10, ...) are laid out. Without it those are Unsupported.
+  /// (TTree before v16, TBranch before v6, ...) are laid out. Without it those are Unsupported.
   StreamerInfoLookup streamers;
   /// Testing: read every class version the streamer infos describe through them, also those
   /// arrowroot reads by hand (the two readers must agree).
