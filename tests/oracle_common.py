@@ -92,9 +92,13 @@ CORPUS_REGRESSION_FILES: list[tuple[str, str]] = [
     ("uproot-issue433-splitlevel2.root", "KM3NeT JDAQUTCExtended (uproot's strided reading "
      "byte-swaps it), nested groups"),
     ("string-example.root", "a branch with more entries than its tree (fEntries 0)"),
+    ("uproot-issue-250.root", "ROOT 4: TTree v5 (by its streamer info), TBranch v8, an empty "
+     "TBasket v1 in fBaskets"),
+    ("uproot-issue413.root", "written baskets left in their fBaskets slots as headers without "
+     "buffer (read from their keys)"),
 ]
 
-# Files that may be missing on a machine, with the reason. Empty: all 28 are expected.
+# Files that may be missing on a machine, with the reason. Empty: all of them are expected.
 KNOWN_ABSENT: dict[str, str] = {}
 
 # Branches arrowroot declines on purpose although uproot reads them. The CLI must exit 1 with

@@ -57,6 +57,22 @@ def flipped_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def bad_key_file(tmp_path: Path) -> Path:
+    """uproot-issue-250.root whose keys list says the TH1D 'Egap' runs 2^28 bytes, past the
+    end of the file (uproot finds where the keys list holds its header)."""
+    import uproot
+
+    src = TESTDATA_DIR / "uproot-issue-250.root"
+    at = uproot.open(src).key("Egap").cursor.index  # its header in the keys list
+    data = bytearray(src.read_bytes())
+    assert int.from_bytes(data[at:at + 4], "big") == 322  # fNbytes
+    data[at:at + 4] = (1 << 28).to_bytes(4, "big")
+    path = tmp_path / "bad-key.root"
+    path.write_bytes(bytes(data))
+    return path
+
+
 def test_testdata_present():
     assert HZZ.is_file(), f"missing {HZZ}"
 
@@ -90,6 +106,27 @@ def test_flipped_cat(arrowroot_cli: Cli, flipped_file: Path):
 def test_flipped_cat_jsonl(arrowroot_cli: Cli, flipped_file: Path):
     res = arrowroot_cli.run("cat", f"{flipped_file}:events", "--format", "jsonl")
     assert_clean_error(res, names=_names_file(flipped_file))
+
+
+def test_ls_lists_the_other_keys_and_warns_of_a_bad_one(arrowroot_cli: Cli, bad_key_file: Path):
+    # ROOT lists such a key and fails only when it is read: ls lists the others, exits 0 and
+    # says on stderr which key is bad (name, class, byte range) and why.
+    res = arrowroot_cli.run("ls", bad_key_file)
+    assert res.returncode == 0, res.stderr
+    names = [line.split()[0] for line in res.stdout.splitlines()[1:]]
+    assert names == ["B4", "Eabs", "Labs", "Lgap"]
+    assert "1000" in res.stdout.splitlines()[1]  # B4's entries: the tree stays readable
+    warnings = res.stderr.strip().splitlines()
+    assert len(warnings) == 1, res.stderr
+    line = warnings[0]
+    assert line.startswith("warning: ") and bad_key_file.name in line
+    assert "TH1D 'Egap;1' at [0x8ca7,+268435456)" in line and "past the end" in line, line
+
+
+def test_cat_of_a_tree_beside_a_bad_key_works(arrowroot_cli: Cli, bad_key_file: Path):
+    res = arrowroot_cli.run("cat", f"{bad_key_file}:B4", "-b", "Eabs")
+    assert res.returncode == 0, res.stderr
+    assert len(res.stdout.splitlines()) == 1000
 
 
 # --- missing things --------------------------------------------------------------------------

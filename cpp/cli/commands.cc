@@ -171,19 +171,29 @@ bool SplitFileObject(const std::string& arg, std::string* file, std::string* obj
   return !file->empty() && !object->empty();
 }
 
-Status RunLs(const std::string& file, std::ostream& out, const byte_source::SourceOptions& so) {
+Status RunLs(const std::string& file, std::ostream& out, std::ostream& err,
+             const byte_source::SourceOptions& so) {
   ASSIGN_OR_RETURN(auto f, OpenFile(file, so));
-  ASSIGN_OR_RETURN(auto objects, f->ListObjects());
+  ASSIGN_OR_RETURN(auto listing, f->List(/*all_cycles=*/false));
+  // A key that cannot be used, or a tree whose record cannot be read, is one warning line:
+  // the other objects are listed (and stay readable) all the same.
+  for (const auto& bad : listing.bad_keys) {
+    err << "warning: file '" << f->name() << "': " << bad.Describe() << "\n";
+  }
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"PATH", "CLASS", "ENTRIES", "BRANCHES"});
-  for (const auto& o : objects) {
+  for (const auto& o : listing.objects) {
     std::vector<std::string> row = {o.path, o.key.class_name, "", ""};
-    if (o.key.class_name == "TTree") {
-      auto tree = f->ReadTree(o.path);
-      // Every error line names the file (ReadTree's names the tree and its byte range).
-      if (!tree.ok()) return std::move(tree).status().AddContext("file '" + f->name() + "'");
-      row[2] = std::to_string((*tree)->entries);
-      row[3] = std::to_string((*tree)->all_branches.size());
+    const std::string& c = o.key.class_name;
+    if (c == "TTree" || c == "TNtuple" || c == "TNtupleD") {
+      auto tree = f->ReadTree(o.path + ";" + std::to_string(o.key.cycle));
+      if (tree.ok()) {
+        row[2] = std::to_string((*tree)->entries);
+        row[3] = std::to_string((*tree)->all_branches.size());
+      } else {
+        // ReadTree's error names the tree, its class and byte range.
+        err << "warning: file '" << f->name() << "': " << tree.status().ToString() << "\n";
+      }
     }
     rows.push_back(std::move(row));
   }
@@ -597,7 +607,7 @@ int MainWithSource(const std::vector<std::string>& args, const byte_source::Sour
   }
   if (cmd == "ls") {
     if (args.size() != 2) return usage("ls takes one FILE");
-    Status st = RunLs(args[1], out, source);
+    Status st = RunLs(args[1], out, err, source);
     return st.ok() ? 0 : fail(st);
   }
   if (cmd == "schema" || cmd == "cat" || cmd == "bench") {

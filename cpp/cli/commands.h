@@ -26,8 +26,9 @@ struct CatOptions {
   int repeat = 1;         ///< bench: best of this many runs
 };
 
-/// `arrowroot ls FILE`
-Status RunLs(const std::string& file, std::ostream& out,
+/// `arrowroot ls FILE`: one row per object (the highest cycle of each name); a key that
+/// cannot be used, or a tree record that cannot be read, is a `warning: ...` line on `err`.
+Status RunLs(const std::string& file, std::ostream& out, std::ostream& err,
              const byte_source::SourceOptions& source = {});
 /// `arrowroot schema FILE:TREE`
 Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out,

@@ -78,7 +78,7 @@ PlanStore* BuildPlans() {
       if (!tree.ok()) continue;
       store->trees.push_back(*tree);
       for (const root_format::Branch* b : (*tree)->all_branches) {
-        if (!to_arrow::IsDataBranch(*b)) continue;
+        if (to_arrow::IsGroupBranch(*b, lookup)) continue;
         auto plan = to_arrow::PlanColumn(*b, lookup);
         if (!plan.ok()) continue;
         store->plans.push_back({path, tree_path, std::move(*plan)});

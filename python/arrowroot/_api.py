@@ -117,8 +117,10 @@ class File:
         """Names of the objects in the file, like uproot's ``keys()``.
 
         Paths of nested directories' objects are ``"dir/name"`` (``recursive=False``: the top
-        directory only); ``cycle=True`` appends ``";1"`` etc. ``filter_classname`` is a glob on
-        the class name (``"TTree"``, ``"TH1*"``).
+        directory only); ``cycle=True`` lists every cycle of a name (``"T;2"``, ``"T;1"``),
+        ``cycle=False`` each name once. ``filter_classname`` is a glob on the class name
+        (``"TTree"``, ``"TH1*"``). Keys that cannot be read are not listed: see
+        :meth:`bad_keys`.
         """
         return list(self.classnames(recursive, cycle, filter_classname))
 
@@ -136,6 +138,15 @@ class File:
                 continue
             out[f"{path};{cyc}" if cycle else path] = classname
         return out
+
+    def bad_keys(self) -> dict[str, str]:
+        """Keys the file's directories list that cannot be read, ``{"path;cycle": why}``.
+
+        Why names the class, the key's byte range and what is wrong (a key running past the
+        end of the file, a subdirectory whose record is corrupt, ...). The other objects are
+        listed by :meth:`keys` and stay readable; only reading one of these fails.
+        """
+        return {f"{path};{cyc}": why for path, cyc, why in self._handle().bad_keys()}
 
     def trees(self) -> list[str]:
         """Paths of the trees in the file."""

@@ -421,13 +421,21 @@ class File {
   std::string name() const { return file_->name(); }
   int32_t root_version() const { return file_->header().version; }
 
-  /// (path, class name, cycle) of every object, depth first.
+  /// (path, class name, cycle) of every object, every cycle, depth first.
   std::vector<std::tuple<std::string, std::string, int>> objects() const {
-    auto objects = Unwrap(WithoutGil([&] { return file_->ListObjects(); }));
+    auto listing = Unwrap(WithoutGil([&] { return file_->List(/*all_cycles=*/true); }));
     std::vector<std::tuple<std::string, std::string, int>> out;
-    for (const auto& o : objects) {
+    for (const auto& o : listing.objects) {
       out.emplace_back(o.path, o.key.class_name, o.key.cycle);
     }
+    return out;
+  }
+
+  /// (path, cycle, why) of every key the directories list that cannot be used.
+  std::vector<std::tuple<std::string, int, std::string>> bad_keys() const {
+    auto listing = Unwrap(WithoutGil([&] { return file_->List(/*all_cycles=*/true); }));
+    std::vector<std::tuple<std::string, int, std::string>> out;
+    for (const auto& b : listing.bad_keys) out.emplace_back(b.path, b.cycle, b.Describe());
     return out;
   }
 
@@ -562,6 +570,7 @@ NB_MODULE(_core, m) {
       .def_prop_ro("name", &File::name)
       .def_prop_ro("root_version", &File::root_version)
       .def("objects", &File::objects)
+      .def("bad_keys", &File::bad_keys)
       .def("find", &File::find, nb::arg("path"))
       .def("tree", &File::tree, nb::arg("path"));
 }

@@ -56,6 +56,37 @@ def test_open_is_a_context_manager_and_lists_keys_like_uproot():
         f.keys()
 
 
+def test_keys_list_every_cycle_like_uproot():
+    # uproot-issue31.root: the tree T was written twice (T;2, T;1).
+    path = str(TESTDATA / "uproot-issue31.root")
+    up = uproot.open(path)
+    with arrowroot.open(path) as f:
+        assert f.keys() == up.keys() == ["T;2", "T;1"]
+        assert f.classnames() == up.classnames()
+        assert f.keys(cycle=False) == ["T"]
+        assert f.trees() == ["T"]
+        assert f["T;1"].num_entries == up["T;1"].num_entries == 5
+        assert f.bad_keys() == {}
+
+
+def test_a_key_that_cannot_be_read_is_a_bad_key_and_the_rest_reads(tmp_path):
+    src = TESTDATA / "uproot-issue-250.root"
+    at = uproot.open(src).key("Egap").cursor.index  # its header in the keys list
+    data = bytearray(src.read_bytes())
+    data[at:at + 4] = (1 << 28).to_bytes(4, "big")  # fNbytes: past the end of the file
+    path = tmp_path / "bad-key.root"
+    path.write_bytes(bytes(data))
+    with arrowroot.open(path) as f:
+        assert f.keys() == ["B4;1", "Eabs;1", "Labs;1", "Lgap;1"]
+        bad = f.bad_keys()
+        assert list(bad) == ["Egap;1"]
+        assert "TH1D 'Egap;1' at [0x8ca7,+268435456)" in bad["Egap;1"]
+        assert "past the end of the file" in bad["Egap;1"]
+        assert f["B4"].arrays(["Eabs"]).num_rows == 1000
+        with pytest.raises(arrowroot.CorruptionError, match="Egap"):
+            f["Egap"]
+
+
 def test_open_accepts_pathlib_and_file_urls():
     assert arrowroot.open(pathlib.Path(ZMUMU))["events"].num_entries == 2304
     assert arrowroot.open("file://" + ZMUMU)["events"].num_entries == 2304

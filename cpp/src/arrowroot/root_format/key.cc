@@ -54,7 +54,7 @@ Result<FileHeader> ParseFileHeader(ByteView bytes, uint64_t file_size) {
   return h;
 }
 
-Result<KeyHeader> ReadKeyHeader(Cursor& c, uint64_t file_size) {
+Result<KeyHeader> ParseKeyHeader(Cursor& c) {
   size_t start = c.pos();
   c.SetWhat("TKey header");
   KeyHeader k;
@@ -71,11 +71,15 @@ Result<KeyHeader> ReadKeyHeader(Cursor& c, uint64_t file_size) {
   k.name = c.TString();
   k.title = c.TString();
   if (!c.ok()) return c.status();
-  std::string where = "key '" + k.name + "' (" + k.class_name + ")";
   if (k.keylen < 0 || c.pos() - start > static_cast<size_t>(k.keylen)) {
-    return Status::Corruption(where + ": fKeylen = " + std::to_string(k.keylen) +
-                              " is shorter than its own fields");
+    return Status::Corruption("key '" + k.name + "' (" + k.class_name + "): fKeylen = " +
+                              std::to_string(k.keylen) + " is shorter than its own fields");
   }
+  return k;
+}
+
+Status CheckKeyHeader(const KeyHeader& k, uint64_t file_size) {
+  std::string where = "key '" + k.name + "' (" + k.class_name + ")";
   if (k.nbytes < k.keylen) {
     return Status::Corruption(where + ": fNbytes = " + std::to_string(k.nbytes) +
                               " is smaller than fKeylen = " + std::to_string(k.keylen));
@@ -88,6 +92,12 @@ Result<KeyHeader> ReadKeyHeader(Cursor& c, uint64_t file_size) {
                               " runs past the end of the file (" + std::to_string(file_size) +
                               " bytes): the file is truncated or the key is corrupt");
   }
+  return Status::OK();
+}
+
+Result<KeyHeader> ReadKeyHeader(Cursor& c, uint64_t file_size) {
+  ASSIGN_OR_RETURN(KeyHeader k, ParseKeyHeader(c));
+  RETURN_IF_ERROR(CheckKeyHeader(k, file_size));
   return k;
 }
 

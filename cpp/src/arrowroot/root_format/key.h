@@ -52,6 +52,10 @@ struct KeyHeader {
   uint64_t payload_size() const { return static_cast<uint64_t>(nbytes - keylen); }
 };
 
+/// Parse a key header at the cursor; only the cursor's bounds are checked.
+Result<KeyHeader> ParseKeyHeader(Cursor& cursor);
+/// Check a parsed key's sizes against each other and against the file size.
+Status CheckKeyHeader(const KeyHeader& key, uint64_t file_size);
 /// Parse a key header at the cursor and check its sizes against the file size.
 Result<KeyHeader> ReadKeyHeader(Cursor& cursor, uint64_t file_size);
 

@@ -72,11 +72,15 @@ struct Leaf {
 
 /// A TBasket stored inside the TTree record (TBranch::fBaskets) instead of as its own key.
 struct EmbeddedBasket {
+  int32_t slot = -1;  ///< its index in fBaskets: the basket number (TBranch::GetBasket)
   int32_t keylen = 0;
   int32_t nev_buf = 0;  ///< entries
   int32_t last = 0;     ///< fLast: end of data, counted from the key start
   std::vector<int32_t> entry_offsets;  ///< relative to the data start; empty if none
   Bytes data;                          ///< [0, fLast - fKeylen)
+  /// Whether its buffer was streamed (flag 1 or > 10). A basket kept in fBaskets after it was
+  /// written to its key streams its header only: the data is at fBasketSeek.
+  bool has_buffer = false;
 };
 
 /// TBranch / TBranchElement / TBranchObject.

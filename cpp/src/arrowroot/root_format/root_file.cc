@@ -1,6 +1,7 @@
 #include "arrowroot/root_format/root_file.h"
 
 #include <algorithm>
+#include <set>
 
 #include "arrowroot/compression/decompress.h"
 #include "arrowroot/root_format/cursor.h"
@@ -112,10 +113,8 @@ Result<std::shared_ptr<RootFile>> RootFile::Open(std::shared_ptr<byte_source::By
       }
       ASSIGN_OR_RETURN(auto infos, ParseStreamerInfoList(payload, k.keylen));
       for (auto& i : infos) {
-        auto it = f->streamers_.find(i.class_name);
-        if (it == f->streamers_.end() || it->second.class_version < i.class_version) {
-          f->streamers_[i.class_name] = std::move(i);
-        }
+        // The first of a (class, version) wins, as in TFile::ReadStreamerInfo.
+        f->streamers_[i.class_name].try_emplace(i.class_version, std::move(i));
       }
       return Status::OK();
     }();
@@ -127,9 +126,10 @@ Result<std::shared_ptr<RootFile>> RootFile::Open(std::shared_ptr<byte_source::By
   return f;
 }
 
-Result<std::vector<KeyHeader>> RootFile::ReadDirectoryKeys(uint64_t dir_offset, uint64_t dir_size,
-                                                           const std::string& dir_path,
-                                                           int64_t expected_seek_dir) const {
+Result<RootFile::DirectoryKeys> RootFile::ReadDirectoryKeys(uint64_t dir_offset,
+                                                            uint64_t dir_size,
+                                                            const std::string& dir_path,
+                                                            int64_t expected_seek_dir) const {
   uint64_t size = source_->size();
   std::string where = "directory " + Quote(dir_path.empty() ? "/" : dir_path);
   ASSIGN_OR_RETURN(Bytes rec, source_->Read({dir_offset, dir_size}));
@@ -187,56 +187,110 @@ Result<std::vector<KeyHeader>> RootFile::ReadDirectoryKeys(uint64_t dir_offset, 
     return Status::Corruption("keys list claims " + std::to_string(nkeys) + " keys")
         .AddContext(where);
   }
-  std::vector<KeyHeader> keys;
-  keys.reserve(static_cast<size_t>(nkeys));
+  // Each key is checked on its own (TDirectoryFile::ReadKeys lists every key; reading a bad
+  // one fails): one whose header contradicts the file is reported, the others stay usable.
+  DirectoryKeys out;
+  out.keys.reserve(static_cast<size_t>(nkeys));
+  const std::string prefix = dir_path.empty() ? "" : dir_path + "/";
   for (int32_t i = 0; i < nkeys; ++i) {
-    auto k = ReadKeyHeader(kc, size);
+    const size_t at = kc.pos();
+    auto k = ParseKeyHeader(kc);
     if (!k.ok()) {
-      return std::move(k).status().AddContext(where + ": key " + std::to_string(i) + " of " +
-                                              std::to_string(nkeys));
+      // The list ends inside this key: it and the keys after it cannot be found.
+      BadKey bad;
+      bad.path = prefix + "(key " + std::to_string(i + 1) + " of " + std::to_string(nkeys) + ")";
+      bad.seek_key = seek_keys + static_cast<int64_t>(at);
+      bad.reason = std::move(k).status().AddContext(
+          where + ": the keys list at " + FormatRange(seek_keys, nbytes_keys) + " ends in key " +
+          std::to_string(i + 1) + " of " + std::to_string(nkeys) + "; the " +
+          std::to_string(nkeys - i - 1) + " after it are lost");
+      out.bad.push_back(std::move(bad));
+      break;
     }
-    keys.push_back(std::move(*k));
+    Status st = CheckKeyHeader(*k, size);
+    if (!st.ok()) {
+      out.bad.push_back({prefix + k->name, k->cycle, k->class_name, k->seek_key, k->nbytes,
+                         std::move(st).AddContext(where)});
+      continue;
+    }
+    out.keys.push_back(std::move(*k));
   }
-  return keys;
+  return out;
 }
 
-Status RootFile::ListRecursive(const std::vector<KeyHeader>& keys, const std::string& prefix,
-                               int depth, std::vector<ObjectEntry>* out) const {
-  if (depth > 64) return Status::Corruption("directories nested deeper than 64 (a cycle?)");
-  // Highest cycle per name only, in key order.
+Result<RootFile::DirectoryKeys> RootFile::ReadSubdirectoryKeys(const KeyHeader& key,
+                                                               const std::string& path) const {
+  ASSIGN_OR_RETURN(Bytes payload, ReadPayload(key));
+  // A subdirectory's payload is its TDirectory record; its seeks are absolute.
+  return ReadDirectoryKeys(key.payload_offset(), std::min<uint64_t>(payload.size(), 64), path,
+                           key.seek_key);
+}
+
+std::string BadKey::Describe() const {
+  return (class_name.empty() ? std::string("key") : class_name) + " '" + path + ";" +
+         std::to_string(cycle) + "' at " +
+         FormatRange(static_cast<uint64_t>(std::max<int64_t>(seek_key, 0)),
+                     static_cast<uint64_t>(std::max<int32_t>(nbytes, 0))) +
+         ": " + reason.ToString();
+}
+
+Status RootFile::ListRecursive(const DirectoryKeys& dir, const std::string& prefix, int depth,
+                               bool all_cycles, size_t* visited, ObjectListing* out) const {
+  for (const auto& b : dir.bad) out->bad_keys.push_back(b);
+  // Highest cycle per name only (unless all_cycles), in key order.
   std::map<std::string, int16_t> best;
-  for (const auto& k : keys) {
+  for (const auto& k : dir.keys) {
     auto it = best.find(k.name);
     if (it == best.end() || k.cycle > it->second) best[k.name] = k.cycle;
   }
-  for (const auto& k : keys) {
-    if (best[k.name] != k.cycle) continue;
+  for (const auto& k : dir.keys) {
+    if (!all_cycles && best[k.name] != k.cycle) continue;
     std::string path = prefix.empty() ? k.name : prefix + "/" + k.name;
     // Each object of a real file has a key record of its own (26+ bytes). Keys that point
     // back to a directory already listed (a corrupt file) would list it again and again:
     // with two such keys per level, 2^64 times before the depth check.
-    if (out->size() >= source_->size() / 26) {
+    if (++*visited > source_->size() / 26) {
       return Status::Corruption("directories list more objects than the file has keys for "
                                 "(keys pointing back at their own directory?)");
     }
-    out->push_back({path, k});
-    if (IsDirectoryClass(k.class_name)) {
-      ASSIGN_OR_RETURN(Bytes payload, ReadPayload(k));
-      // A subdirectory's payload is its TDirectory record; its seeks are absolute.
-      auto sub = ReadDirectoryKeys(k.payload_offset(), std::min<uint64_t>(payload.size(), 64),
-                                   path, k.seek_key);
-      if (!sub.ok()) return sub.status();
-      RETURN_IF_ERROR(ListRecursive(*sub, path, depth + 1, out));
+    if (!IsDirectoryClass(k.class_name)) {
+      out->objects.push_back({path, k});
+      continue;
     }
+    auto sub = depth >= 64 ? Result<DirectoryKeys>(Status::Corruption(
+                                 "directories nested deeper than 64 (a cycle?)"))
+                           : ReadSubdirectoryKeys(k, path);
+    if (!sub.ok()) {
+      out->bad_keys.push_back(
+          {path, k.cycle, k.class_name, k.seek_key, k.nbytes, std::move(sub).status()});
+      continue;
+    }
+    out->objects.push_back({path, k});
+    RETURN_IF_ERROR(ListRecursive(*sub, path, depth + 1, all_cycles, visited, out));
   }
   return Status::OK();
 }
 
-Result<std::vector<ObjectEntry>> RootFile::ListObjects() const {
-  std::vector<ObjectEntry> out;
-  Status st = ListRecursive(top_keys_, "", 0, &out);
+Result<ObjectListing> RootFile::List(bool all_cycles) const {
+  ObjectListing out;
+  size_t visited = 0;
+  Status st = ListRecursive(top_keys_, "", 0, all_cycles, &visited, &out);
   if (!st.ok()) return std::move(st).AddContext("file " + Quote(name()));
+  if (all_cycles) {
+    // Every cycle of a subdirectory is listed: an object they share appears once (uproot).
+    std::set<std::pair<std::string, int16_t>> seen;
+    std::vector<ObjectEntry> unique;
+    for (auto& o : out.objects) {
+      if (seen.insert({o.path, o.key.cycle}).second) unique.push_back(std::move(o));
+    }
+    out.objects = std::move(unique);
+  }
   return out;
+}
+
+Result<std::vector<ObjectEntry>> RootFile::ListObjects() const {
+  ASSIGN_OR_RETURN(ObjectListing listing, List(false));
+  return std::move(listing.objects);
 }
 
 Result<KeyHeader> RootFile::FindKey(const std::string& path_in) const {
@@ -251,7 +305,7 @@ Result<KeyHeader> RootFile::FindKey(const std::string& path_in) const {
     path = path.substr(0, semi);
   }
   while (!path.empty() && path.front() == '/') path.erase(0, 1);
-  std::vector<KeyHeader> keys = top_keys_;
+  DirectoryKeys keys = top_keys_;
   std::string dir;
   size_t start = 0;
   while (true) {
@@ -259,15 +313,23 @@ Result<KeyHeader> RootFile::FindKey(const std::string& path_in) const {
     std::string part = path.substr(start, slash == std::string::npos ? std::string::npos
                                                                        : slash - start);
     const KeyHeader* found = nullptr;
-    for (const auto& k : keys) {
+    const bool last = slash == std::string::npos;
+    for (const auto& k : keys.keys) {
       if (k.name != part) continue;
-      bool last = slash == std::string::npos;
       if (last && cycle >= 0 && k.cycle != cycle) continue;
       if (!found || k.cycle > found->cycle) found = &k;
     }
     if (!found) {
+      // A key listed under that name that cannot be used: say why.
+      const std::string bad_path = dir.empty() ? part : dir + "/" + part;
+      for (const auto& b : keys.bad) {
+        if (b.path == bad_path && (!last || cycle < 0 || b.cycle == cycle)) {
+          return Status(b.reason.code(), "cannot read " + b.Describe())
+              .AddContext("file " + Quote(name()));
+        }
+      }
       std::string names;
-      for (const auto& k : keys) {
+      for (const auto& k : keys.keys) {
         if (names.find("'" + k.name + "'") != std::string::npos) continue;
         if (!names.empty()) names += ", ";
         if (names.size() > 300) {
@@ -286,10 +348,7 @@ Result<KeyHeader> RootFile::FindKey(const std::string& path_in) const {
                               ", not a directory");
     }
     dir = dir.empty() ? part : dir + "/" + part;
-    ASSIGN_OR_RETURN(Bytes payload, ReadPayload(*found));
-    ASSIGN_OR_RETURN(keys, ReadDirectoryKeys(found->payload_offset(),
-                                             std::min<uint64_t>(payload.size(), 64), dir,
-                                             found->seek_key));
+    ASSIGN_OR_RETURN(keys, ReadSubdirectoryKeys(*found, dir));
     start = slash + 1;
   }
 }
@@ -313,17 +372,36 @@ Result<std::shared_ptr<const Tree>> RootFile::ReadTree(const std::string& path) 
                                    ", not a TTree");
   }
   ASSIGN_OR_RETURN(Bytes payload, ReadPayload(key));
-  auto tree = ParseTree(payload, key.keylen);
+  TreeParseOptions options;
+  options.class_name = key.class_name;
+  options.streamers = [this](const std::string& cls, int32_t version) {
+    return FindStreamerInfo(cls, version);
+  };
+  auto tree = ParseTree(payload, key.keylen, options);
   if (!tree.ok()) {
-    return std::move(tree).status().AddContext("TTree '" + path + "' at " +
-                                               FormatRange(key.seek_key, key.nbytes));
+    Status st = std::move(tree).status();
+    if (!streamer_status_.ok() && st.code() == StatusCode::kUnsupported) {
+      // Old class versions are read by the streamer info: say why it was missing.
+      st = std::move(st).AddContext("the file's streamer info could not be read: " +
+                                    streamer_status_.message());
+    }
+    return std::move(st).AddContext(key.class_name + " '" + path + "' at " +
+                                    FormatRange(key.seek_key, key.nbytes));
   }
   return std::shared_ptr<const Tree>(std::move(*tree));
 }
 
 const StreamerInfo* RootFile::FindStreamerInfo(const std::string& class_name) const {
   auto it = streamers_.find(class_name);
-  return it == streamers_.end() ? nullptr : &it->second;
+  return it == streamers_.end() || it->second.empty() ? nullptr : &it->second.rbegin()->second;
+}
+
+const StreamerInfo* RootFile::FindStreamerInfo(const std::string& class_name,
+                                               int32_t version) const {
+  auto it = streamers_.find(class_name);
+  if (it == streamers_.end()) return nullptr;
+  auto v = it->second.find(version);
+  return v == it->second.end() ? nullptr : &v->second;
 }
 
 }  // namespace arrowroot::root_format

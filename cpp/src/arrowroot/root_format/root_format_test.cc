@@ -16,6 +16,7 @@
 #include "arrowroot/root_format/basket.h"
 #include "arrowroot/root_format/cursor.h"
 #include "arrowroot/root_format/key.h"
+#include "arrowroot/root_format/members.h"
 #include "arrowroot/root_format/model.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/root_format/streamed_objects.h"
@@ -513,6 +514,383 @@ TEST(DecompressPayload, BlocksClaimingMoreThanTheirCodecCanExpandAreCorruption) 
       << out.status().ToString();
 }
 
+// ---- Class versions read by the file's streamer info (members.h) ----
+
+/// Every field ParseTree fills, as one string, to compare two readings of a tree.
+std::string DescribeTree(const Tree& t) {
+  std::string s = t.name + "|" + t.title + "|" + std::to_string(t.class_version) + "|" +
+                  std::to_string(t.entries) + "|" + std::to_string(t.tot_bytes) + "|" +
+                  std::to_string(t.zip_bytes) + "|" + std::to_string(t.auto_flush) + "|";
+  auto ints = [&s](const auto& v) {
+    for (auto x : v) s += std::to_string(x) + ",";
+    s += "|";
+  };
+  ints(t.cluster_range_end);
+  ints(t.cluster_size);
+  for (const Branch* b : t.all_branches) {
+    s += "\nB " + b->class_name + "|" + b->path + "|" + b->title + "|" +
+         std::to_string(b->compress) + "|" + std::to_string(b->basket_size) + "|" +
+         std::to_string(b->entry_offset_len) + "|" + std::to_string(b->write_basket) + "|" +
+         std::to_string(b->entry_number) + "|" + std::to_string(b->offset) + "|" +
+         std::to_string(b->max_baskets) + "|" + std::to_string(b->split_level) + "|" +
+         std::to_string(b->entries) + "|" + std::to_string(b->first_entry) + "|" +
+         std::to_string(b->tot_bytes) + "|" + std::to_string(b->zip_bytes) + "|";
+    ints(b->basket_bytes);
+    ints(b->basket_entry);
+    ints(b->basket_seek);
+    for (const auto& e : b->embedded_baskets) {
+      s += std::to_string(e->slot) + "/" + std::to_string(e->has_buffer) + "/" +
+           std::to_string(e->nev_buf) + "/" +
+           std::to_string(e->last) + "/" + std::to_string(e->data.size()) + "/" +
+           std::to_string(e->entry_offsets.size()) + ",";
+    }
+    s += "|" + b->element_class_name + "|" + b->parent_name + "|" + b->clones_name + "|" +
+         std::to_string(b->checksum) + "|" + std::to_string(b->class_version) + "|" +
+         std::to_string(b->id) + "|" + std::to_string(b->type) + "|" +
+         std::to_string(b->streamer_type) + "|" + std::to_string(b->maximum) + "|" +
+         (b->branch_count ? b->branch_count->name : "-") + "|" +
+         (b->branch_count2 ? b->branch_count2->name : "-");
+    for (const Leaf* l : b->leaves) {
+      s += "\n  L " + l->class_name + "|" + l->name + "|" + l->title + "|" +
+           std::to_string(l->len) + "|" + std::to_string(l->len_type) + "|" +
+           std::to_string(l->offset) + "|" + std::to_string(l->is_range) + "|" +
+           std::to_string(l->is_unsigned) + "|" + (l->leaf_count ? l->leaf_count->name : "-") +
+           "|" + std::to_string(l->element_id) + "|" + std::to_string(l->element_type);
+    }
+  }
+  return s;
+}
+
+TreeParseOptions OptionsFor(const std::shared_ptr<RootFile>& f, const std::string& cls) {
+  TreeParseOptions o;
+  o.class_name = cls;
+  o.streamers = [f](const std::string& c, int32_t v) { return f->FindStreamerInfo(c, v); };
+  return o;
+}
+
+// The hand-written readers (TTree v16-20, TBranch v10-13, ...) and the streamer-info reader
+// must agree field by field on every tree of every test file (the files carry the streamer
+// infos of the versions they use): the second reads ROOT 3/4 files, where nothing else can
+// check it. Across the 165 files of ../shared/testdata/corpus they agreed on all 360 trees.
+TEST(ParseTree, StreamerInfoReaderAgreesWithTheHandWrittenOne) {
+  int compared = 0;
+  for (const char* name :
+       {"uproot-HZZ.root", "uproot-HZZ-objects.root", "uproot-sample-5.23.02-zlib.root",
+        "uproot-sample-6.20.04-lz4.root", "uproot-small-evnt-tree-fullsplit.root",
+        "uproot-stl_containers.root", "uproot-mc10events.root", "uproot-leaflist.root",
+        "nanoAOD_2015_CMS_Open_Data_ttbar.root", "uproot-issue327.root", "uproot-issue31.root",
+        "string-example.root", "uproot-issue-250.root", "uproot-issue413.root"}) {
+    auto f = OpenOrDie(name);
+    ASSERT_TRUE(f);
+    auto listing = f->List(/*all_cycles=*/true);
+    ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+    for (const auto& o : listing->objects) {
+      if (o.key.class_name != "TTree") continue;
+      auto payload = f->ReadPayload(o.key);
+      ASSERT_TRUE(payload.ok()) << payload.status().ToString();
+      TreeParseOptions by_hand = OptionsFor(f, "TTree");
+      TreeParseOptions by_streamer = by_hand;
+      by_streamer.prefer_streamers = true;
+      size_t lookups = 0;
+      by_streamer.streamers = [f, &lookups](const std::string& c, int32_t v) {
+        const StreamerInfo* s = f->FindStreamerInfo(c, v);
+        lookups += s != nullptr;
+        return s;
+      };
+      auto a = ParseTree(*payload, o.key.keylen, by_hand);
+      auto b = ParseTree(*payload, o.key.keylen, by_streamer);
+      ASSERT_TRUE(a.ok()) << name << " " << o.path << ": " << a.status().ToString();
+      ASSERT_TRUE(b.ok()) << name << " " << o.path << ": " << b.status().ToString();
+      EXPECT_GT(lookups, 0u) << name << " " << o.path << ": the streamer path was not taken";
+      EXPECT_EQ(DescribeTree(**a), DescribeTree(**b)) << name << " " << o.path;
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 15);
+}
+
+// uproot-issue-250.root (ROOT 4.00/00): TTree version 5 (fEntries, fTotBytes as doubles), read
+// by the file's streamer info, and TBranch version 8 (32-bit fEntryNumber, fBasketEntry and
+// fBasketSeek), read by hand as ROOT does (the agreement test above reads it by the streamer
+// info too). Values as uproot 5 reads them.
+TEST(RootFile, ReadsTTreeVersion5AndTBranchVersion8ByTheirStreamerInfo) {
+  auto f = OpenOrDie("uproot-issue-250.root");
+  ASSERT_TRUE(f);
+  auto t = f->ReadTree("B4");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const Tree& tree = **t;
+  EXPECT_EQ(tree.class_version, 5);
+  EXPECT_EQ(tree.title, "Edep and TrackL");
+  EXPECT_EQ(tree.entries, 1000);
+  EXPECT_EQ(tree.tot_bytes, 48616);
+  EXPECT_EQ(tree.zip_bytes, 34900);
+  ASSERT_EQ(tree.branches.size(), 4u);
+  const Branch& eabs = *tree.branches[0];
+  EXPECT_EQ(eabs.name, "Eabs");
+  EXPECT_EQ(eabs.entries, 1000);
+  EXPECT_EQ(eabs.entry_number, 1000);
+  EXPECT_EQ(eabs.write_basket, 2);
+  EXPECT_EQ(eabs.max_baskets, 10);
+  EXPECT_EQ(eabs.basket_size, 32000);
+  EXPECT_EQ(eabs.zip_bytes, 9174);
+  ASSERT_EQ(eabs.basket_seek.size(), 10u);
+  EXPECT_EQ(eabs.basket_seek[0], 156);
+  EXPECT_EQ(eabs.basket_seek[1], 18510);
+  EXPECT_EQ(eabs.basket_bytes[0], 4821);
+  EXPECT_EQ(eabs.basket_bytes[1], 4353);
+  EXPECT_EQ(eabs.basket_entry[1], 528);
+  EXPECT_EQ(eabs.basket_entry[2], 1000);
+  ASSERT_EQ(eabs.leaves.size(), 1u);
+  EXPECT_EQ(eabs.leaves[0]->class_name, "TLeafD");
+  EXPECT_EQ(eabs.leaves[0]->len_type, 8);
+  // The basket being filled when ROOT 4 wrote the tree: empty, in fBaskets slot fWriteBasket,
+  // streamed with TBasket version 1 (no buffer for flag 0).
+  ASSERT_EQ(eabs.embedded_baskets.size(), 1u);
+  EXPECT_EQ(eabs.embedded_baskets[0]->slot, 2);
+  EXPECT_EQ(eabs.embedded_baskets[0]->nev_buf, 0);
+  EXPECT_EQ(tree.branches[3]->name, "Lgap");
+  EXPECT_EQ(tree.branches[3]->basket_seek[1], 31156);
+}
+
+TEST(ParseTree, OldVersionWithoutStreamerInfoIsUnsupportedNamingIt) {
+  auto f = OpenOrDie("uproot-issue-250.root");
+  ASSERT_TRUE(f);
+  auto key = f->FindKey("B4");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  auto payload = f->ReadPayload(*key);
+  ASSERT_TRUE(payload.ok()) << payload.status().ToString();
+  auto t = ParseTree(*payload, key->keylen);  // no streamer infos
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(t.status().message().find("TTree version 5"), std::string::npos)
+      << t.status().ToString();
+  EXPECT_NE(t.status().message().find("streamer info"), std::string::npos)
+      << t.status().ToString();
+}
+
+// A TNtuple record is the TNtuple's own header, the TTree, then fNvar (TNtuple::Streamer;
+// uproot models/TTree.py Model_TNtuple). Built here around the TTree of a test file:
+// references in the record count from the key start, so the key length shrinks by the header.
+TEST(ParseTree, TNtupleIsItsHeaderThenTheTTree) {
+  auto f = OpenOrDie("uproot-foriter.root");
+  ASSERT_TRUE(f);
+  auto key = f->FindKey("foriter");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  auto payload = f->ReadPayload(*key);
+  ASSERT_TRUE(payload.ok()) << payload.status().ToString();
+  const uint32_t count = static_cast<uint32_t>(2 + payload->size() + 4);
+  Bytes ntuple = B({0x40 | static_cast<int>(count >> 24), static_cast<int>((count >> 16) & 0xFF),
+                    static_cast<int>((count >> 8) & 0xFF), static_cast<int>(count & 0xFF), 0x00,
+                    0x02});
+  ntuple.insert(ntuple.end(), payload->begin(), payload->end());
+  for (int x : {0, 0, 0, 1}) ntuple.push_back(static_cast<std::byte>(x));  // fNvar
+  auto t = ParseTree(ntuple, key->keylen - 6, OptionsFor(f, "TNtuple"));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  auto direct = ParseTree(*payload, key->keylen, OptionsFor(f, "TTree"));
+  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+  EXPECT_EQ(DescribeTree(**t), DescribeTree(**direct));
+  EXPECT_EQ((*t)->entries, 46);
+  // Read as a TTree, the same bytes are a TTree of version 2: not one ROOT wrote.
+  auto as_tree = ParseTree(ntuple, key->keylen - 6, OptionsFor(f, "TTree"));
+  ASSERT_FALSE(as_tree.ok());
+  EXPECT_NE(as_tree.status().message().find("TTree version 2"), std::string::npos)
+      << as_tree.status().ToString();
+}
+
+// The TNtuple of uproot-hepdata-example.root (ROOT 5.34, 1.2 MB: read from the shared corpus,
+// not copied into testdata/). uproot: 75000 entries, branches px py pz random i.
+TEST(RootFile, ReadsATNtupleOfTheSharedCorpus) {
+  const std::string path =
+      std::string(ARROWROOT_TESTDATA_DIR) + "/../../shared/testdata/corpus/uproot-hepdata-example.root";
+  if (!std::ifstream(path).good()) {
+    GTEST_SKIP() << "the shared corpus (../shared/testdata/corpus) is not on this machine";
+  }
+  auto src = byte_source::OpenLocalFile(path);
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  auto f = RootFile::Open(*src);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto t = (*f)->ReadTree("ntuple");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ((*t)->entries, 75000);
+  ASSERT_EQ((*t)->branches.size(), 5u);
+  EXPECT_EQ((*t)->branches[0]->name, "px");
+  EXPECT_EQ((*t)->branches[4]->name, "i");
+}
+
+// ReadMembers on hand-made streamer infos: what it cannot read is Unsupported naming the
+// member, counts that do not fit are Corruption, and a cycle of base classes stops.
+class NoHooks : public MemberHooks {
+ public:
+  bool ReadBase(Cursor&, const StreamerElement&) override { return false; }
+  void ReadObject(Cursor& c, const StreamerElement&, bool) override {
+    c.Fail(Status::Unsupported("no objects here"));
+  }
+};
+
+StreamerElement Element(const std::string& name, int32_t type, const std::string& count = "") {
+  StreamerElement e;
+  e.element_class = count.empty() ? "TStreamerBasicType" : "TStreamerBasicPointer";
+  e.name = name;
+  e.type = type;
+  e.count_name = count;
+  return e;
+}
+
+TEST(ReadMembers, ReadsNumbersAndCountedArrays) {
+  StreamerInfo info;
+  info.class_name = "TOld";
+  info.class_version = 3;
+  info.elements = {Element("fN", kCounter), Element("fSum", kDouble),
+                   Element("fSeeks", kOffsetP + kInt, "fN"), Element("fFlag", kBool)};
+  Bytes b = B({0, 0, 0, 2,                                      // fN = 2
+               0x40, 0x8F, 0x40, 0, 0, 0, 0, 0,                 // fSum = 1000.0
+               1, 0, 0, 0, 7, 0xFF, 0xFF, 0xFF, 0xFE,           // isArray, {7, -2}
+               1});                                             // fFlag
+  Cursor c(b);
+  NoHooks hooks;
+  MemberValues v;
+  ReadMembers(c, info, {}, hooks, {}, &v);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c.pos(), b.size());
+  EXPECT_EQ(v.Int("fN"), 2);
+  EXPECT_EQ(v.Int("fSum"), 1000);  // a whole double counts as an integer (TTree v5 fEntries)
+  ASSERT_EQ(v.int_arrays["fSeeks"].size(), 2u);
+  EXPECT_EQ(v.int_arrays["fSeeks"][1], -2);
+  EXPECT_EQ(v.Int("fFlag"), 1);
+}
+
+TEST(ReadMembers, CountPastTheRecordIsCorruption) {
+  StreamerInfo info;
+  info.class_name = "TOld";
+  info.elements = {Element("fN", kCounter), Element("fSeeks", kOffsetP + kLong64, "fN")};
+  Bytes b = B({0x10, 0, 0, 0, 1, 0, 0});  // fN = 2^28
+  Cursor c(b);
+  NoHooks hooks;
+  MemberValues v;
+  ReadMembers(c, info, {}, hooks, {}, &v);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(c.status().message().find("TOld::fSeeks"), std::string::npos) << c.status().ToString();
+}
+
+TEST(ReadMembers, UnknownMemberKindIsUnsupportedNamingIt) {
+  StreamerInfo info;
+  info.class_name = "TOld";
+  info.class_version = 7;
+  info.elements = {Element("fWeird", 99)};
+  Bytes b = B({0, 0, 0, 0});
+  Cursor c(b);
+  NoHooks hooks;
+  MemberValues v;
+  ReadMembers(c, info, {}, hooks, {}, &v);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(c.status().message().find("TOld::fWeird"), std::string::npos) << c.status().ToString();
+}
+
+TEST(ReadMembers, BaseClassCycleStops) {
+  // TLoop's only member is a base TLoop without a byte count: read by its own streamer info,
+  // which is itself, again and again.
+  StreamerInfo info;
+  info.class_name = "TLoop";
+  info.class_version = 1;
+  StreamerElement base;
+  base.element_class = "TStreamerBase";
+  base.name = "TLoop";
+  info.elements = {base};
+  Bytes b(200, std::byte{0});
+  for (size_t i = 1; i < b.size(); i += 2) b[i] = std::byte{1};  // u16 version 1, repeated
+  Cursor c(b);
+  NoHooks hooks;
+  MemberValues v;
+  StreamerInfoLookup lookup = [&](const std::string&, int32_t) { return &info; };
+  ReadMembers(c, info, lookup, hooks, {}, &v);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(c.status().message().find("deeper"), std::string::npos) << c.status().ToString();
+}
+
+// ---- Listing: cycles and keys that cannot be used ----
+
+// uproot-issue31.root holds T;2 and T;1 (two writes of one tree): uproot lists both.
+TEST(RootFile, ListsEveryCycleOrTheHighest) {
+  auto f = OpenOrDie("uproot-issue31.root");
+  ASSERT_TRUE(f);
+  auto all = f->List(/*all_cycles=*/true);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->objects.size(), 2u);
+  EXPECT_EQ(all->objects[0].path, "T");
+  EXPECT_EQ(all->objects[0].key.cycle, 2);
+  EXPECT_EQ(all->objects[1].key.cycle, 1);
+  EXPECT_TRUE(all->bad_keys.empty());
+  auto highest = f->ListObjects();
+  ASSERT_TRUE(highest.ok()) << highest.status().ToString();
+  ASSERT_EQ(highest->size(), 1u);
+  EXPECT_EQ((*highest)[0].key.cycle, 2);
+  auto t1 = f->ReadTree("T;1");
+  ASSERT_TRUE(t1.ok()) << t1.status().ToString();
+  EXPECT_EQ((*t1)->entries, 5);
+}
+
+/// Offset of the key header named `name` in the top directory's keys list of `file`.
+size_t TopKeyOffset(const Bytes& file, const std::string& name) {
+  auto hdr = ParseFileHeader(file, file.size());
+  EXPECT_TRUE(hdr.ok());
+  Cursor d(ByteView(file).subspan(static_cast<size_t>(hdr->begin + hdr->nbytes_name)));
+  const bool large = d.I16() > 1000;
+  d.Skip(8);  // ctime, mtime
+  d.I32();    // fNbytesKeys
+  d.I32();    // fNbytesName
+  d.Skip(large ? 16 : 8);
+  const int64_t seek_keys = large ? d.I64() : d.I32();
+  Cursor c(ByteView(file).subspan(static_cast<size_t>(seek_keys)));
+  auto self = ParseKeyHeader(c);
+  EXPECT_TRUE(self.ok());
+  c.Seek(static_cast<size_t>(self->keylen));
+  const int32_t n = c.I32();
+  for (int32_t i = 0; i < n; ++i) {
+    const size_t at = c.pos();
+    auto k = ParseKeyHeader(c);
+    EXPECT_TRUE(k.ok());
+    if (k.ok() && k->name == name) return static_cast<size_t>(seek_keys) + at;
+  }
+  ADD_FAILURE() << "no key " << name;
+  return 0;
+}
+
+// A key running past the end of the file is listed by ROOT and fails when read: here it is
+// reported with its name, class and byte range, and the rest of the file stays readable
+// (the whole Open used to fail).
+TEST(RootFile, KeyPastTheEndIsReportedAndTheRestStaysReadable) {
+  Bytes b = ReadWholeFile("uproot-issue-250.root");
+  const size_t at = TopKeyOffset(b, "Egap");
+  ASSERT_GT(at, 0u);
+  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<std::byte>(i == 0 ? 0x10 : 0);  // 2^28
+  auto f = RootFile::Open(byte_source::MakeMemorySource(std::move(b), "bad-key.root"));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto listing = (*f)->List(/*all_cycles=*/true);
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  ASSERT_EQ(listing->bad_keys.size(), 1u);
+  const BadKey& bad = listing->bad_keys[0];
+  EXPECT_EQ(bad.path, "Egap");
+  EXPECT_EQ(bad.class_name, "TH1D");
+  EXPECT_EQ(bad.reason.code(), StatusCode::kCorruption);
+  const std::string d = bad.Describe();
+  EXPECT_NE(d.find("TH1D 'Egap;1' at [0x"), std::string::npos) << d;
+  EXPECT_NE(d.find("past the end"), std::string::npos) << d;
+  std::vector<std::string> names;
+  for (const auto& o : listing->objects) names.push_back(o.path);
+  EXPECT_EQ(names, (std::vector<std::string>{"B4", "Eabs", "Labs", "Lgap"}));
+  auto tree = (*f)->ReadTree("B4");
+  EXPECT_TRUE(tree.ok()) << tree.status().ToString();
+  auto key = (*f)->FindKey("Egap");
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(key.status().ToString().find("Egap"), std::string::npos) << key.status().ToString();
+  EXPECT_NE(key.status().ToString().find("bad-key.root"), std::string::npos)
+      << key.status().ToString();
+}
+
 // ---- Truncated file over a memory source ----
 
 TEST(RootFile, OpenOfTruncatedMemoryCopyNamesTheSource) {
@@ -607,15 +985,22 @@ TEST(RootFile, ListObjectsOfDirectoryDagIsCorruptionNotExponential) {
   auto f = RootFile::Open(*src);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   // Two checks refuse it, whichever meets it first: a directory whose keys list was written
-  // for another directory (ReadDirectoryKeys), or more listed objects than the file has room
-  // for keys (ListRecursive). Either way a Corruption, at once, not 2^40 listings.
-  auto objects = (*f)->ListObjects();
-  ASSERT_FALSE(objects.ok());
-  EXPECT_EQ(objects.status().code(), StatusCode::kCorruption);
-  const std::string& m = objects.status().message();
-  EXPECT_TRUE(m.find("more objects than") != std::string::npos ||
-              m.find("not for this one") != std::string::npos)
-      << objects.status().ToString();
+  // for another directory (ReadDirectoryKeys: that subdirectory key is a bad key, listed with
+  // why, and the listing goes on), or more listed objects than the file has room for keys
+  // (ListRecursive: the listing fails). Either way at once, not 2^40 listings.
+  auto listing = (*f)->List(/*all_cycles=*/true);
+  if (!listing.ok()) {
+    EXPECT_EQ(listing.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(listing.status().message().find("more objects than"), std::string::npos)
+        << listing.status().ToString();
+    return;
+  }
+  EXPECT_LT(listing->objects.size(), 100u);
+  ASSERT_FALSE(listing->bad_keys.empty());
+  for (const BadKey& b : listing->bad_keys) {
+    EXPECT_EQ(b.reason.code(), StatusCode::kCorruption) << b.Describe();
+    EXPECT_NE(b.Describe().find("not for this one"), std::string::npos) << b.Describe();
+  }
 }
 
 }  // namespace

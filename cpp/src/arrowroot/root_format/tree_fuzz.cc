@@ -1,6 +1,6 @@
-// libFuzzer target: the TTree/TBranch/TLeaf metadata parser (ParseTree) together with the
-// streamer-info parser, then column planning (to_arrow::PlanColumn) of every data branch
-// against the parsed streamer infos.
+// libFuzzer target: the TTree/TBranch/TLeaf metadata parser (ParseTree, by hand and by the
+// streamer infos) together with the streamer-info parser, then column planning
+// (to_arrow::PlanColumn) of every data branch against the parsed streamer infos.
 // Input (fuzz/fuzz_support.h): u16 fKeylen, u32 n, n bytes of TTree payload, then the
 // streamer-info TList payload.
 #include <map>
@@ -19,23 +19,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ByteView rest = in.Rest();
   const Bytes streamer_bytes(rest.begin(), rest.end());
 
-  std::map<std::string, root_format::StreamerInfo> streamers;
+  std::map<std::string, std::map<int32_t, root_format::StreamerInfo>> streamers;
   if (!streamer_bytes.empty()) {
     auto infos = root_format::ParseStreamerInfoList(streamer_bytes, keylen);
     if (infos.ok()) {
-      for (auto& i : *infos) {
-        auto it = streamers.find(i.class_name);
-        if (it == streamers.end() || it->second.class_version < i.class_version) {
-          streamers[i.class_name] = std::move(i);
-        }
-      }
+      for (auto& i : *infos) streamers[i.class_name].try_emplace(i.class_version, std::move(i));
     }
   }
-  auto tree = root_format::ParseTree(tree_bytes, keylen);
+  root_format::TreeParseOptions options;
+  options.streamers = [&](const std::string& c, int32_t v) -> const root_format::StreamerInfo* {
+    auto it = streamers.find(c);
+    if (it == streamers.end()) return nullptr;
+    auto vi = it->second.find(v);
+    return vi == it->second.end() ? nullptr : &vi->second;
+  };
+  // The streamer-info reader (members.cc) on every class version the infos describe.
+  options.prefer_streamers = true;
+  (void)root_format::ParseTree(tree_bytes, keylen, options);
+  options.prefer_streamers = false;
+  auto tree = root_format::ParseTree(tree_bytes, keylen, options);
   if (!tree.ok()) return 0;
   to_arrow::StreamerLookup lookup = [&](const std::string& c) -> const root_format::StreamerInfo* {
     auto it = streamers.find(c);
-    return it == streamers.end() ? nullptr : &it->second;
+    return it == streamers.end() || it->second.empty() ? nullptr : &it->second.rbegin()->second;
   };
   for (const root_format::Branch* b : (*tree)->all_branches) {
     if ((*tree)->FindBranch(b->path) == nullptr) __builtin_trap();

@@ -308,6 +308,111 @@ TEST(TreeReader, EmptyTreeYieldsNoBatch) {
   EXPECT_FALSE(b->has_value());
 }
 
+// ---- What a branch holds: fBaskets slots, entries past fEntries ----
+
+/// Rows of a scan of `columns` (every batch), or the error.
+Result<int64_t> CountRows(const TreeReader& r, const std::vector<std::string>& columns) {
+  ScanOptions o;
+  o.columns = columns;
+  ASSIGN_OR_RETURN(auto batches, ReadAll(r, o));
+  int64_t n = 0;
+  for (const auto& b : batches) n += b.num_rows;
+  return n;
+}
+
+// uproot-issue327.root DstTree (98 entries): the members of fTracks/fTracks2 were never filled
+// (fEntries 0, no basket). ROOT reads nothing for them (TBranch::GetBasketAndFirst), uproot
+// returns 0 values: read alone they give 0 rows; next to a filled branch, Unsupported (no
+// values to give), never Corruption.
+TEST(TreeReader, BranchNeverFilledHoldsNoRows) {
+  auto r = OpenTree("uproot-issue327.root", "DstTree");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->num_entries(), 98);
+  const std::string empty = "Event/AliReducedBaseEvent/fTracks/fTracks.fMCFlags";
+  const std::string filled = "Event/AliReducedBaseEvent/fRunNo";
+  auto alone = CountRows(**r, {empty});
+  ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+  EXPECT_EQ(*alone, 0);
+  ScanOptions o;
+  o.columns = {filled};
+  auto run = ReadAll(**r, o);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_FALSE(run->empty());
+  EXPECT_EQ(ValuesOf<int32_t>(*(*run)[0].columns[0])[0], 246994);  // as uproot reads it
+  auto mixed = CountRows(**r, {filled, empty});
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_EQ(mixed.status().code(), StatusCode::kUnsupported) << mixed.status().ToString();
+  EXPECT_NE(mixed.status().ToString().find("fTracks.fMCFlags"), std::string::npos)
+      << mixed.status().ToString();
+  EXPECT_NE(mixed.status().ToString().find("holds 0 entries"), std::string::npos)
+      << mixed.status().ToString();
+}
+
+// string-example.root (LHCb): tree Refs has fEntries 0, but its branch Params was filled on
+// its own with 2 strings. A tree of 0 entries gives 0 rows, as ROOT's TTree::GetEntries() and
+// uproot's tree.arrays() count them (uproot's branch.array() alone reads the 2).
+TEST(TreeReader, BranchFilledPastTheTreesEntriesStopsAtTheTreesEntries) {
+  auto r = OpenTree("string-example.root", "Refs");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->num_entries(), 0);
+  EXPECT_EQ((*r)->tree().FindBranch("Params")->entries, 2);
+  auto rows = CountRows(**r, {"Params"});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(*rows, 0);
+}
+
+// uproot-issue413.root: each branch's one basket is a key (fBasketSeek 327, ...) and also
+// sits in fBaskets slot 0 as a header without its buffer. The key holds the data.
+TEST(TreeReader, HeaderOnlyBasketInItsSlotIsReadFromItsKey) {
+  auto r = OpenTree("uproot-issue413.root", "mytree");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const root_format::Branch* i32 = (*r)->tree().FindBranch("I32");
+  ASSERT_NE(i32, nullptr);
+  ASSERT_EQ(i32->embedded_baskets.size(), 1u);
+  EXPECT_EQ(i32->embedded_baskets[0]->slot, 0);
+  EXPECT_FALSE(i32->embedded_baskets[0]->has_buffer);
+  EXPECT_EQ(i32->embedded_baskets[0]->nev_buf, 5);
+  EXPECT_EQ(i32->basket_seek[0], 327);
+  ScanOptions o;
+  o.columns = {"I32", "F64"};
+  auto batches = ReadAll(**r, o);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  ASSERT_EQ(batches->size(), 1u);
+  EXPECT_EQ(ValuesOf<int32_t>(*(*batches)[0].columns[0]), (std::vector<int32_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(ValuesOf<double>(*(*batches)[0].columns[1]),
+            (std::vector<double>{0.0, 1.0, 2.0, 3.0, 4.0}));
+}
+
+// uproot-issue232.root (ROOT 6.10, 1.2 MB: read from the shared corpus when it is there): a
+// file ROOT did not close properly. Branch Event/fXvtx has fWriteBasket 1 but fBasketSeek and
+// fBasketBytes 0: both of its baskets (7981 and 3288 entries) are in fBaskets, slots 0 and 1.
+TEST(TreeReader, BasketsStillInMemoryAreReadFromTheTreeRecord) {
+  const std::string path = TestFile("../../shared/testdata/corpus/uproot-issue232.root");
+  if (!std::ifstream(path).good()) {
+    GTEST_SKIP() << "the shared corpus (../shared/testdata/corpus) is not on this machine";
+  }
+  auto src = byte_source::OpenLocalFile(path);
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  auto r = OpenTree(*src, "fTreeV0");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->num_entries(), 11269);
+  ScanOptions o;
+  o.columns = {"Event/fXvtx"};
+  auto batches = ReadAll(**r, o);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  std::vector<double> all;  // Double32_t, read as float64
+  for (const auto& b : *batches) {
+    auto v = ValuesOf<double>(*b.columns[0]);
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  ASSERT_EQ(all.size(), 11269u);
+  // As uproot reads them: each side of the boundary between the two baskets, and the last.
+  EXPECT_EQ(all[0], 0.072021484375);
+  EXPECT_EQ(all[7980], 0.0787353515625);
+  EXPECT_EQ(all[7981], 0.0726318359375);
+  EXPECT_EQ(all[11268], 0.078125);
+}
+
 // ---- ArrowArrayStream ----
 
 TEST(ExportStream, SchemaThenBatchesThenEnd) {

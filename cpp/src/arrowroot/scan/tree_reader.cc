@@ -32,24 +32,58 @@ struct BasketRef {
   size_t index = 0;  ///< the basket's number in the branch, for messages
 };
 
-/// The baskets of a branch: fWriteBasket keys, then baskets embedded in the TTree record
-/// (TBranch::fBaskets; e.g. every branch of CMS NanoAOD files written in one go).
+/// The baskets of a branch, in entry order (TBranch::GetBasketAndFirst and GetBasket,
+/// tree/tree/src/TBranch.cxx; uproot behaviors/TBranch.py entry_offsets, embedded_baskets).
+/// Basket i < fWriteBasket holds entries [fBasketEntry[i], fBasketEntry[i+1]); basket
+/// fWriteBasket, the one being filled when the tree was written, holds the rest up to fEntries.
+/// Each is read from fBaskets[i] when it was still in memory then (streamed in the TTree
+/// record: CMS NanoAOD written in one go, trees of files ROOT never closed properly, whose
+/// fBasketSeek and fBasketBytes are 0), else from its key at fBasketSeek[i]. A written basket
+/// some writers leave in its slot with its header only (no buffer; uproot-issue413.root) is
+/// read from its key.
 Result<std::vector<BasketRef>> ListBaskets(const Branch& b, uint64_t file_size) {
   std::vector<BasketRef> out;
-  size_t nw = static_cast<size_t>(b.write_basket);
-  if (b.basket_entry.size() < nw + (nw > 0 ? 1 : 0) || b.basket_bytes.size() < nw ||
-      b.basket_seek.size() < nw) {
+  const size_t nw = static_cast<size_t>(b.write_basket);
+  if (b.basket_entry.size() < nw || b.basket_bytes.size() < nw || b.basket_seek.size() < nw) {
     return Status::Corruption("basket arrays shorter than fWriteBasket = " + std::to_string(nw));
+  }
+  std::map<int32_t, std::shared_ptr<const root_format::EmbeddedBasket>> in_record;
+  std::vector<std::shared_ptr<const root_format::EmbeddedBasket>> unplaced;
+  for (const auto& e : b.embedded_baskets) {
+    if (e->slot >= 0 && static_cast<size_t>(e->slot) < nw) {
+      const size_t slot = static_cast<size_t>(e->slot);
+      const bool on_disk = b.basket_seek[slot] > 0 && b.basket_bytes[slot] > 0;
+      if ((e->has_buffer || !on_disk) && !in_record.count(e->slot)) in_record[e->slot] = e;
+    } else {
+      unplaced.push_back(e);  // the basket being filled (slot fWriteBasket), in slot order
+    }
   }
   for (size_t i = 0; i < nw; ++i) {
     BasketRef r;
     r.index = i;
     r.entry_start = b.basket_entry[i];
-    r.entry_stop = (i + 1 < b.basket_entry.size()) ? b.basket_entry[i + 1] : b.entries;
-    if (i + 1 == nw && nw == b.basket_entry.size()) r.entry_stop = b.entries;
+    // ROOT reads a branch whose fBasketEntry has no entry past its last written basket
+    // (uproot's "rare case"): that basket then ends at fEntries.
+    r.entry_stop = i + 1 < b.basket_entry.size() ? b.basket_entry[i + 1] : b.entries;
+    if (r.entry_start < 0 || r.entry_stop < r.entry_start) {
+      return Status::Corruption("basket " + std::to_string(i) + " for entries [" +
+                                std::to_string(r.entry_start) + ", " +
+                                std::to_string(r.entry_stop) + ") is inconsistent");
+    }
+    if (auto it = in_record.find(static_cast<int32_t>(i)); it != in_record.end()) {
+      r.embedded = it->second;
+      if (r.embedded->nev_buf != r.entry_stop - r.entry_start) {
+        return Status::Corruption("basket " + std::to_string(i) + " (embedded in the TTree record) "
+                                  "holds " + std::to_string(r.embedded->nev_buf) +
+                                  " entries; fBasketEntry says [" +
+                                  std::to_string(r.entry_start) + ", " +
+                                  std::to_string(r.entry_stop) + ")");
+      }
+      out.push_back(r);
+      continue;
+    }
     r.seek = static_cast<uint64_t>(b.basket_seek[i]);
-    if (b.basket_bytes[i] < 0 || b.basket_seek[i] < 0 || r.entry_start < 0 ||
-        r.entry_stop < r.entry_start ||
+    if (b.basket_bytes[i] < 0 || b.basket_seek[i] < 0 ||
         r.seek + static_cast<uint64_t>(b.basket_bytes[i]) > file_size) {
       return Status::Corruption("basket " + std::to_string(i) + " at " +
                                 FormatRange(r.seek, static_cast<uint64_t>(b.basket_bytes[i])) +
@@ -58,18 +92,22 @@ Result<std::vector<BasketRef>> ListBaskets(const Branch& b, uint64_t file_size) 
                                 std::to_string(file_size) + " bytes) or inconsistent");
     }
     r.bytes = static_cast<uint32_t>(b.basket_bytes[i]);
-    if (r.bytes == 0 && r.entry_stop > r.entry_start) {
-      return Status::Corruption("basket " + std::to_string(i) + " has no bytes for " +
-                                std::to_string(r.entry_stop - r.entry_start) + " entries");
+    if ((r.bytes == 0 || r.seek == 0) && r.entry_stop > r.entry_start) {
+      return Status::Corruption("basket " + std::to_string(i) + " for " +
+                                std::to_string(r.entry_stop - r.entry_start) +
+                                " entries was never written (fBasketSeek " +
+                                std::to_string(r.seek) + ", fBasketBytes " +
+                                std::to_string(r.bytes) + ") and is not in the TTree record");
     }
     out.push_back(r);
   }
-  int64_t next = nw < b.basket_entry.size() ? b.basket_entry[nw] : (out.empty() ? 0 : out.back().entry_stop);
+  int64_t next = nw < b.basket_entry.size() ? b.basket_entry[nw]
+                                             : (out.empty() ? 0 : out.back().entry_stop);
   if (nw == 0) next = 0;
-  for (size_t k = 0; k < b.embedded_baskets.size(); ++k) {
+  for (size_t k = 0; k < unplaced.size(); ++k) {
     BasketRef r;
     r.index = nw + k;
-    r.embedded = b.embedded_baskets[k];
+    r.embedded = unplaced[k];
     if (next < 0 || next > std::numeric_limits<int64_t>::max() - r.embedded->nev_buf) {
       return Status::Corruption("embedded basket " + std::to_string(k) + " starts at entry " +
                                 std::to_string(next));
@@ -80,6 +118,16 @@ Result<std::vector<BasketRef>> ListBaskets(const Branch& b, uint64_t file_size) 
     out.push_back(r);
   }
   return out;
+}
+
+/// How many entries a branch holds: [0, fEntries), or further if its baskets say so. ROOT
+/// reads nothing for a later entry (TBranch::GetBasketAndFirst returns 0 bytes for an entry
+/// at or past fEntryNumber) and uproot returns fEntries values; a branch never filled
+/// (members of an object not written, uproot-issue327.root DstTree) holds none.
+int64_t EntriesHeld(const Branch& b, const std::vector<BasketRef>& baskets) {
+  int64_t n = std::max<int64_t>(b.entries, 0);
+  for (const auto& r : baskets) n = std::max(n, r.entry_stop);
+  return n;
 }
 
 std::string BasketWhere(const BasketRef& r) {
@@ -393,6 +441,21 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
     br->fields_.push_back({columns_[i].name, columns_[i].type, columns_[i].nullable});
     br->outputs_.push_back(std::move(out));
   }
+  // Rows: the tree's entries as far as the selected branches hold them (EntriesHeld), as
+  // uproot's tree.arrays() reads them. A branch never filled (fEntries 0) read alone gives no
+  // rows; next to a longer branch it fails where its entries end (ReadColumn): without nulls
+  // there is no value for entries ROOT reads nothing for. A branch filled on its own past the
+  // tree's fEntries (LHCb's Refs trees: fEntries 0, branches of 2) is read to fEntries, as
+  // ROOT's TTree::GetEntries() and uproot's tree.arrays() count them.
+  if (!br->columns_.empty()) {
+    int64_t held = 0;
+    for (const auto& col : br->columns_) {
+      held = std::max(held, EntriesHeld(*col->plan.branch, col->baskets));
+    }
+    br->stop_ = std::min(br->stop_, held);
+    br->next_ = std::min(br->next_, br->stop_);
+    br->planned_until_ = br->next_;
+  }
   // Counter branches for jagged columns, read only if a basket lacks its offset table.
   for (auto& col : br->columns_) {
     const Branch* cb = col->plan.count_branch;
@@ -625,6 +688,16 @@ Status BatchReader::ReadColumn(ColumnState& col, int64_t start, int64_t stop, Ar
     pos = r.entry_start + last;
   }
   if (pos < stop) {
+    const int64_t held = EntriesHeld(*col.plan.branch, col.baskets);
+    if (pos >= held) {
+      return Status::Unsupported(
+                 "the branch holds " + std::to_string(held) + " entries, other selected "
+                 "branches more (the tree has " + std::to_string(reader_->tree_->entries) +
+                 "; ROOT reads nothing for a branch past its own): it has no values for entries [" +
+                 std::to_string(pos) + ", " + std::to_string(stop) + "); read it alone (" +
+                 std::to_string(held) + " rows) or next to branches of as many entries")
+          .AddContext("branch '" + col.plan.name + "'");
+    }
     return Status::Corruption("no basket holds entries [" + std::to_string(pos) + ", " +
                               std::to_string(stop) + "); the branch has " +
                               std::to_string(col.plan.branch->entries) + " entries")
