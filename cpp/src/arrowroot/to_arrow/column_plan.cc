@@ -464,7 +464,7 @@ class TypeBuilder {
         auto args = SplitArgs(arg);
         if (args.size() != 2) return Status::Unsupported("C++ type '" + name + "'");
         Node pair = KindNode(Node::Kind::kObject, true);
-        pair.name = name;
+        pair.name = pair.class_name = name;
         for (int k = 0; k < 2; ++k) {
           ASSIGN_OR_RETURN(Node m, FromTypeName(args[static_cast<size_t>(k)], true, false, depth + 1));
           m.name = k == 0 ? "first" : "second";
@@ -499,7 +499,7 @@ class TypeBuilder {
       // (m_persKey, m_persIndex), as the others in the same files show and uproot's
       // interpretation/known_forth/atlas.py (VectorVectorElementLink) reads them.
       Node link = KindNode(Node::Kind::kObject, true);
-      link.name = cls;
+      link.name = link.class_name = cls;
       ASSIGN_OR_RETURN(Node base, FromClass("ElementLinkBase", depth + 1));
       base.kind = Node::Kind::kBase;
       link.children.push_back(std::move(base));
@@ -509,7 +509,8 @@ class TypeBuilder {
       return Status::Unsupported("class '" + cls + "' has no streamer info in the file");
     }
     Node obj = KindNode(Node::Kind::kObject, true);
-    obj.name = cls;
+    obj.name = obj.class_name = cls;
+    obj.version = info->class_version;
     for (const StreamerElement& e : info->elements) {
       ASSIGN_OR_RETURN(Node m, FromElement(e, obj, depth + 1));
       obj.children.push_back(std::move(m));

@@ -70,6 +70,8 @@ struct Node {
   Prim prim;
   bool header = false;  ///< `[bcnt|0x40000000][u16 version]` first
   int32_t length = 0;   ///< kFixedArray
+  int32_t version = 0;  ///< kObject: the class version of the streamer info it follows
+  std::string class_name;  ///< kObject: the class (`name` is the member's name)
   std::string name;     ///< member name (for struct fields)
   int count_member = -1;  ///< kVarArray: index of the count among the enclosing members
   int field_index = -1;   ///< output field index in the enclosing struct (-1: no output)

@@ -232,9 +232,11 @@ class NodeReader {
             RETURN_IF_ERROR(ReadN(n.children[k], len, entries.child(k)));
           }
         } else {
+          // Pair by pair, as items of a collection: strings and containers without headers,
+          // objects with theirs (xAOD's map<string, vector<int>>).
           for (uint32_t i = 0; i < len; ++i) {
-            RETURN_IF_ERROR(Read(n.children[0], entries.child(0)));
-            RETURN_IF_ERROR(Read(n.children[1], entries.child(1)));
+            RETURN_IF_ERROR(Read(n.children[0], entries.child(0), /*with_header=*/false));
+            RETURN_IF_ERROR(Read(n.children[1], entries.child(1), /*with_header=*/false));
           }
         }
         entries.AddLength(len);
@@ -385,7 +387,7 @@ class NodeReader {
       return Status::Unsupported("a pointer to an object already read earlier in the entry "
                                  "(a shared reference)");
     }
-    const std::string& declared = n.children[0].name;  // the pointee's class
+    const std::string& declared = n.children[0].class_name;
     if (cls != declared) {
       return Status::Unsupported("a pointer declared as " + declared + "* holds a " + cls);
     }
@@ -571,7 +573,12 @@ class NodeReader {
       h = c_.ReadVersion();
       if (!c_.ok()) return c_.status();
       if (h.version & root_format::kByteCountVMask) {
-        return Status::Unsupported("member-wise streamed object of class " + obj.name);
+        return Status::Unsupported("member-wise streamed object of class " + obj.class_name);
+      }
+      if (h.version != 0 && obj.version > 0 && h.version != obj.version) {
+        return Status::Unsupported("an object of class " + obj.class_name + " version " +
+                                   std::to_string(h.version) + " where its streamer info is of version " +
+                                   std::to_string(obj.version));
       }
     }
     for (size_t i = 0; i < obj.children.size(); ++i) {
@@ -626,7 +633,7 @@ class NodeReader {
       }
       if (!c_.ok()) return c_.status();
     }
-    if (obj.header) return CheckEnd(h, obj.name);
+    if (obj.header) return CheckEnd(h, obj.class_name);
     return Status::OK();
   }
 

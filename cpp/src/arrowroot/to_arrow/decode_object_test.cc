@@ -410,6 +410,46 @@ TEST(DecodeObject, APointerToAnotherClassOrAnEarlierObjectIsUnsupported) {
   }
 }
 
+TEST(DecodeObject, AMapStreamedPairByPairHasNoHeadersInside) {
+  // map<string, vector<int>> not member-wise (xAOD aux containers): [header] n, then key and
+  // value of each pair as items of a collection, without headers.
+  Writer w;
+  w.Object(9, [&] {
+    w.U32(2);
+    w.String("a"), w.U32(2), w.U32(1), w.U32(2);
+    w.String("b"), w.U32(0);
+  });
+  StreamerLookup none = [](const std::string&) -> const StreamerInfo* { return nullptr; };
+  auto plan = PlanColumn(WholeObject("map<string,vector<int> >", 0), none);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  Basket basket = BasketOf({w.bytes});
+  ArrayBuilder out(plan->type);
+  Status st = DecodeBasket(*plan, basket, 0, 1, {}, out);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto data = out.Finish();
+  const ArrayData& entries = *(*data)->children[0];
+  EXPECT_EQ(entries.length, 2);
+  EXPECT_EQ(Show(entries, 0), "{key:\"a\",value:[1,2]}");
+  EXPECT_EQ(Show(entries, 1), "{key:\"b\",value:[]}");
+}
+
+TEST(DecodeObject, AnObjectOfAnotherVersionThanItsStreamerInfoIsUnsupported) {
+  // The file describes Point version 1; an object written as version 2 would be misread.
+  Writer w;
+  w.Object(2, [&] {
+    w.U32(7);
+    w.F32(1.5f);
+  });
+  StreamerLookup lookup = [&](const std::string& n) { return n == "Point" ? &kPoint : nullptr; };
+  auto plan = PlanColumn(WholeObject("Point", -1), lookup);
+  ASSERT_TRUE(plan.ok());
+  Basket basket = BasketOf({w.bytes});
+  ArrayBuilder out(plan->type);
+  Status st = DecodeBasket(*plan, basket, 0, 1, {}, out);
+  EXPECT_EQ(st.code(), StatusCode::kUnsupported);
+  EXPECT_NE(st.ToString().find("Point version 2"), std::string::npos) << st.ToString();
+}
+
 TEST(DecodeObject, AnObjectEndingBeforeItsByteCountIsCorruption) {
   Writer w;
   w.Object(1, [&] {
