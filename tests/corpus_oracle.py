@@ -128,7 +128,8 @@ def check_file(path: Path) -> dict:
     import uproot
 
     import arrowroot
-    from oracle_common import addressed_names, first_difference, second_opinion
+    from oracle_common import (addressed_names, first_difference, null_value, second_opinion,
+                               with_nulls)
 
     result: dict = {"file": path.name, "trees": [], "problems": [], "notes": []}
 
@@ -255,7 +256,8 @@ def check_file(path: Path) -> dict:
                 rec["why"] = (f"{type(exc).__name__}: {_one_line(exc, 300)}"
                               " (unsupported() says it is readable)")
                 continue
-            want = ak.to_list(expected[name])
+            want = with_nulls(ak.to_list(expected[name]), utree.num_entries,
+                              null_value(branches[name]))
             diff = first_difference(want, values[name], exact=True)
             if diff is None:
                 rec["outcome"] = IDENTICAL

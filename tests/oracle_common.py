@@ -92,6 +92,8 @@ CORPUS_REGRESSION_FILES: list[tuple[str, str]] = [
     ("uproot-issue433-splitlevel2.root", "KM3NeT JDAQUTCExtended (uproot's strided reading "
      "byte-swaps it), nested groups"),
     ("string-example.root", "a branch with more entries than its tree (fEntries 0)"),
+    ("uproot-issue327.root", "ALICE: members of TClonesArrays never filled (nulls for the "
+     "tree's entries), TClonesArray* members"),
     ("uproot-issue-250.root", "ROOT 4: TTree v5 (by its streamer info), TBranch v8, an empty "
      "TBasket v1 in fBaskets"),
     ("uproot-issue413.root", "written baskets left in their fBaskets slots as headers without "
@@ -279,8 +281,10 @@ class UprootTree:
 
     @functools.cached_property
     def values(self) -> dict[str, list]:
-        """Branch -> `ak.to_list` of uproot's array (the oracle's expected values)."""
-        return {b: a.to_list() for b, a in self.arrays.items()}
+        """Branch -> `ak.to_list` of uproot's array (the oracle's expected values), with a
+        null for each entry of the tree the branch does not hold (`with_nulls`)."""
+        return {b: with_nulls(a.to_list(), self.num_entries, null_value(self.objects[b]))
+                for b, a in self.arrays.items()}
 
     def second_opinion(self, name: str, ours: list, exact: bool = True) -> str | None:
         """Why arrowroot's values, which differ from uproot's default reading, are the
@@ -310,6 +314,22 @@ def read_with_uproot(path: str, tree_path: str) -> UprootTree:
         except Exception as exc:  # uproot's limits are not ours to test
             out.cannot_read[name] = type(exc).__name__
     return out
+
+
+def with_nulls(values: list, num_entries: int, null=None) -> list:
+    """uproot's `branch.array()` stops at the branch's own fEntries; a branch that holds fewer
+    entries than its tree (never filled: uproot-issue327.root) has nothing for the rest, which
+    ROOT reads as nothing and arrowroot gives as nulls, keeping the tree's rows. `null` is
+    what stands for such an entry (`null_value`)."""
+    return values + [null] * (num_entries - len(values)) if len(values) < num_entries else values
+
+
+def null_value(branch):
+    """None, or for a group (a struct of its sub-branches, which are what hold entries or
+    not) a record of its sub-branches' nulls."""
+    if branch.branches and type(branch.interpretation).__name__ == "AsGrouped":
+        return {sub.name: null_value(sub) for sub in branch.branches}
+    return None
 
 
 # --- where uproot's default answer is not the file's content --------------------------------

@@ -238,3 +238,16 @@ def test_bad_urls(arrowroot_cli: Cli, url: str, names: list[str]):
 def test_s3_url_without_bucket_in_cat(arrowroot_cli: Cli):
     res = arrowroot_cli.run("cat", "s3:///k.root:events")
     assert_clean_error(res, names=["bucket"])
+
+
+def test_entries_a_branch_does_not_hold_print_as_null(arrowroot_cli: Cli):
+    # uproot-issue327.root DstTree: fTracks' members were never filled; the tree has 98 entries.
+    res = arrowroot_cli.run("cat", f"{TESTDATA_DIR / 'uproot-issue327.root'}:DstTree", "-b",
+                            "Event/AliReducedBaseEvent/fRunNo,"
+                            "Event/AliReducedBaseEvent/fTracks/fTracks.fMCFlags",
+                            "--format", "jsonl")
+    assert res.returncode == 0, res.stderr
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(rows) == 98
+    assert {r["Event/AliReducedBaseEvent/fTracks/fTracks.fMCFlags"] for r in rows} == {None}
+    assert {r["Event/AliReducedBaseEvent/fRunNo"] for r in rows} == {246994}

@@ -138,8 +138,17 @@ def _column_to_numpy(name: str, column: pa.ChunkedArray) -> np.ndarray:
 
 def _array_to_numpy(name: str, array: pa.Array) -> np.ndarray:
     t = array.type
+    if array.null_count:
+        # Nulls (a null pointer, an entry a branch does not hold): an object array with None
+        # there, as uproot gives a null pointer, rather than numbers turned into NaN floats.
+        dense = _array_to_numpy(name, _without_nulls(array))
+        valid = array.is_valid().to_numpy(zero_copy_only=False)
+        out = np.empty(len(array), dtype=object)
+        for i in range(len(array)):
+            out[i] = dense[i] if valid[i] else None
+        return out
     if pa.types.is_boolean(t) or pa.types.is_integer(t) or pa.types.is_floating(t):
-        # Zero-copy for numbers (no nulls ever); booleans are unpacked from bits.
+        # Zero-copy for numbers; booleans are unpacked from bits.
         return array.to_numpy(zero_copy_only=False)
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t):
         return np.array(array.to_pylist(), dtype=object)
@@ -171,6 +180,23 @@ def _array_to_numpy(name: str, array: pa.Array) -> np.ndarray:
         f"column '{name}' has type {t}, which has no NumPy form; "
         "use library='ak' (awkward) or library='pa' (pyarrow)"
     )
+
+
+def _without_nulls(array: pa.Array) -> pa.Array:
+    """The same values with the validity bitmap dropped (what sits under a null is a default
+    value: zero, empty)."""
+    t = array.type
+    if pa.types.is_list(t):
+        return pa.ListArray.from_arrays(array.offsets, array.values)
+    if pa.types.is_fixed_size_list(t):
+        return pa.FixedSizeListArray.from_arrays(
+            array.values.slice(array.offset * t.list_size, len(array) * t.list_size), t.list_size)
+    if pa.types.is_struct(t):
+        return pa.StructArray.from_arrays([array.field(i) for i in range(t.num_fields)],
+                                          fields=[t.field(i) for i in range(t.num_fields)])
+    if pa.types.is_string(t):
+        return array.fill_null("")
+    return array.fill_null(False if pa.types.is_boolean(t) else 0)
 
 
 def _is_flat(t: pa.DataType) -> bool:

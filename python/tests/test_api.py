@@ -494,3 +494,59 @@ def test_threads_loading_baskets_ahead_give_the_same_values_wherever_steps_cut(c
                 if len(batches) == stop_after:
                     break
             assert pa.concat_tables(batches).equals(one.slice(0, 2 * stop_after))
+
+
+# --- groups, duplicate names, pointers, nulls ---------------------------------------------------
+
+
+def test_a_parent_branch_reads_as_a_group_of_its_sub_branches():
+    tree = arrowroot.open(TESTDATA / "uproot-small-evnt-tree-fullsplit.root")["tree"]
+    assert "evt" in tree.keys() and "evt/P3" in tree.keys()
+    assert "evt" not in tree.arrays().column_names  # every column: the sub-branches
+    group = tree.arrays(["evt/P3"]).column(0).to_pylist()
+    px = tree.arrays(["evt/P3/P3.Px"]).column(0).to_pylist()
+    assert [g["P3.Px"] for g in group] == px
+    up = uproot.open(TESTDATA / "uproot-small-evnt-tree-fullsplit.root")["tree"]["evt/P3"]
+    assert group == up.array(library="ak").to_list()
+
+
+def test_duplicate_branch_names_are_all_reachable():
+    # Delphes writes two sibling branches called Particle: the second is Particle;2.
+    tree = arrowroot.open(TESTDATA / "uproot-issue513.root")["Delphes"]
+    keys = tree.keys()
+    assert keys.count("Particle") == 1 and "Particle;2" in keys
+    assert "Particle;2/Particle.PT" in keys
+    first, second = tree.arrays(["Particle_size", "Particle_size;2"]).columns
+    up = uproot.open(TESTDATA / "uproot-issue513.root")["Delphes"]
+    assert first.to_pylist() == up["Particle_size"].array(library="np").tolist()  # as uproot
+    assert second.to_pylist() == up.branches[-1].array(library="np").tolist()
+    assert first.to_pylist() != second.to_pylist()
+    with pytest.raises(arrowroot.InvalidArgumentError, match="ambiguous.*Particle;2/Particle.PT"):
+        tree.arrays(["Particle.PT"])
+
+
+def test_pointers_read_as_the_pointed_to_objects():
+    tree = arrowroot.open(TESTDATA / "uproot-issue-1229.root")["tree"]
+    table = tree.arrays(["branch/pointer", "branch/const_pointer"])
+    assert table.schema.field("branch/pointer").nullable
+    assert table.to_pylist() == [{"branch/pointer": {"value": 123},
+                                  "branch/const_pointer": {"value": 321}}]
+    up = uproot.open(TESTDATA / "uproot-issue-1229.root")["tree"]["branch/pointer"]
+    assert up.array(library="np")[0].member("value") == 123
+
+
+def test_entries_a_branch_does_not_hold_are_nulls():
+    # uproot-issue327.root: fTracks' members were never filled (fEntries 0) in a tree of 98.
+    tree = arrowroot.open(TESTDATA / "uproot-issue327.root")["DstTree"]
+    never = "Event/AliReducedBaseEvent/fTracks/fTracks.fMCFlags"
+    filled = "Event/AliReducedBaseEvent/fRunNo"
+    assert tree.unsupported() == {}
+    table = tree.arrays([never, filled])
+    assert table.num_rows == 98
+    assert table.column(never).null_count == 98 and table.column(filled).null_count == 0
+    assert table.schema.field(never).nullable and not table.schema.field(filled).nullable
+    np_cols = tree.arrays([never, filled], library="np")
+    assert list(np_cols[never]) == [None] * 98
+    assert np_cols[filled].dtype == np.int32
+    assert ak.is_none(tree.arrays([never], library="ak")[never]).tolist() == [True] * 98
+    assert len(tree.arrays()) == 98  # the whole tree reads

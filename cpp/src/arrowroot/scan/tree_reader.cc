@@ -254,7 +254,9 @@ Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format
     if (plan.ok()) {
       info.root_type = plan->root_type;
       info.type = plan->type;
-      info.nullable = plan->mode == ColumnPlan::Mode::kPerEntry && plan->node.nullable();
+      // Nulls: a pointer, or entries of the tree the branch does not hold (ReadColumn).
+      info.nullable = (plan->mode == ColumnPlan::Mode::kPerEntry && plan->node.nullable()) ||
+                      b->entries < r->tree_->entries;
       r->plans_[k] = std::move(*plan);
     } else {
       info.status = plan.status();
@@ -441,21 +443,10 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
     br->fields_.push_back({columns_[i].name, columns_[i].type, columns_[i].nullable});
     br->outputs_.push_back(std::move(out));
   }
-  // Rows: the tree's entries as far as the selected branches hold them (EntriesHeld), as
-  // uproot's tree.arrays() reads them. A branch never filled (fEntries 0) read alone gives no
-  // rows; next to a longer branch it fails where its entries end (ReadColumn): without nulls
-  // there is no value for entries ROOT reads nothing for. A branch filled on its own past the
-  // tree's fEntries (LHCb's Refs trees: fEntries 0, branches of 2) is read to fEntries, as
-  // ROOT's TTree::GetEntries() and uproot's tree.arrays() count them.
-  if (!br->columns_.empty()) {
-    int64_t held = 0;
-    for (const auto& col : br->columns_) {
-      held = std::max(held, EntriesHeld(*col->plan.branch, col->baskets));
-    }
-    br->stop_ = std::min(br->stop_, held);
-    br->next_ = std::min(br->next_, br->stop_);
-    br->planned_until_ = br->next_;
-  }
+  // Rows: the tree's entries (ROOT's TTree::GetEntries(), uproot's tree.arrays()). A branch
+  // that holds fewer (never filled: uproot-issue327.root DstTree) gives nulls for the entries
+  // it does not hold, for which ROOT reads nothing (ReadColumn); one filled on its own past
+  // the tree's fEntries (LHCb's Refs trees: fEntries 0, branches of 2) is read to fEntries.
   // Counter branches for jagged columns, read only if a basket lacks its offset table.
   for (auto& col : br->columns_) {
     const Branch* cb = col->plan.count_branch;
@@ -689,14 +680,11 @@ Status BatchReader::ReadColumn(ColumnState& col, int64_t start, int64_t stop, Ar
   }
   if (pos < stop) {
     const int64_t held = EntriesHeld(*col.plan.branch, col.baskets);
-    if (pos >= held) {
-      return Status::Unsupported(
-                 "the branch holds " + std::to_string(held) + " entries, other selected "
-                 "branches more (the tree has " + std::to_string(reader_->tree_->entries) +
-                 "; ROOT reads nothing for a branch past its own): it has no values for entries [" +
-                 std::to_string(pos) + ", " + std::to_string(stop) + "); read it alone (" +
-                 std::to_string(held) + " rows) or next to branches of as many entries")
-          .AddContext("branch '" + col.plan.name + "'");
+    if (pos >= held && col.plan.branch->entries < reader_->tree_->entries) {
+      // Entries of the tree the branch does not hold: ROOT reads nothing for them
+      // (TBranch::GetEntry past fEntryNumber), so they are nulls (the column is nullable).
+      for (; pos < stop; ++pos) out.AppendNull();
+      return Status::OK();
     }
     return Status::Corruption("no basket holds entries [" + std::to_string(pos) + ", " +
                               std::to_string(stop) + "); the branch has " +
