@@ -101,6 +101,19 @@ void SkipVersioned(Cursor& c, const std::string& class_name, const StreamerInfo&
   ReadMembers(c, *sub, streamers, hooks, {}, &ignored, depth + 1);
 }
 
+/// `n` values of basic type `t` (checked to fit by the caller); integers are kept by name.
+void ReadBasicArray(Cursor& c, int32_t t, int64_t n, const std::string& name, MemberValues* out) {
+  std::vector<int64_t> ints;
+  if (!IsFloat(t)) ints.reserve(static_cast<size_t>(n));
+  for (int64_t j = 0; j < n; ++j) {
+    int64_t i = 0;
+    double d = 0;
+    ReadBasic(c, t, &i, &d);
+    if (!IsFloat(t)) ints.push_back(i);
+  }
+  if (!IsFloat(t)) out->int_arrays[name] = std::move(ints);
+}
+
 }  // namespace
 
 std::optional<int64_t> MemberValues::Int(const std::string& name) const {
@@ -194,14 +207,7 @@ void ReadMembers(Cursor& c, const StreamerInfo& info, const StreamerInfoLookup& 
                                   std::to_string(c.remaining()) + " bytes left"));
         return;
       }
-      std::vector<int64_t> ints;
-      for (int64_t j = 0; j < n; ++j) {
-        int64_t i = 0;
-        double d = 0;
-        ReadBasic(c, bt, &i, &d);
-        if (!IsFloat(bt)) ints.push_back(i);
-      }
-      if (!IsFloat(bt)) out->int_arrays[e.name] = std::move(ints);
+      ReadBasicArray(c, bt, n, e.name, out);
     } else if (t > kOffsetP && t < kOffsetP + 20) {
       // A pointer to an array sized by an earlier member (`int* fBasketBytes; //[fMaxBaskets]`,
       // TStreamerBasicPointer): a byte saying whether the array exists, then its values
@@ -219,7 +225,6 @@ void ReadMembers(Cursor& c, const StreamerInfo& info, const StreamerInfoLookup& 
                                   "', which the streamer info does not list before it"));
         return;
       }
-      std::vector<int64_t> ints;
       // ROOT reads nothing for a count ≤ 0 (or no array).
       const int64_t n = is_array ? std::max<int64_t>(*count, 0) : 0;
       if (static_cast<uint64_t>(n) > c.remaining() / size) {
@@ -228,14 +233,7 @@ void ReadMembers(Cursor& c, const StreamerInfo& info, const StreamerInfoLookup& 
                                   std::to_string(c.remaining()) + " bytes left"));
         return;
       }
-      if (!IsFloat(bt)) ints.reserve(static_cast<size_t>(n));
-      for (int64_t j = 0; j < n; ++j) {
-        int64_t i = 0;
-        double d = 0;
-        ReadBasic(c, bt, &i, &d);
-        if (!IsFloat(bt)) ints.push_back(i);
-      }
-      if (!IsFloat(bt)) out->int_arrays[e.name] = std::move(ints);
+      ReadBasicArray(c, bt, n, e.name, out);
     } else if (t == kTString) {
       out->strings[e.name] = c.TString();
     } else if (t == kTObject) {
