@@ -271,12 +271,12 @@ Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format
   return r;
 }
 
-void TreeReader::CollectBranches(size_t i, std::vector<const Branch*>* out) const {
+void TreeReader::CollectPlans(size_t i, std::vector<const ColumnPlan*>* out) const {
   if (columns_[i].is_group) {
-    for (size_t m : members_[i]) CollectBranches(m, out);
+    for (size_t m : members_[i]) CollectPlans(m, out);
     return;
   }
-  if (plans_[i].branch) out->push_back(plans_[i].branch);
+  if (plans_[i].branch) out->push_back(&plans_[i]);
 }
 
 Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
@@ -291,10 +291,10 @@ Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
   } else {
     ASSIGN_OR_RETURN(indices, Resolve(columns));
   }
-  std::vector<const Branch*> branches;
-  for (size_t i : indices) CollectBranches(i, &branches);
-  for (const Branch* b : branches) {
-    ASSIGN_OR_RETURN(auto baskets, ListBaskets(*b, file_->source()->size()));
+  std::vector<const ColumnPlan*> plans;
+  for (size_t i : indices) CollectPlans(i, &plans);
+  for (const ColumnPlan* plan : plans) {
+    ASSIGN_OR_RETURN(auto baskets, ListBaskets(*plan->branch, file_->source()->size()));
     std::set<int64_t> mine = {0, tree_->entries};
     for (const auto& r : baskets) mine.insert(std::min(r.entry_stop, tree_->entries));
     if (first) {
@@ -360,15 +360,11 @@ Result<double> TreeReader::BytesPerEntry(const std::vector<std::string>& columns
   // is close to what the decoded Arrow columns need. Baskets still embedded in the TTree record
   // when it was written are not in it (a small tree can have fTotBytes = 0), so add their data.
   double total = 0;
-  std::vector<const Branch*> branches;
-  for (size_t i : selected) CollectBranches(i, &branches);
+  std::vector<const ColumnPlan*> plans;
+  for (size_t i : selected) CollectPlans(i, &plans);
   std::set<const Branch*> counted;
-  for (const Branch* data : branches) {
-    const Branch* counter = nullptr;
-    for (size_t k = 0; k < plans_.size() && !counter; ++k) {
-      if (plans_[k].branch == data) counter = plans_[k].count_branch;
-    }
-    for (const Branch* b : {data, counter}) {
+  for (const ColumnPlan* plan : plans) {
+    for (const Branch* b : {plan->branch, plan->count_branch}) {
       if (!b || !counted.insert(b).second) continue;
       total += static_cast<double>(std::max<int64_t>(b->tot_bytes, 0));
       for (const auto& e : b->embedded_baskets) {

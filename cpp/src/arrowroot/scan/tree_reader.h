@@ -105,8 +105,8 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
   Result<to_arrow::ColumnPlan> Plan(const root_format::Branch& b) const;
   /// Indices into columns_ of the named columns (all readable ones but groups if empty).
   Result<std::vector<size_t>> Resolve(const std::vector<std::string>& names) const;
-  /// The branches whose baskets column `i` reads (a group's: its members', recursively).
-  void CollectBranches(size_t i, std::vector<const root_format::Branch*>* out) const;
+  /// The plans of the branches column `i` reads (a group's: its members', recursively).
+  void CollectPlans(size_t i, std::vector<const to_arrow::ColumnPlan*>* out) const;
 
   std::shared_ptr<root_format::RootFile> file_;
   std::shared_ptr<const root_format::Tree> tree_;
