@@ -65,7 +65,14 @@ OUTCOMES = (IDENTICAL, DIFFERENT, DECLINED, PARENT, CORRUPTION, ERROR, UPROOT_DE
 
 
 def corpus_dir() -> Path:
-    return Path(os.environ.get("ARROWROOT_CORPUS_DIR", DEFAULT_CORPUS))
+    """ARROWROOT_CORPUS_DIR, else ../shared/testdata/corpus beside the repository, else the
+    project machines' /work/shared/testdata/corpus (a clone made elsewhere, as CI's)."""
+    if os.environ.get("ARROWROOT_CORPUS_DIR"):
+        return Path(os.environ["ARROWROOT_CORPUS_DIR"])
+    for candidate in (DEFAULT_CORPUS, Path("/work/shared/testdata/corpus")):
+        if candidate.is_dir():
+            return candidate
+    return DEFAULT_CORPUS
 
 
 def cli_path() -> Path:

@@ -20,6 +20,7 @@
 #include "arrowroot/root_format/model.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/root_format/streamed_objects.h"
+#include "testing/shared_corpus.h"
 
 // The largest single allocation since the last reset: lets a test check that a size read off
 // the input is validated before it is used to allocate.
@@ -700,9 +701,8 @@ TEST(ParseTree, TNtupleIsItsHeaderThenTheTTree) {
 // The TNtuple of uproot-hepdata-example.root (ROOT 5.34, 1.2 MB: read from the shared corpus,
 // not copied into testdata/). uproot: 75000 entries, branches px py pz random i.
 TEST(RootFile, ReadsATNtupleOfTheSharedCorpus) {
-  const std::string path =
-      std::string(ARROWROOT_TESTDATA_DIR) + "/../../shared/testdata/corpus/uproot-hepdata-example.root";
-  if (!std::ifstream(path).good()) {
+  const std::string path = testing::SharedCorpusFile("uproot-hepdata-example.root");
+  if (path.empty()) {
     GTEST_SKIP() << "the shared corpus (../shared/testdata/corpus) is not on this machine";
   }
   auto src = byte_source::OpenLocalFile(path);

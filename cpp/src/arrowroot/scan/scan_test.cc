@@ -14,6 +14,7 @@
 #include "arrowroot/root_format/basket.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/tree_reader.h"
+#include "testing/shared_corpus.h"
 
 namespace arrowroot::scan {
 namespace {
@@ -395,8 +396,8 @@ TEST(TreeReader, HeaderOnlyBasketInItsSlotIsReadFromItsKey) {
 // file ROOT did not close properly. Branch Event/fXvtx has fWriteBasket 1 but fBasketSeek and
 // fBasketBytes 0: both of its baskets (7981 and 3288 entries) are in fBaskets, slots 0 and 1.
 TEST(TreeReader, BasketsStillInMemoryAreReadFromTheTreeRecord) {
-  const std::string path = TestFile("../../shared/testdata/corpus/uproot-issue232.root");
-  if (!std::ifstream(path).good()) {
+  const std::string path = testing::SharedCorpusFile("uproot-issue232.root");
+  if (path.empty()) {
     GTEST_SKIP() << "the shared corpus (../shared/testdata/corpus) is not on this machine";
   }
   auto src = byte_source::OpenLocalFile(path);

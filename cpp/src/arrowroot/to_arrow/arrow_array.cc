@@ -133,9 +133,11 @@ void ArrayBuilder::AppendDefault() {
     case TypeId::kUtf8:
     case TypeId::kBinary:
     case TypeId::kList:
-    case TypeId::kMap:
-      offsets_.push_back(offsets_.back());
+    case TypeId::kMap: {
+      const int32_t end = offsets_.back();  // a copy: push_back may move the storage
+      offsets_.push_back(end);
       break;
+    }
     case TypeId::kFixedSizeList:
       for (int32_t k = 0; k < type_->list_size; ++k) children_[0]->AppendDefault();
       break;
