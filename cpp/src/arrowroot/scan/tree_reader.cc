@@ -215,6 +215,18 @@ Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format
   const std::vector<const Branch*>& all = r->tree_->all_branches;
   std::unordered_map<const Branch*, size_t> index;
   for (size_t i = 0; i < all.size(); ++i) index.emplace(all[i], i);
+  // Rows: fEntries, as ROOT's TTree::GetEntries() and uproot count them; but a fEntries
+  // beyond what every branch holds contradicts the baskets (a damaged record): then the most
+  // any branch holds, rather than rows of nulls that no branch has values for.
+  r->num_entries_ = r->tree_->entries;
+  int64_t most_held = 0;
+  const uint64_t file_size = r->file_->source()->size();
+  for (const Branch* b : all) {
+    if (!b->branches.empty()) continue;
+    auto baskets = ListBaskets(*b, file_size);
+    if (baskets.ok()) most_held = std::max(most_held, EntriesHeld(*b, *baskets));
+  }
+  if (most_held > 0 && most_held < r->num_entries_) r->num_entries_ = most_held;
   r->columns_.resize(all.size());
   r->plans_.resize(all.size());
   r->members_.resize(all.size());
@@ -256,7 +268,7 @@ Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format
       info.type = plan->type;
       // Nulls: a pointer, or entries of the tree the branch does not hold (ReadColumn).
       info.nullable = (plan->mode == ColumnPlan::Mode::kPerEntry && plan->node.nullable()) ||
-                      b->entries < r->tree_->entries;
+                      b->entries < r->num_entries_;
       r->plans_[k] = std::move(*plan);
     } else {
       info.status = plan.status();
@@ -295,8 +307,8 @@ Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
   for (size_t i : indices) CollectPlans(i, &plans);
   for (const ColumnPlan* plan : plans) {
     ASSIGN_OR_RETURN(auto baskets, ListBaskets(*plan->branch, file_->source()->size()));
-    std::set<int64_t> mine = {0, tree_->entries};
-    for (const auto& r : baskets) mine.insert(std::min(r.entry_stop, tree_->entries));
+    std::set<int64_t> mine = {0, num_entries_};
+    for (const auto& r : baskets) mine.insert(std::min(r.entry_stop, num_entries_));
     if (first) {
       common = mine;
       first = false;
@@ -307,7 +319,7 @@ Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
       common = std::move(both);
     }
   }
-  if (first) common = {0, tree_->entries};
+  if (first) common = {0, num_entries_};
   return std::vector<int64_t>(common.begin(), common.end());
 }
 
@@ -355,7 +367,7 @@ Result<std::vector<size_t>> TreeReader::Resolve(const std::vector<std::string>& 
 
 Result<double> TreeReader::BytesPerEntry(const std::vector<std::string>& columns) const {
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Resolve(columns));
-  if (tree_->entries <= 0) return 0.0;
+  if (num_entries_ <= 0) return 0.0;
   // fTotBytes counts every basket written as a key, uncompressed (key headers included), which
   // is close to what the decoded Arrow columns need. Baskets still embedded in the TTree record
   // when it was written are not in it (a small tree can have fTotBytes = 0), so add their data.
@@ -372,7 +384,7 @@ Result<double> TreeReader::BytesPerEntry(const std::vector<std::string>& columns
       }
     }
   }
-  return total / static_cast<double>(tree_->entries);
+  return total / static_cast<double>(num_entries_);
 }
 
 Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options) const {
@@ -380,7 +392,7 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
   br->reader_ = shared_from_this();
   br->options_ = options;
   const std::string where = "tree '" + path_ + "' in '" + file_->name() + "'";
-  int64_t stop = options.entry_stop < 0 ? tree_->entries : std::min(options.entry_stop, tree_->entries);
+  int64_t stop = options.entry_stop < 0 ? num_entries_ : std::min(options.entry_stop, num_entries_);
   if (options.entry_start < 0) {
     return Status::InvalidArgument("entry start " + std::to_string(options.entry_start) +
                                    " is negative").AddContext(where);
@@ -676,7 +688,7 @@ Status BatchReader::ReadColumn(ColumnState& col, int64_t start, int64_t stop, Ar
   }
   if (pos < stop) {
     const int64_t held = EntriesHeld(*col.plan.branch, col.baskets);
-    if (pos >= held && col.plan.branch->entries < reader_->tree_->entries) {
+    if (pos >= held && col.plan.branch->entries < reader_->num_entries_) {
       // Entries of the tree the branch does not hold: ROOT reads nothing for them
       // (TBranch::GetEntry past fEntryNumber), so they are nulls (the column is nullable).
       for (; pos < stop; ++pos) out.AppendNull();

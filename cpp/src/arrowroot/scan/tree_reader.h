@@ -81,7 +81,9 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
   const root_format::Tree& tree() const { return *tree_; }
   const std::string& path() const { return path_; }
   const root_format::RootFile& file() const { return *file_; }
-  int64_t num_entries() const { return tree_->entries; }
+  /// The tree's entries: fEntries, unless no branch holds that many (a corrupt fEntries; a
+  /// tree whose branches hold nothing keeps fEntries), then the most any branch holds.
+  int64_t num_entries() const { return num_entries_; }
 
   /// Every branch, in tree order (depth first, a parent before its sub-branches), with its
   /// Arrow type or the reason it cannot be read.
@@ -115,6 +117,7 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
   std::vector<to_arrow::ColumnPlan> plans_;  ///< parallel to columns_ (valid where status ok)
   std::vector<std::vector<size_t>> members_;  ///< parallel to columns_: a group's sub-branches
   std::unordered_map<std::string, size_t> by_name_;  ///< column name -> index
+  int64_t num_entries_ = 0;
 };
 
 /// Produces record batches in entry order. Not thread-safe; one consumer.
