@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -107,9 +108,9 @@ std::string Show(const ArrayData& a, int64_t i) {
   }
 }
 
-/// Plan `branch` with `infos`, decode `entries`, and show each entry.
-std::vector<std::string> Decode(const Branch& branch, const std::vector<StreamerInfo>& infos,
-                                const std::vector<Bytes>& entries) {
+/// Plan `branch` with `infos` and decode `entries` into `out` (made for the plan's type).
+Status DecodeInto(const Branch& branch, const std::vector<StreamerInfo>& infos,
+                  const std::vector<Bytes>& entries, std::unique_ptr<ArrayBuilder>* out) {
   StreamerLookup lookup = [&](const std::string& name) -> const StreamerInfo* {
     for (const StreamerInfo& i : infos) {
       if (i.class_name == name) return &i;
@@ -117,13 +118,20 @@ std::vector<std::string> Decode(const Branch& branch, const std::vector<Streamer
     return nullptr;
   };
   auto plan = PlanColumn(branch, lookup);
-  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
-  if (!plan.ok()) return {};
+  if (!plan.ok()) return plan.status();
   Basket basket = BasketOf(entries);
-  ArrayBuilder out(plan->type);
-  Status st = DecodeBasket(*plan, basket, 0, basket.num_entries, {}, out);
+  *out = std::make_unique<ArrayBuilder>(plan->type);
+  return DecodeBasket(*plan, basket, 0, basket.num_entries, {}, **out);
+}
+
+/// Plan `branch` with `infos`, decode `entries`, and show each entry.
+std::vector<std::string> Decode(const Branch& branch, const std::vector<StreamerInfo>& infos,
+                                const std::vector<Bytes>& entries) {
+  std::unique_ptr<ArrayBuilder> builder;
+  Status st = DecodeInto(branch, infos, entries, &builder);
   EXPECT_TRUE(st.ok()) << st.ToString();
   if (!st.ok()) return {};
+  ArrayBuilder& out = *builder;
   auto data = out.Finish();
   std::vector<std::string> shown;
   for (int64_t i = 0; i < (*data)->length; ++i) shown.push_back(Show(**data, i));
@@ -374,15 +382,11 @@ TEST(DecodeObject, PointersAreNullOrTheObjectNamedByClassOrTag) {
     v.U32(0x40000000u | 18), v.U32(0x80000000u | 16);
     point(v, 2);
   });
-  StreamerLookup lookup = [&](const std::string& n) { return n == "Point" ? &kPoint : nullptr; };
-  auto plan = PlanColumn(WholeObject("vector<Point*>", 0), lookup);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-  EXPECT_TRUE(plan->type->children[0].nullable);
-  Basket basket = BasketOf({v.bytes});
-  ArrayBuilder out(plan->type);
-  Status st = DecodeBasket(*plan, basket, 0, 1, {}, out);
+  std::unique_ptr<ArrayBuilder> out;
+  Status st = DecodeInto(WholeObject("vector<Point*>", 0), {kPoint}, {v.bytes}, &out);
   ASSERT_TRUE(st.ok()) << st.ToString();
-  auto data = out.Finish();
+  EXPECT_TRUE(out->type()->children[0].nullable);
+  auto data = out->Finish();
   const ArrayData& items = *(*data)->children[0];
   EXPECT_EQ(items.length, 3);
   EXPECT_EQ(items.null_count, 1);
@@ -398,15 +402,10 @@ TEST(DecodeObject, APointerToAnotherClassOrAnEarlierObjectIsUnsupported) {
   for (char c : std::string("Other")) other.U8(static_cast<uint8_t>(c));
   other.U8(0);
   shared.U32(0x0000000A);  // a tag without the class bit: an object read before
-  StreamerLookup lookup = [&](const std::string& n) -> const StreamerInfo* {
-    return n == "Point" ? &kPoint : n == "Holder" ? &holder : nullptr;
-  };
-  auto plan = PlanColumn(WholeObject("Holder", 0), lookup);
-  ASSERT_TRUE(plan.ok());
   for (const Bytes& entry : {other.bytes, shared.bytes}) {
-    Basket basket = BasketOf({entry});
-    ArrayBuilder out(plan->type);
-    EXPECT_EQ(DecodeBasket(*plan, basket, 0, 1, {}, out).code(), StatusCode::kUnsupported);
+    std::unique_ptr<ArrayBuilder> out;
+    EXPECT_EQ(DecodeInto(WholeObject("Holder", 0), {holder, kPoint}, {entry}, &out).code(),
+              StatusCode::kUnsupported);
   }
 }
 
@@ -419,14 +418,10 @@ TEST(DecodeObject, AMapStreamedPairByPairHasNoHeadersInside) {
     w.String("a"), w.U32(2), w.U32(1), w.U32(2);
     w.String("b"), w.U32(0);
   });
-  StreamerLookup none = [](const std::string&) -> const StreamerInfo* { return nullptr; };
-  auto plan = PlanColumn(WholeObject("map<string,vector<int> >", 0), none);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-  Basket basket = BasketOf({w.bytes});
-  ArrayBuilder out(plan->type);
-  Status st = DecodeBasket(*plan, basket, 0, 1, {}, out);
+  std::unique_ptr<ArrayBuilder> out;
+  Status st = DecodeInto(WholeObject("map<string,vector<int> >", 0), {}, {w.bytes}, &out);
   ASSERT_TRUE(st.ok()) << st.ToString();
-  auto data = out.Finish();
+  auto data = out->Finish();
   const ArrayData& entries = *(*data)->children[0];
   EXPECT_EQ(entries.length, 2);
   EXPECT_EQ(Show(entries, 0), "{key:\"a\",value:[1,2]}");
@@ -440,12 +435,8 @@ TEST(DecodeObject, AnObjectOfAnotherVersionThanItsStreamerInfoIsUnsupported) {
     w.U32(7);
     w.F32(1.5f);
   });
-  StreamerLookup lookup = [&](const std::string& n) { return n == "Point" ? &kPoint : nullptr; };
-  auto plan = PlanColumn(WholeObject("Point", -1), lookup);
-  ASSERT_TRUE(plan.ok());
-  Basket basket = BasketOf({w.bytes});
-  ArrayBuilder out(plan->type);
-  Status st = DecodeBasket(*plan, basket, 0, 1, {}, out);
+  std::unique_ptr<ArrayBuilder> out;
+  Status st = DecodeInto(WholeObject("Point", -1), {kPoint}, {w.bytes}, &out);
   EXPECT_EQ(st.code(), StatusCode::kUnsupported);
   EXPECT_NE(st.ToString().find("Point version 2"), std::string::npos) << st.ToString();
 }
@@ -457,12 +448,8 @@ TEST(DecodeObject, AnObjectEndingBeforeItsByteCountIsCorruption) {
     w.F32(1.5f);
     w.U32(0);  // 4 bytes the class does not have
   });
-  StreamerLookup lookup = [&](const std::string& n) { return n == "Point" ? &kPoint : nullptr; };
-  auto plan = PlanColumn(WholeObject("Point", -1), lookup);
-  ASSERT_TRUE(plan.ok());
-  Basket basket = BasketOf({w.bytes});
-  ArrayBuilder out(plan->type);
-  Status st = DecodeBasket(*plan, basket, 0, 1, {}, out);
+  std::unique_ptr<ArrayBuilder> out;
+  Status st = DecodeInto(WholeObject("Point", -1), {kPoint}, {w.bytes}, &out);
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
   EXPECT_NE(st.ToString().find("header says"), std::string::npos) << st.ToString();
 }
