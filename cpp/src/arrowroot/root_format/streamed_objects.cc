@@ -591,7 +591,9 @@ class ObjectReader {
       const bool displaced = flag > 20 && flag < 40;
       for (auto& o : k->entry_offsets) {
         if (displaced) o &= 0x00FFFFFF;  // ~kDisplacementMask
-        o -= k->keylen;
+        // From the key start to the data start; wraps, never overflows: ViewEmbeddedBasket's
+        // CheckOffsets rejects a damaged offset.
+        o = static_cast<int32_t>(static_cast<uint32_t>(o) - static_cast<uint32_t>(k->keylen));
       }
       if (flag > 40) read_i32_array(nullptr, "displacement");
     }

@@ -317,8 +317,26 @@ class NodeReader {
       case Node::Kind::kRepeat: {
         // Every object of the entry's collection, to the end of the entry; an empty
         // collection writes nothing, not even the header.
-        if (n.header && c_.remaining() > 0) RETURN_IF_ERROR(SkipHeader());
         ArrayBuilder& items = out.child(0);
+        if (n.header && c_.remaining() > 0) {
+          root_format::VersionHeader h = c_.ReadVersion();
+          if (!c_.ok()) return c_.status();
+          if (h.version & root_format::kByteCountVMask) {
+            // Collections of objects streamed member-wise, one per object of the entry: the
+            // value class's version once, then each collection's size and columns.
+            if (n.children[0].kind != Node::Kind::kVector) {
+              return Status::Unsupported("a member-wise streamed member of a split collection");
+            }
+            SkipMemberwiseVersion();
+            while (c_.ok() && c_.remaining() > 0) {
+              RETURN_IF_ERROR(out.CheckOffsetRoom(1));
+              RETURN_IF_ERROR(ReadMemberwiseBody(n.children[0].children[0], items));
+            }
+            out.offsets().push_back(static_cast<int32_t>(items.length()));
+            out.AddLength(1);
+            return CheckEnd(h, "member-wise collection");
+          }
+        }
         while (c_.ok() && c_.remaining() > 0) {
           const size_t before = c_.pos();
           RETURN_IF_ERROR(out.CheckOffsetRoom(1));

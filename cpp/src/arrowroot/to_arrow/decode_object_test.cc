@@ -267,6 +267,24 @@ TEST(DecodeObject, SplitCollectionMembersReadToTheEntrysEnd) {
             (std::vector<std::string>{"[[1,3],[]]", "[]"}));
 }
 
+TEST(DecodeObject, MemberwiseCollectionsOfTheObjectsOfASplitCollection) {
+  // vector<Point> member of a split collection's objects, streamed member-wise (ATLAS
+  // TriggerInfo_p2's m_streamTags): one header with 0x4000, Point's version once, then per
+  // object the collection's size and its columns.
+  const StreamerInfo trk =
+      Class("Trk", {Member("pts", root_format::kSTL, "vector<Point>", "TStreamerSTL")});
+  Branch parent;
+  Writer w;
+  w.Object(0x4009, [&] {
+    w.U16(1);                          // Point version 1
+    w.U32(2), w.U32(1), w.U32(2);      // object 0: a = 1, 2
+    w.F32(0.5f), w.F32(1.5f);          //           b
+    w.U32(0);                          // object 1: none
+  });
+  EXPECT_EQ(Decode(CollectionMember("Trk", 0, 41, &parent), {trk, kPoint}, {w.bytes}),
+            (std::vector<std::string>{"[[{a:1,b:0.50},{a:2,b:1.50}],[]]"}));
+}
+
 TEST(DecodeObject, ObjectMembersOfASplitCollectionCarryAHeaderEach) {
   const StreamerInfo jet = Class("Jet", {Member("p", root_format::kObject, "Point", "TStreamerObject")});
   Branch parent;
