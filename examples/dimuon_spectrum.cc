@@ -1,18 +1,16 @@
-// Dimuon invariant-mass spectrum from a ROOT file through the arrowroot engine API:
-// open a file, read four-momentum columns as Arrow batches, histogram the mass.
+// Dimuon invariant-mass spectrum from a ROOT file through arrowroot's public C++ API
+// (arrowroot/arrowroot.h): open a file, read four-momentum columns as Arrow record batches
+// through the Arrow C Stream Interface, histogram the mass.
 //
 //   dimuon_spectrum FILE:TREE     (e.g. testdata/uproot-Zmumu.root:events)
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "arrowroot/byte_source/open.h"
-#include "arrowroot/root_format/root_file.h"
-#include "arrowroot/scan/tree_reader.h"
-
-using namespace arrowroot;
+#include "arrowroot/arrowroot.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -25,33 +23,39 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "dimuon_spectrum: error: write FILE:TREE\n");
     return 1;
   }
-  auto fail = [](const Status& s) {
-    std::fprintf(stderr, "dimuon_spectrum: error: %s\n", s.ToString().c_str());
+  auto fail = [](const std::string& message) {
+    std::fprintf(stderr, "dimuon_spectrum: error: %s\n", message.c_str());
     return 1;
   };
-  auto source = byte_source::OpenSource(arg.substr(0, colon));
-  if (!source.ok()) return fail(source.status());
-  auto file = root_format::RootFile::Open(*source);
-  if (!file.ok()) return fail(file.status());
-  auto tree = scan::TreeReader::Open(*file, arg.substr(colon + 1));
-  if (!tree.ok()) return fail(tree.status());
-  scan::ScanOptions opt;
+  auto file = arrowroot::File::Open(arg.substr(0, colon));
+  if (!file.ok()) return fail(file.status().ToString());
+  auto tree = (*file)->OpenTree(arg.substr(colon + 1));
+  if (!tree.ok()) return fail(tree.status().ToString());
+  arrowroot::ScanOptions opt;
   opt.columns = {"E1", "px1", "py1", "pz1", "E2", "px2", "py2", "pz2"};
-  auto reader = (*tree)->Scan(opt);
-  if (!reader.ok()) return fail(reader.status());
+  ArrowArrayStream stream;
+  arrowroot::Status st = (*tree)->Scan(opt, &stream);
+  if (!st.ok()) return fail(st.ToString());
 
   const double lo = 0, hi = 120;
   const int nbins = 24;
   std::vector<long> hist(nbins, 0);
   long n = 0, under = 0, over = 0;
   while (true) {
-    auto batch = (*reader)->Next();
-    if (!batch.ok()) return fail(batch.status());
-    if (!*batch) break;
-    auto col = [&](size_t i) {
-      return reinterpret_cast<const double*>((**batch).columns[i]->buffers[0].data());
+    ArrowArray batch;
+    if (stream.get_next(&stream, &batch) != 0) {
+      std::string message = stream.get_last_error(&stream);
+      stream.release(&stream);
+      return fail(message);
+    }
+    if (batch.release == nullptr) break;  // end of the stream
+    // A batch is a struct array, one child per column; a float64 column's values are its
+    // buffer 1 (buffer 0 is the validity bitmap), starting at the child's offset.
+    auto col = [&](int i) {
+      const ArrowArray* c = batch.children[i];
+      return static_cast<const double*>(c->buffers[1]) + c->offset;
     };
-    for (int64_t r = 0; r < (**batch).num_rows; ++r) {
+    for (int64_t r = 0; r < batch.length; ++r) {
       double E = col(0)[r] + col(4)[r], px = col(1)[r] + col(5)[r];
       double py = col(2)[r] + col(6)[r], pz = col(3)[r] + col(7)[r];
       double m2 = E * E - px * px - py * py - pz * pz;
@@ -61,7 +65,9 @@ int main(int argc, char** argv) {
       else if (m >= hi) ++over;
       else ++hist[static_cast<int>((m - lo) / (hi - lo) * nbins)];
     }
+    batch.release(&batch);
   }
+  stream.release(&stream);
   long peak = 0;
   for (long h : hist) peak = std::max(peak, h);
   std::printf("dimuon invariant mass, %ld events (%s)\n", n, arg.c_str());

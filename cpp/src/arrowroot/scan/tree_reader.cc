@@ -883,54 +883,10 @@ std::shared_ptr<to_arrow::ArrayData> BatchReader::Assemble(
 
 // ---- ArrowArrayStream ----
 
-namespace {
-
-struct StreamPrivate {
-  std::unique_ptr<BatchReader> reader;
-  std::string last_error;
-};
-
-int StreamGetSchema(ArrowArrayStream* s, ArrowSchema* out) {
-  auto* p = static_cast<StreamPrivate*>(s->private_data);
-  to_arrow::ExportSchema(p->reader->schema(), out);
-  return 0;
-}
-
-int StreamGetNext(ArrowArrayStream* s, ArrowArray* out) {
-  auto* p = static_cast<StreamPrivate*>(s->private_data);
-  auto r = p->reader->Next();
-  if (!r.ok()) {
-    p->last_error = r.status().ToString();
-    return r.status().code() == StatusCode::kIOError ? 5 /*EIO*/ : 22 /*EINVAL*/;
-  }
-  if (!r->has_value()) {
-    out->release = nullptr;  // end of stream
-    return 0;
-  }
-  to_arrow::ExportBatch(**r, out);
-  return 0;
-}
-
-const char* StreamLastError(ArrowArrayStream* s) {
-  auto* p = static_cast<StreamPrivate*>(s->private_data);
-  return p->last_error.empty() ? nullptr : p->last_error.c_str();
-}
-
-void StreamRelease(ArrowArrayStream* s) {
-  if (!s || !s->release) return;
-  delete static_cast<StreamPrivate*>(s->private_data);
-  s->release = nullptr;
-}
-
-}  // namespace
-
 void BatchReader::ExportStream(std::unique_ptr<BatchReader> reader, ArrowArrayStream* out) {
-  auto* p = new StreamPrivate{std::move(reader), {}};
-  out->get_schema = StreamGetSchema;
-  out->get_next = StreamGetNext;
-  out->get_last_error = StreamLastError;
-  out->release = StreamRelease;
-  out->private_data = p;
+  std::vector<to_arrow::Field> fields = reader->schema();
+  std::shared_ptr<BatchReader> shared(std::move(reader));
+  to_arrow::ExportBatchStream(std::move(fields), [shared] { return shared->Next(); }, out);
 }
 
 }  // namespace arrowroot::scan

@@ -1,5 +1,7 @@
 #include "arrowroot/to_arrow/arrow_array.h"
 
+#include <cerrno>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -324,12 +326,14 @@ void ExportBatch(const RecordBatch& batch, ArrowArray* out) {
   FillArray(s, out);
 }
 
+// ---- ArrowArrayStream ----
+
 namespace {
 
 struct BatchStreamPrivate {
   std::vector<Field> fields;
-  std::vector<RecordBatch> batches;
-  size_t next = 0;
+  BatchSource next;
+  std::string last_error;
 };
 
 int BatchStreamGetSchema(ArrowArrayStream* s, ArrowSchema* out) {
@@ -339,17 +343,23 @@ int BatchStreamGetSchema(ArrowArrayStream* s, ArrowSchema* out) {
 
 int BatchStreamGetNext(ArrowArrayStream* s, ArrowArray* out) {
   auto* p = static_cast<BatchStreamPrivate*>(s->private_data);
-  if (p->next >= p->batches.size()) {
+  auto r = p->next();
+  if (!r.ok()) {
+    p->last_error = r.status().ToString();
+    return StreamErrno(r.status());
+  }
+  if (!r->has_value()) {
     out->release = nullptr;  // end of stream
     return 0;
   }
-  ExportBatch(p->batches[p->next], out);
-  // Hand the buffers over: the exported array now keeps them alive on its own.
-  p->batches[p->next++] = RecordBatch{};
+  ExportBatch(**r, out);
   return 0;
 }
 
-const char* BatchStreamLastError(ArrowArrayStream*) { return nullptr; }
+const char* BatchStreamLastError(ArrowArrayStream* s) {
+  auto* p = static_cast<BatchStreamPrivate*>(s->private_data);
+  return p->last_error.empty() ? nullptr : p->last_error.c_str();
+}
 
 void BatchStreamRelease(ArrowArrayStream* s) {
   if (!s || !s->release) return;
@@ -359,16 +369,35 @@ void BatchStreamRelease(ArrowArrayStream* s) {
 
 }  // namespace
 
-void ExportBatchStream(std::vector<Field> fields, std::vector<RecordBatch> batches,
-                       ArrowArrayStream* out) {
+int StreamErrno(const Status& status) {
+  // The C Stream Interface returns errno values; the message goes through get_last_error.
+  return status.code() == StatusCode::kIOError ? EIO : EINVAL;
+}
+
+void ExportBatchStream(std::vector<Field> fields, BatchSource next, ArrowArrayStream* out) {
   auto p = std::make_unique<BatchStreamPrivate>();
   p->fields = std::move(fields);
-  p->batches = std::move(batches);
+  p->next = std::move(next);
   out->get_schema = BatchStreamGetSchema;
   out->get_next = BatchStreamGetNext;
   out->get_last_error = BatchStreamLastError;
   out->release = BatchStreamRelease;
   out->private_data = p.release();
+}
+
+void ExportBatchStream(std::vector<Field> fields, std::vector<RecordBatch> batches,
+                       ArrowArrayStream* out) {
+  // Each batch is handed over as it is exported: the exported array then keeps its buffers
+  // alive on its own.
+  auto list = std::make_shared<std::vector<RecordBatch>>(std::move(batches));
+  size_t i = 0;
+  ExportBatchStream(
+      std::move(fields),
+      [list, i]() mutable -> Result<std::optional<RecordBatch>> {
+        if (i >= list->size()) return std::optional<RecordBatch>();
+        return std::optional<RecordBatch>(std::move((*list)[i++]));
+      },
+      out);
 }
 
 }  // namespace arrowroot::to_arrow

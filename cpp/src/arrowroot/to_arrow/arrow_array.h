@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -124,9 +126,17 @@ void ExportSchema(const std::vector<Field>& fields, ArrowSchema* out);
 void ExportField(const Field& field, ArrowSchema* out);
 /// Export a batch as a struct array; shares buffers (no copy) and keeps them alive until release.
 void ExportBatch(const RecordBatch& batch, ArrowArray* out);
+/// Where a stream's batches come from: the next batch, nullopt at the end, or an error.
+using BatchSource = std::function<Result<std::optional<RecordBatch>>()>;
+/// Export a stream of batches with schema `fields`: get_next calls `next` (on the consumer's
+/// thread), an error becomes StreamErrno(status) with the one-line message from
+/// get_last_error. The stream owns `next` until released.
+void ExportBatchStream(std::vector<Field> fields, BatchSource next, ArrowArrayStream* out);
 /// Export already-decoded batches as a stream; the stream shares their buffers (no copy) and
 /// owns them until released.
 void ExportBatchStream(std::vector<Field> fields, std::vector<RecordBatch> batches,
                        ArrowArrayStream* out);
+/// The errno a stream's get_next returns for a failure: EIO for storage errors, else EINVAL.
+int StreamErrno(const Status& status);
 
 }  // namespace arrowroot::to_arrow

@@ -1,0 +1,183 @@
+// arrowroot: CERN ROOT files (TTrees) read into Apache Arrow — the public C++ API.
+//
+// This header and the ones it includes (status.h, c_abi.h) are the whole contract the front
+// ends build on: the CLI, the Python extension, the examples and the JNI layer of the Spark
+// connector. Everything under cpp/src/arrowroot/ is internal and may change.
+//
+//   auto file = arrowroot::File::Open("s3://bucket/run1.root", {{"endpoint_url", "https://s3.cern.ch"}});
+//   auto tree = (*file)->OpenTree("Events");
+//   ArrowArrayStream stream;
+//   arrowroot::ScanOptions scan;
+//   scan.columns = {"Muon_pt", "Muon_eta"};
+//   arrowroot::Status st = (*tree)->Scan(scan, &stream);   // record batches through the C stream
+//
+// Data leaves through the Arrow C Data / C Stream Interface (c_abi.h): any Arrow
+// implementation (Arrow C++, pyarrow, arrow-java's arrow-c-data, nanoarrow) adopts the batches
+// without copying, and arrowroot links to none of them.
+//
+// Errors: every call that can fail returns a Status or a Result<T>; nothing throws. The message
+// names the file (never its credentials), the object, the branch, the basket and the byte range.
+// Codes: NotFound (file, tree, branch), Corruption (the bytes contradict the ROOT format),
+// Unsupported (valid ROOT that arrowroot does not decode: the message names the branch and its
+// C++ type), InvalidArgument (bad options or ranges), IOError (with retryable()).
+//
+// Thread safety: a File and a Tree are immutable after they are opened; any number of threads
+// may list, read schemas and start scans on them at once. A stream (ArrowArrayStream) is one
+// cursor: one consumer thread at a time, as the C Stream Interface specifies. A stream keeps
+// its file open: the File and Tree handles may be dropped while it is read.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "arrowroot/c_abi.h"
+#include "arrowroot/status.h"
+
+namespace arrowroot {
+
+/// Storage options, as key/value text: the keys the Python package's `storage_options` and the
+/// Spark source's options take (s3fs/fsspec spelling where one exists). S3: endpoint_url,
+/// region, key, secret, token, profile, anon, addressing (path|virtual|auto); HTTP: ca_bundle,
+/// verify, connect_timeout and read_timeout (seconds), retries, max_retry_time (seconds);
+/// remote reads: max_gap_bytes, max_waste_ratio, max_request_bytes, max_requests_in_flight,
+/// max_prefetch_bytes. Booleans are true/false (also True/False, 1/0). An unknown key or a
+/// value of the wrong kind is InvalidArgument naming it, so a typo never silently does nothing.
+/// Missing keys take the environment's defaults (AWS_* variables, ~/.aws profiles).
+using StorageOptions = std::vector<std::pair<std::string, std::string>>;
+
+/// What a storage option's value must be: the Python and JVM bindings convert their native
+/// values by it.
+enum class StorageOptionKind { kUnknown, kText, kBool, kInteger, kNumber };
+
+/// The kind of value `key` takes (kUnknown for a key arrowroot does not know).
+StorageOptionKind StorageOptionKindOf(const std::string& key);
+
+/// Expand a glob (`*`, `?`, `[...]`) into the matching local paths or s3:// URLs, sorted
+/// (S3 through ListObjectsV2). A pattern without wildcards, and http(s) URLs, come back as they
+/// are. NotFound when nothing matches.
+Result<std::vector<std::string>> Glob(const std::string& pattern,
+                                      const StorageOptions& options = {});
+
+/// One object a file's directories list.
+struct ObjectInfo {
+  std::string path;        ///< "dir/sub/name"
+  int16_t cycle = 0;       ///< ROOT's key cycle
+  std::string class_name;  ///< "TTree", "TH1F", "ROOT::RNTuple", ...
+  std::string title;
+};
+
+/// Counters of the storage requests one file made (summed over everything read from it).
+struct IoStats {
+  uint64_t num_requests = 0;        ///< reads asked of the storage (GETs, preads)
+  uint64_t num_bytes_requested = 0;
+  uint64_t num_bytes_received = 0;  ///< bytes that came over the wire (remote)
+  uint64_t num_retries = 0;
+  uint64_t num_full_downloads = 0;  ///< servers that ignored Range: the whole object was read
+  double io_wall_seconds = 0;       ///< time spent waiting on requests, summed over threads
+};
+
+/// One branch of a tree as the schema shows it.
+struct Column {
+  std::string name;        ///< full path, "evt/P3/P3.Px" (a repeated sibling: "Particle;2")
+  std::string cpp_type;    ///< the C++ type ROOT declares
+  std::string arrow_type;  ///< "list<float>", ...; empty when the branch cannot be read
+  Status status;           ///< OK, or why it cannot be read (Unsupported)
+  bool is_group = false;   ///< no data of its own: read as a struct of its sub-branches
+  bool nullable = false;   ///< may hold nulls (a pointer to an object)
+};
+
+/// What to read from a tree and how.
+struct ScanOptions {
+  /// Branch names or full paths; empty = every readable column (groups' members, not groups).
+  std::vector<std::string> columns;
+  int64_t entry_start = 0;
+  int64_t entry_stop = -1;  ///< -1 = to the end
+  /// Entries per batch; a batch also ends once its columns hold max_batch_bytes (0 = no limit).
+  int64_t batch_size = 65536;
+  uint64_t max_batch_bytes = 256ull << 20;
+  /// Threads that read, decompress and decode in parallel (the consumer's included);
+  /// 0 = one per core (at most 16), 1 = everything on the consumer's thread.
+  int num_threads = 0;
+};
+
+class Tree;
+
+/// A ROOT file (TFile) opened for reading from a local path, file://, http(s)://, s3:// or
+/// hdfs:// (WebHDFS) URL. Immutable; share it freely (see the thread-safety note above).
+class File {
+ public:
+  /// Open a file: reads its header, streamer infos and top directory (one or two requests on
+  /// remote storage). NotFound for a missing file or object, Corruption for a file that is not
+  /// ROOT, IOError (retryable or not) for storage failures, InvalidArgument for bad options.
+  static Result<std::shared_ptr<File>> Open(const std::string& path_or_url,
+                                            const StorageOptions& options = {});
+  ~File();
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+
+  /// The name used in messages: the path, or the URL without query string (no secrets).
+  const std::string& name() const;
+
+  /// Every object in every directory, depth first: every cycle of a name or the highest only.
+  /// Keys the file lists but that cannot be used (a damaged key header) are left out; `bad`,
+  /// when given, receives one line per such key saying why.
+  Result<std::vector<ObjectInfo>> List(bool all_cycles = false,
+                                       std::vector<std::string>* bad = nullptr) const;
+
+  /// The TTree at "dir/name" (";cycle" picks a cycle). NotFound lists the names that exist;
+  /// InvalidArgument when the object is not a TTree (saying what it is).
+  Result<std::shared_ptr<Tree>> OpenTree(const std::string& path) const;
+
+  IoStats io_stats() const;
+
+  struct Rep;  ///< internal
+
+ private:
+  explicit File(std::shared_ptr<Rep> rep);
+  std::shared_ptr<Rep> rep_;
+};
+
+/// A TTree: its branches as Arrow columns. Immutable; share it freely.
+class Tree {
+ public:
+  ~Tree();
+  Tree(const Tree&) = delete;
+  Tree& operator=(const Tree&) = delete;
+
+  const std::string& path() const;  ///< "dir/name" in its file
+  const std::string& title() const;
+  /// The tree's entries (fEntries, unless no branch holds that many: then the most any holds).
+  int64_t num_entries() const;
+  /// Every branch, depth first (a parent before its sub-branches).
+  const std::vector<Column>& columns() const;
+
+  /// The Arrow schema (a struct of the columns) that Scan with these columns produces.
+  /// NotFound for an unknown column, Unsupported for one that cannot be read. `out` is
+  /// written only on success and then owned by the caller (call its release).
+  Status Schema(const std::vector<std::string>& columns, ArrowSchema* out) const;
+
+  /// Entry boundaries shared by the baskets of the given columns (all if empty), e.g.
+  /// {0, 200, 400, 501}: ranges split there never read a basket twice (Spark's partitions).
+  Result<std::vector<int64_t>> CommonEntryOffsets(const std::vector<std::string>& columns) const;
+
+  /// Estimated decoded bytes per entry of the given columns (all readable ones if empty).
+  Result<double> BytesPerEntry(const std::vector<std::string>& columns) const;
+
+  /// Start reading and hand the batches over as an ArrowArrayStream. Errors found before the
+  /// first batch (unknown or unsupported columns, bad ranges) come back here; errors while
+  /// reading come from get_next as EIO/EINVAL/ENOENT… with get_last_error giving arrowroot's
+  /// one-line message. `out` is written only on success; the caller releases it.
+  Status Scan(const ScanOptions& options, ArrowArrayStream* out) const;
+
+  struct Rep;  ///< internal
+
+ private:
+  friend class File;
+  explicit Tree(std::shared_ptr<Rep> rep);
+  std::shared_ptr<Rep> rep_;
+};
+
+}  // namespace arrowroot

@@ -1,0 +1,160 @@
+// The public API as a front end uses it: only arrowroot/arrowroot.h, data through the Arrow
+// C Stream Interface.
+#include "arrowroot/arrowroot.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace {
+
+const std::string kData = ARROWROOT_TESTDATA_DIR;
+
+std::shared_ptr<arrowroot::Tree> OpenTree(const std::string& file, const std::string& tree) {
+  auto f = arrowroot::File::Open(kData + "/" + file);
+  EXPECT_TRUE(f.ok()) << f.status().ToString();
+  if (!f.ok()) return nullptr;
+  auto t = (*f)->OpenTree(tree);
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? *t : nullptr;
+}
+
+TEST(PublicApi, ListsTheObjectsOfAFile) {
+  auto f = arrowroot::File::Open(kData + "/uproot-nesteddirs.root");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)->name(), kData + "/uproot-nesteddirs.root");
+  std::vector<std::string> bad;
+  auto objects = (*f)->List(false, &bad);
+  ASSERT_TRUE(objects.ok());
+  bool found_nested_tree = false;
+  for (const auto& o : *objects) {
+    if (o.path == "one/two/tree" && o.class_name == "TTree") found_nested_tree = true;
+  }
+  EXPECT_TRUE(found_nested_tree);
+  EXPECT_TRUE(bad.empty());
+}
+
+TEST(PublicApi, DescribesATreesColumns) {
+  auto tree = OpenTree("uproot-Zmumu.root", "events");
+  ASSERT_NE(tree, nullptr);
+  EXPECT_EQ(tree->path(), "events");
+  EXPECT_EQ(tree->num_entries(), 2304);
+  ASSERT_FALSE(tree->columns().empty());
+  const arrowroot::Column* e1 = nullptr;
+  for (const auto& c : tree->columns()) {
+    if (c.name == "E1") e1 = &c;
+  }
+  ASSERT_NE(e1, nullptr);
+  EXPECT_EQ(e1->cpp_type, "Double_t");
+  EXPECT_EQ(e1->arrow_type, "float64");
+  EXPECT_TRUE(e1->status.ok());
+}
+
+TEST(PublicApi, ScansThroughTheArrowCStream) {
+  auto tree = OpenTree("uproot-Zmumu.root", "events");
+  ASSERT_NE(tree, nullptr);
+  arrowroot::ScanOptions opt;
+  opt.columns = {"Run", "E1"};
+  opt.entry_start = 10;
+  opt.entry_stop = 1010;
+  opt.batch_size = 300;
+  ArrowArrayStream stream;
+  ASSERT_TRUE(tree->Scan(opt, &stream).ok());
+  ArrowSchema schema;
+  ASSERT_EQ(stream.get_schema(&stream, &schema), 0);
+  EXPECT_STREQ(schema.format, "+s");
+  ASSERT_EQ(schema.n_children, 2);
+  EXPECT_STREQ(schema.children[0]->name, "Run");
+  EXPECT_STREQ(schema.children[0]->format, "i");
+  EXPECT_STREQ(schema.children[1]->format, "g");
+  schema.release(&schema);
+  int64_t rows = 0, batches = 0;
+  double first_e1 = 0;
+  while (true) {
+    ArrowArray batch;
+    ASSERT_EQ(stream.get_next(&stream, &batch), 0);
+    if (batch.release == nullptr) break;
+    ASSERT_EQ(batch.n_children, 2);
+    if (batches == 0) {
+      const ArrowArray* e1 = batch.children[1];
+      first_e1 = static_cast<const double*>(e1->buffers[1])[e1->offset];
+    }
+    rows += batch.length;
+    ++batches;
+    batch.release(&batch);
+  }
+  stream.release(&stream);
+  EXPECT_EQ(rows, 1000);
+  EXPECT_EQ(batches, 4);  // 300 + 300 + 300 + 100
+  // uproot: events["E1"].array()[10] of uproot-Zmumu.root
+  EXPECT_NEAR(first_e1, 88.078330193, 1e-9);
+}
+
+TEST(PublicApi, SchemaMatchesTheScan) {
+  auto tree = OpenTree("uproot-HZZ.root", "events");
+  ASSERT_NE(tree, nullptr);
+  ArrowSchema schema;
+  ASSERT_TRUE(tree->Schema({"Muon_Px", "NMuon"}, &schema).ok());
+  ASSERT_EQ(schema.n_children, 2);
+  EXPECT_STREQ(schema.children[0]->format, "+l");  // a jagged branch: list<float>
+  EXPECT_STREQ(schema.children[0]->children[0]->format, "f");
+  EXPECT_STREQ(schema.children[1]->format, "i");
+  schema.release(&schema);
+}
+
+TEST(PublicApi, ErrorsNameWhatIsWrong) {
+  auto missing = arrowroot::File::Open(kData + "/no-such-file.root");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), arrowroot::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().ToString().find("no-such-file.root"), std::string::npos);
+
+  auto tree = OpenTree("uproot-Zmumu.root", "events");
+  ASSERT_NE(tree, nullptr);
+  arrowroot::ScanOptions opt;
+  opt.columns = {"no_such_branch"};
+  ArrowArrayStream stream;
+  stream.release = nullptr;
+  arrowroot::Status st = tree->Scan(opt, &stream);
+  EXPECT_EQ(st.code(), arrowroot::StatusCode::kNotFound);
+  EXPECT_NE(st.ToString().find("no_such_branch"), std::string::npos);
+  EXPECT_EQ(stream.release, nullptr);  // not written on failure
+
+  auto f = arrowroot::File::Open(kData + "/uproot-Zmumu.root");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ((*f)->OpenTree("nope").status().code(), arrowroot::StatusCode::kNotFound);
+}
+
+TEST(PublicApi, StorageOptionsAreCheckedByName) {
+  auto typo = arrowroot::File::Open(kData + "/uproot-Zmumu.root", {{"endpoint", "x"}});
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.status().code(), arrowroot::StatusCode::kInvalidArgument);
+  EXPECT_NE(typo.status().message().find("unknown storage option 'endpoint'"), std::string::npos);
+
+  auto wrong_kind = arrowroot::File::Open(kData + "/uproot-Zmumu.root", {{"verify", "maybe"}});
+  ASSERT_FALSE(wrong_kind.ok());
+  EXPECT_NE(wrong_kind.status().message().find("'verify' takes true or false"), std::string::npos);
+  EXPECT_EQ(wrong_kind.status().message().find("maybe"), std::string::npos);  // values may be secrets
+
+  auto ok = arrowroot::File::Open(kData + "/uproot-Zmumu.root",
+                                  {{"verify", "False"}, {"retries", "2"}, {"read_timeout", "1.5"}});
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+
+  EXPECT_EQ(arrowroot::StorageOptionKindOf("secret"), arrowroot::StorageOptionKind::kText);
+  EXPECT_EQ(arrowroot::StorageOptionKindOf("anon"), arrowroot::StorageOptionKind::kBool);
+  EXPECT_EQ(arrowroot::StorageOptionKindOf("retries"), arrowroot::StorageOptionKind::kInteger);
+  EXPECT_EQ(arrowroot::StorageOptionKindOf("max_waste_ratio"), arrowroot::StorageOptionKind::kNumber);
+  EXPECT_EQ(arrowroot::StorageOptionKindOf("nope"), arrowroot::StorageOptionKind::kUnknown);
+}
+
+TEST(PublicApi, GlobExpandsLocalPatterns) {
+  auto paths = arrowroot::Glob(kData + "/uproot-Zmumu*.root");
+  ASSERT_TRUE(paths.ok()) << paths.status().ToString();
+  ASSERT_EQ(paths->size(), 3u);
+  EXPECT_EQ((*paths)[0], kData + "/uproot-Zmumu-lzma.root");
+  EXPECT_EQ(arrowroot::Glob(kData + "/none-*.root").status().code(),
+            arrowroot::StatusCode::kNotFound);
+}
+
+}  // namespace

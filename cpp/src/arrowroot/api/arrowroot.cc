@@ -1,0 +1,134 @@
+// The public API (cpp/include/arrowroot/arrowroot.h) over the engine: byte_source opens,
+// root_format lists, scan reads, to_arrow exports. Holds no logic of its own beyond
+// translating options and results between the public types and the engine's.
+#include "arrowroot/arrowroot.h"
+
+#include "arrowroot/api/storage_options.h"
+#include "arrowroot/byte_source/open.h"
+#include "arrowroot/common/status.h"
+#include "arrowroot/root_format/root_file.h"
+#include "arrowroot/scan/tree_reader.h"
+#include "arrowroot/to_arrow/arrow_array.h"
+
+namespace arrowroot {
+
+struct File::Rep {
+  std::shared_ptr<root_format::RootFile> file;
+  api::IoTuning tuning;
+};
+
+struct Tree::Rep {
+  std::shared_ptr<scan::TreeReader> reader;
+  api::IoTuning tuning;
+  std::vector<Column> columns;
+};
+
+Result<std::vector<std::string>> Glob(const std::string& pattern, const StorageOptions& options) {
+  ASSIGN_OR_RETURN(api::ParsedStorageOptions parsed, api::ParseStorageOptions(options));
+  return byte_source::Glob(pattern, parsed.source);
+}
+
+// ---- File ----
+
+File::File(std::shared_ptr<Rep> rep) : rep_(std::move(rep)) {}
+File::~File() = default;
+
+Result<std::shared_ptr<File>> File::Open(const std::string& path_or_url,
+                                         const StorageOptions& options) {
+  ASSIGN_OR_RETURN(api::ParsedStorageOptions parsed, api::ParseStorageOptions(options));
+  ASSIGN_OR_RETURN(auto source, byte_source::OpenSource(path_or_url, parsed.source));
+  ASSIGN_OR_RETURN(auto file, root_format::RootFile::Open(std::move(source)));
+  auto rep = std::make_shared<Rep>(Rep{std::move(file), parsed.tuning});
+  return std::shared_ptr<File>(new File(std::move(rep)));
+}
+
+const std::string& File::name() const { return rep_->file->name(); }
+
+Result<std::vector<ObjectInfo>> File::List(bool all_cycles, std::vector<std::string>* bad) const {
+  ASSIGN_OR_RETURN(root_format::ObjectListing listing, rep_->file->List(all_cycles));
+  std::vector<ObjectInfo> out;
+  out.reserve(listing.objects.size());
+  for (const auto& o : listing.objects) {
+    out.push_back(ObjectInfo{o.path, o.key.cycle, o.key.class_name, o.key.title});
+  }
+  if (bad != nullptr) {
+    for (const auto& b : listing.bad_keys) bad->push_back(b.Describe());
+  }
+  return out;
+}
+
+Result<std::shared_ptr<Tree>> File::OpenTree(const std::string& path) const {
+  ASSIGN_OR_RETURN(auto reader, scan::TreeReader::Open(rep_->file, path));
+  auto rep = std::make_shared<Tree::Rep>();
+  rep->reader = std::move(reader);
+  rep->tuning = rep_->tuning;
+  rep->columns.reserve(rep->reader->columns().size());
+  for (const scan::ColumnInfo& c : rep->reader->columns()) {
+    Column& col = rep->columns.emplace_back();
+    col.name = c.name;
+    col.cpp_type = c.root_type;
+    if (c.status.ok() && c.type) col.arrow_type = c.type->ToString();
+    col.status = c.status;
+    col.is_group = c.is_group;
+    col.nullable = c.nullable;
+  }
+  return std::shared_ptr<Tree>(new Tree(std::move(rep)));
+}
+
+IoStats File::io_stats() const {
+  const byte_source::SourceStats& s = rep_->file->source()->stats();
+  IoStats out;
+  out.num_requests = s.num_requests.load();
+  out.num_bytes_requested = s.num_bytes_read.load();
+  out.num_bytes_received = s.num_bytes_received.load();
+  out.num_retries = s.num_retries.load();
+  out.num_full_downloads = s.num_full_downloads.load();
+  out.io_wall_seconds = static_cast<double>(s.io_wall_ns.load()) / 1e9;
+  return out;
+}
+
+// ---- Tree ----
+
+Tree::Tree(std::shared_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Tree::~Tree() = default;
+
+const std::string& Tree::path() const { return rep_->reader->path(); }
+const std::string& Tree::title() const { return rep_->reader->tree().title; }
+int64_t Tree::num_entries() const { return rep_->reader->num_entries(); }
+const std::vector<Column>& Tree::columns() const { return rep_->columns; }
+
+Status Tree::Schema(const std::vector<std::string>& columns, ArrowSchema* out) const {
+  scan::ScanOptions options;
+  options.columns = columns;
+  options.entry_stop = 0;  // plans the columns, reads nothing
+  ASSIGN_OR_RETURN(auto reader, rep_->reader->Scan(options));
+  to_arrow::ExportSchema(reader->schema(), out);
+  return Status::OK();
+}
+
+Result<std::vector<int64_t>> Tree::CommonEntryOffsets(
+    const std::vector<std::string>& columns) const {
+  return rep_->reader->CommonEntryOffsets(columns);
+}
+
+Result<double> Tree::BytesPerEntry(const std::vector<std::string>& columns) const {
+  return rep_->reader->BytesPerEntry(columns);
+}
+
+Status Tree::Scan(const ScanOptions& options, ArrowArrayStream* out) const {
+  scan::ScanOptions so;
+  so.columns = options.columns;
+  so.entry_start = options.entry_start;
+  so.entry_stop = options.entry_stop;
+  so.batch_size = options.batch_size;
+  so.max_batch_bytes = options.max_batch_bytes;
+  so.num_threads = options.num_threads;
+  so.coalesce = rep_->tuning.coalesce;
+  so.max_requests_in_flight = rep_->tuning.max_requests_in_flight;
+  so.max_prefetch_bytes = rep_->tuning.max_prefetch_bytes;
+  ASSIGN_OR_RETURN(auto reader, rep_->reader->Scan(so));
+  scan::BatchReader::ExportStream(std::move(reader), out);
+  return Status::OK();
+}
+
+}  // namespace arrowroot
