@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "arrowroot/byte_source/open.h"
-#include "arrowroot/copy/copy.h"
+#include "transfer/copy.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/tree_reader.h"
 #include "value_format.h"
@@ -467,7 +467,7 @@ std::string HumanBytes(double b) {
 }
 
 /// One progress line: files, bytes, rate, ETA.
-std::string ProgressLine(const copy::Progress& p, bool bar) {
+std::string ProgressLine(const transfer::Progress& p, bool bar) {
   std::ostringstream o;
   const double rate = p.seconds > 0 ? p.bytes_done / p.seconds : 0;
   if (bar) {
@@ -492,7 +492,7 @@ int RunCp(const std::vector<std::string>& args, const byte_source::SourceOptions
     err << "arrowroot: error: " << what << " (see `arrowroot --help`)\n";
     return 1;
   };
-  copy::CopyOptions opt;
+  transfer::CopyOptions opt;
   opt.source = source;
   std::vector<std::string> paths;
   for (size_t i = 1; i < args.size(); ++i) {
@@ -520,12 +520,12 @@ int RunCp(const std::vector<std::string>& args, const byte_source::SourceOptions
       opt.jobs = static_cast<int>(*n);
     } else if (a == "--part-size") {
       if (!value()) return usage(a + " needs a value");
-      auto n = copy::ParseSize(v);
+      auto n = transfer::ParseSize(v);
       if (!n.ok()) return usage("--part-size: " + n.status().message());
       opt.part_size = *n;
     } else if (a == "--verify") {
       if (!value()) return usage(a + " needs a value");
-      auto m = copy::ParseVerify(v);
+      auto m = transfer::ParseVerify(v);
       if (!m.ok()) return usage(m.status().message());
       opt.verify = *m;
     } else if (a.rfind("--access-key", 0) == 0 || a.rfind("--secret", 0) == 0 ||
@@ -543,7 +543,7 @@ int RunCp(const std::vector<std::string>& args, const byte_source::SourceOptions
   paths.pop_back();
   if (!opt.dry_run) {
     opt.progress_interval_ms = tty ? 200 : 2000;
-    opt.on_progress = [&err, tty](const copy::Progress& p) {
+    opt.on_progress = [&err, tty](const transfer::Progress& p) {
       if (tty) {
         err << '\r' << ProgressLine(p, true) << "\x1b[K" << (p.final ? "\n" : "") << std::flush;
       } else if (!p.final) {
@@ -551,14 +551,14 @@ int RunCp(const std::vector<std::string>& args, const byte_source::SourceOptions
       }
     };
   }
-  auto r = copy::Copy(paths, dest, opt);
+  auto r = transfer::Copy(paths, dest, opt);
   if (!r.ok()) {
     std::string msg = r.status().ToString();
     std::replace(msg.begin(), msg.end(), '\n', ' ');
     err << "arrowroot: error: " << msg << '\n';
     return 1;
   }
-  const copy::CopySummary& s = *r;
+  const transfer::CopySummary& s = *r;
   if (opt.dry_run) {
     for (const auto& f : s.results) {
       out << "would copy " << f.source << " -> " << f.target << " (" << f.bytes << " bytes)\n";

@@ -1,4 +1,4 @@
-#include "arrowroot/copy/copy.h"
+#include "transfer/copy.h"
 
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -23,7 +23,7 @@
 #include "arrowroot/root_format/basket.h"
 #include "arrowroot/root_format/root_file.h"
 
-namespace arrowroot::copy {
+namespace arrowroot::transfer {
 
 namespace bs = byte_source;
 namespace fs = std::filesystem;
@@ -761,4 +761,4 @@ Result<CopySummary> Copy(const std::vector<std::string>& sources, const std::str
   return engine.Run();
 }
 
-}  // namespace arrowroot::copy
+}  // namespace arrowroot::transfer
