@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "args.h"
+#include "cli.h"
 
 namespace arrowroot::cli {
 namespace {
