@@ -1,5 +1,5 @@
 // Tests for the CLI: `ls`, `schema` and `cat` output on real files against golden files in
-// testdata/golden/, error reporting, and FILE:OBJECT splitting.
+// testdata/golden/, error reporting and help (FILE:OBJECT splitting: args_test.cc).
 //
 // Regenerate the golden files after an intended output change:
 //   ARROWROOT_UPDATE_GOLDEN=1 ctest -R cli_test
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "cli.h"
 
 namespace arrowroot::cli {
 namespace {
@@ -273,39 +273,6 @@ TEST_F(CliTest, ThreadCountAndBatchCutsDoNotChangeValues) {
         ASSERT_EQ(lines.size(), static_cast<size_t>(std::stoi(stop)));
         EXPECT_TRUE(std::equal(lines.begin(), lines.end(), all.begin())) << file << " stop " << stop;
       }
-    }
-  }
-}
-
-// ---- FILE:OBJECT splitting ----
-
-TEST(SplitFileObject, SplitsAtTheLastColonOutsideTheScheme) {
-  struct Case {
-    std::string arg;
-    bool ok;
-    std::string file;
-    std::string object;
-  };
-  const std::vector<Case> cases = {
-      {"a.root:t", true, "a.root", "t"},
-      {"file:///x/a.root:dir/t", true, "file:///x/a.root", "dir/t"},
-      {"s3://b/k.root:t", true, "s3://b/k.root", "t"},
-      {"noobject", false, "", ""},
-      {"s3://b/k.root", false, "", ""},
-      {"https://host:8443/f.root", false, "", ""},
-      {"https://host:8443/f.root:events", true, "https://host:8443/f.root", "events"},
-      {"https://host", false, "", ""},
-      {"a.root:", false, "", ""},
-      {":t", false, "", ""},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.arg);
-    std::string file, object;
-    bool ok = SplitFileObject(c.arg, &file, &object);
-    EXPECT_EQ(ok, c.ok);
-    if (c.ok) {
-      EXPECT_EQ(file, c.file);
-      EXPECT_EQ(object, c.object);
     }
   }
 }

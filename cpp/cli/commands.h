@@ -1,4 +1,5 @@
-// The CLI's commands as functions writing to streams, so output can be tested.
+// The CLI's commands as functions writing to streams, so output can be tested; one file per
+// command in commands/ (ls.cc, schema.cc, cat.cc, bench.cc, cp.cc). cli.h runs them.
 #pragma once
 
 #include <cstdint>
@@ -40,16 +41,9 @@ Status RunBench(const std::string& file, const std::string& tree, const CatOptio
 Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
               std::ostream& out, std::ostream& err);
 
-/// `arrowroot cp SRC... DEST ...` (args[0] is "cp"): the copy engine (copy.h) with a progress
+/// `arrowroot cp SRC... DEST ...` (args[0] is "cp"): the copy of transfer/copy.h with a progress
 /// bar on a terminal (`tty`), periodic lines otherwise, and a summary. Returns the exit status.
 int RunCp(const std::vector<std::string>& args, const byte_source::SourceOptions& source,
           std::ostream& out, std::ostream& err, bool tty);
-
-/// Split "FILE:OBJECT" like uproot: the last ':' that is not part of "scheme://".
-bool SplitFileObject(const std::string& arg, std::string* file, std::string* object);
-
-/// Run the CLI; returns the process exit status. Errors go to `err` as one line
-/// "arrowroot: error: ...".
-int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace arrowroot::cli

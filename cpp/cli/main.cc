@@ -1,5 +1,5 @@
-// `arrowroot`: a thin front end; all logic lives in commands.cc. `arrowroot doctor` is the one
-// command written in Python (it talks to Spark and Kubernetes): it runs `python -m
+// `arrowroot`: a thin front end; all logic lives in cli.cc and commands/. `arrowroot doctor` is
+// the one command written in Python (it talks to Spark and Kubernetes): it runs `python -m
 // arrowroot.doctor` with the interpreter installed beside this program (a venv's bin/), or
 // $ARROWROOT_PYTHON, or python3 on PATH.
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "cli.h"
 
 namespace {
 

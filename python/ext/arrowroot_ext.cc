@@ -28,10 +28,10 @@
 #include <vector>
 
 #include "arrowroot/byte_source/open.h"
-#include "arrowroot/copy/copy.h"
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/tree_reader.h"
 #include "arrowroot/to_arrow/arrow_array.h"
+#include "transfer/copy.h"
 
 namespace nb = nanobind;
 
@@ -483,26 +483,26 @@ NB_MODULE(_core, m) {
          bool resume, bool dry_run, bool progress, const nb::dict& storage_options) {
         auto [source, tuning] = ParseStorageOptions(storage_options);
         (void)tuning;
-        arrowroot::copy::CopyOptions o;
+        arrowroot::transfer::CopyOptions o;
         o.source = source;
         o.recursive = recursive;
         o.include = include;
         o.jobs = jobs;
         o.part_size = part_size;
-        o.verify = Unwrap(arrowroot::copy::ParseVerify(verify));
+        o.verify = Unwrap(arrowroot::transfer::ParseVerify(verify));
         o.resume = resume;
         o.dry_run = dry_run;
         if (progress) {
           // Plain lines on stderr from the engine's progress thread (no Python objects there).
           o.progress_interval_ms = 2000;
-          o.on_progress = [](const arrowroot::copy::Progress& p) {
+          o.on_progress = [](const arrowroot::transfer::Progress& p) {
             std::fprintf(stderr, "arrowroot.copy: %lld/%lld files, %.1f/%.1f MB, %.1f MB/s\n",
                          static_cast<long long>(p.files_done), static_cast<long long>(p.files_total),
                          p.bytes_done / 1e6, p.bytes_total / 1e6,
                          p.seconds > 0 ? p.bytes_done / p.seconds / 1e6 : 0.0);
           };
         }
-        auto s = Unwrap(WithoutGil([&] { return arrowroot::copy::Copy(sources, target, o); }));
+        auto s = Unwrap(WithoutGil([&] { return arrowroot::transfer::Copy(sources, target, o); }));
         nb::dict d;
         d["files"] = s.files;
         d["copied"] = s.copied;

@@ -1,4 +1,4 @@
-#include "arrowroot/copy/copy.h"
+#include "transfer/copy.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace arrowroot::copy {
+namespace arrowroot::transfer {
 namespace {
 
 namespace fs = std::filesystem;
@@ -131,4 +131,4 @@ TEST_F(LocalCopy, DryRunCopiesNothingAndBadArgumentsAreErrors) {
 }
 
 }  // namespace
-}  // namespace arrowroot::copy
+}  // namespace arrowroot::transfer

@@ -17,7 +17,7 @@
 #include "arrowroot/byte_source/open.h"
 #include "arrowroot/common/status.h"
 
-namespace arrowroot::copy {
+namespace arrowroot::transfer {
 
 /// What is checked after a file is copied; each level includes the ones before it.
 enum class Verify {
@@ -86,4 +86,4 @@ struct CopySummary {
 Result<CopySummary> Copy(const std::vector<std::string>& sources, const std::string& target,
                          const CopyOptions& options);
 
-}  // namespace arrowroot::copy
+}  // namespace arrowroot::transfer
