@@ -18,7 +18,7 @@
 #include <optional>
 #include <thread>
 
-#include "arrowroot/byte_source/s3_writer.h"
+#include "arrowroot/byte_source/s3/s3_writer.h"
 #include "arrowroot/byte_source/webhdfs.h"
 #include "arrowroot/root_format/basket.h"
 #include "arrowroot/root_format/root_file.h"
