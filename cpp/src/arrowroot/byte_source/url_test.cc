@@ -5,6 +5,12 @@
 namespace arrowroot::byte_source {
 namespace {
 
+TEST(UrlScheme, LowerCasedSchemeOrEmptyForPaths) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"S3://b/k", "s3"}, {"https://h/x", "https"}, {"/data/f.root", ""}, {"dir/odd name://x", ""}};
+  for (const auto& [in, scheme] : cases) EXPECT_EQ(UrlScheme(in), scheme) << in;
+}
+
 TEST(RedactUrl, DropsQueryFragmentAndUserinfo) {
   EXPECT_EQ(RedactUrl("https://h/p/f.root?X-Amz-Signature=s#frag"), "https://h/p/f.root");
   EXPECT_EQ(RedactUrl("https://user:pw@h:8443/f.root"), "https://h:8443/f.root");

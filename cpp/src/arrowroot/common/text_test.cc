@@ -2,26 +2,29 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace arrowroot {
 namespace {
 
+using Case = std::pair<std::string_view, std::string_view>;
+
 TEST(Text, AsciiLowerTouchesOnlyAsciiLetters) {
-  EXPECT_EQ(AsciiLower("Content-Range"), "content-range");
-  EXPECT_EQ(AsciiLower("\xC4X9"), "\xC4x9");
+  for (const auto& [in, out] : {Case{"Content-Range", "content-range"}, Case{"\xC4X9", "\xC4x9"}}) {
+    EXPECT_EQ(AsciiLower(in), out) << in;
+  }
 }
 
 TEST(Text, TrimWhitespaceBothEnds) {
-  EXPECT_EQ(TrimWhitespace(" \t value \r\n"), "value");
-  EXPECT_EQ(TrimWhitespace("a b"), "a b");
-  EXPECT_EQ(TrimWhitespace(" \r\n"), "");
-  EXPECT_EQ(TrimWhitespace(""), "");
+  for (const auto& [in, out] :
+       {Case{" \t value \r\n", "value"}, Case{"a b", "a b"}, Case{" \r\n", ""}, Case{"", ""}}) {
+    EXPECT_EQ(TrimWhitespace(in), out) << in;
+  }
 }
 
 TEST(Text, HexDigitsBothWays) {
-  EXPECT_EQ(HexDigitValue('7'), 7);
-  EXPECT_EQ(HexDigitValue('b'), 11);
-  EXPECT_EQ(HexDigitValue('F'), 15);
-  EXPECT_EQ(HexDigitValue('g'), -1);
+  const std::pair<char, int> digits[] = {{'7', 7}, {'b', 11}, {'F', 15}, {'g', -1}};
+  for (const auto& [c, v] : digits) EXPECT_EQ(HexDigitValue(c), v) << c;
   EXPECT_EQ(HexEncode(std::string_view("\x01\xab\xff", 3)), "01abff");
 }
 

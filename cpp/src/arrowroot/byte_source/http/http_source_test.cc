@@ -42,66 +42,74 @@ Result<std::string> ReadString(const ByteSource& source, uint64_t offset, uint64
   return out;
 }
 
-TEST(HttpSource, HonoursRangeWithSpeculativeHeadAndTailReads) {
-  const std::string object = Object(1000);
-  auto fake = std::make_shared<Fake>(object);
-  auto source = OpenHttpSource(kUrl, Options(fake));
-  ASSERT_TRUE(source.ok()) << source.status().ToString();
-  EXPECT_EQ((*source)->size(), 1000u);
-  EXPECT_EQ((*source)->etag(), "\"v1\"");
-  EXPECT_EQ((*source)->name(), kName);  // no query string in messages
-  EXPECT_EQ(fake->ranges(), (std::vector<std::string>{"bytes=0-99", "bytes=800-999"}));
-  EXPECT_TRUE((*source)->HasInMemory(10, 20));
-  EXPECT_TRUE((*source)->HasInMemory(850, 100));
-  EXPECT_FALSE((*source)->HasInMemory(300, 50));
+// One object of 1000 bytes behind a fake server.
+class HttpSourceTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<ByteSource> Open() {
+    auto source = OpenHttpSource(kUrl, Options(fake_));
+    EXPECT_TRUE(source.ok()) << source.status().ToString();
+    return source.ok() ? *source : nullptr;
+  }
+  // Read [offset, +length) and compare it with the object.
+  void ExpectRead(const ByteSource& source, uint64_t offset, uint64_t length) {
+    auto r = ReadString(source, offset, length);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(*r, object_.substr(offset, length));
+  }
+  // Read [300, +50) and expect an IOError whose message holds `fragment`.
+  void ExpectReadError(const ByteSource& source, const std::string& fragment) {
+    auto r = ReadString(source, 300, 50);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kIOError);
+    EXPECT_NE(r.status().message().find(fragment), std::string::npos) << r.status().message();
+  }
+  const std::string object_ = Object(1000);
+  std::shared_ptr<Fake> fake_ = std::make_shared<Fake>(object_);
+};
 
-  auto middle = ReadString(**source, 300, 50);
-  ASSERT_TRUE(middle.ok()) << middle.status().ToString();
-  EXPECT_EQ(*middle, object.substr(300, 50));
-  EXPECT_EQ(fake->ranges().back(), "bytes=300-349");
-  auto tail = ReadString(**source, 850, 100);  // from memory
-  ASSERT_TRUE(tail.ok());
-  EXPECT_EQ(*tail, object.substr(850, 100));
-  EXPECT_EQ(fake->num_requests(), 3u);
-  EXPECT_EQ((*source)->stats().num_full_downloads.load(), 0u);
+TEST_F(HttpSourceTest, HonoursRangeWithSpeculativeHeadAndTailReads) {
+  auto source = Open();
+  ASSERT_TRUE(source);
+  EXPECT_EQ(source->size(), 1000u);
+  EXPECT_EQ(source->etag(), "\"v1\"");
+  EXPECT_EQ(source->name(), kName);  // no query string in messages
+  EXPECT_EQ(fake_->ranges(), (std::vector<std::string>{"bytes=0-99", "bytes=800-999"}));
+  EXPECT_TRUE(source->HasInMemory(10, 20));
+  EXPECT_TRUE(source->HasInMemory(850, 100));
+  EXPECT_FALSE(source->HasInMemory(300, 50));
+
+  ExpectRead(*source, 300, 50);
+  EXPECT_EQ(fake_->ranges().back(), "bytes=300-349");
+  ExpectRead(*source, 850, 100);  // from memory
+  EXPECT_EQ(fake_->num_requests(), 3u);
+  EXPECT_EQ(source->stats().num_full_downloads.load(), 0u);
 }
 
-TEST(HttpSource, ServerIgnoringRangeIsReadOnceWhole) {
-  const std::string object = Object(1000);
-  auto fake = std::make_shared<Fake>(object);
-  fake->set_ignore_range(true);
-  auto source = OpenHttpSource(kUrl, Options(fake));
-  ASSERT_TRUE(source.ok()) << source.status().ToString();
-  EXPECT_EQ((*source)->size(), 1000u);
-  auto r = ReadString(**source, 300, 50);
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r, object.substr(300, 50));
-  EXPECT_EQ(fake->num_requests(), 1u);
-  EXPECT_EQ((*source)->stats().num_full_downloads.load(), 1u);
+TEST_F(HttpSourceTest, ServerIgnoringRangeIsReadOnceWhole) {
+  fake_->set_ignore_range(true);
+  auto source = Open();
+  ASSERT_TRUE(source);
+  EXPECT_EQ(source->size(), 1000u);
+  ExpectRead(*source, 300, 50);
+  EXPECT_EQ(fake_->num_requests(), 1u);
+  EXPECT_EQ(source->stats().num_full_downloads.load(), 1u);
 }
 
-TEST(HttpSource, ServerThatStopsHonouringRangeMidReadFallsBackToTheWholeObject) {
-  const std::string object = Object(1000);
-  auto fake = std::make_shared<Fake>(object);
-  auto source = OpenHttpSource(kUrl, Options(fake));
-  ASSERT_TRUE(source.ok());
-  fake->set_ignore_range(true);
-  auto r = ReadString(**source, 300, 50);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(*r, object.substr(300, 50));
-  auto again = ReadString(**source, 500, 10);  // from the whole download
-  ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, object.substr(500, 10));
-  EXPECT_EQ(fake->num_requests(), 3u);
-  EXPECT_EQ((*source)->stats().num_full_downloads.load(), 1u);
+TEST_F(HttpSourceTest, ServerThatStopsHonouringRangeMidReadFallsBackToTheWholeObject) {
+  auto source = Open();
+  ASSERT_TRUE(source);
+  fake_->set_ignore_range(true);
+  ExpectRead(*source, 300, 50);
+  ExpectRead(*source, 500, 10);  // from the whole download
+  EXPECT_EQ(fake_->num_requests(), 3u);
+  EXPECT_EQ(source->stats().num_full_downloads.load(), 1u);
 }
 
-TEST(HttpSource, EtagChangeMidReadIsAnErrorNamingBothTags) {
-  auto fake = std::make_shared<Fake>(Object(1000));
-  auto source = OpenHttpSource(kUrl, Options(fake));
-  ASSERT_TRUE(source.ok());
-  fake->Replace(Object(1000, 1), "\"v2\"");
-  auto r = ReadString(**source, 300, 50);
+TEST_F(HttpSourceTest, EtagChangeMidReadIsAnErrorNamingBothTags) {
+  auto source = Open();
+  ASSERT_TRUE(source);
+  fake_->Replace(Object(1000, 1), "\"v2\"");
+  auto r = ReadString(*source, 300, 50);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kIOError);
   EXPECT_FALSE(r.status().retryable());
@@ -109,43 +117,31 @@ TEST(HttpSource, EtagChangeMidReadIsAnErrorNamingBothTags) {
             "GET " + kName + " " + FormatRange(300, 50) +
                 ": the object changed while it was being read (ETag \"v1\" became \"v2\"); open it "
                 "again");
-  EXPECT_EQ(fake->num_requests(), 3u);  // not retried
+  EXPECT_EQ(fake_->num_requests(), 3u);  // not retried
 
   // A whole object with another tag (the server stopped honouring Range) is caught too.
-  fake->set_ignore_range(true);
-  r = ReadString(**source, 300, 50);
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("ETag \"v1\" became \"v2\""), std::string::npos);
+  fake_->set_ignore_range(true);
+  ExpectReadError(*source, "ETag \"v1\" became \"v2\"");
 }
 
-TEST(HttpSource, SizeChangeMidReadIsAnError) {
-  auto fake = std::make_shared<Fake>(Object(1000));
-  auto source = OpenHttpSource(kUrl, Options(fake));
-  ASSERT_TRUE(source.ok());
-  fake->Replace(Object(1200), "\"v1\"");
-  auto r = ReadString(**source, 300, 50);
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find(
-                ": the object's size changed from 1000 to 1200 bytes while it was being read; "
-                "open it again"),
-            std::string::npos)
-      << r.status().message();
-  fake->set_ignore_range(true);
-  r = ReadString(**source, 300, 50);
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find(
-                ": the server ignored Range and sent 1200 bytes of an object of 1000; it changed "
-                "while being read"),
-            std::string::npos)
-      << r.status().message();
+TEST_F(HttpSourceTest, SizeChangeMidReadIsAnError) {
+  auto source = Open();
+  ASSERT_TRUE(source);
+  fake_->Replace(Object(1200), "\"v1\"");
+  ExpectReadError(*source,
+                  ": the object's size changed from 1000 to 1200 bytes while it was being read; "
+                  "open it again");
+  fake_->set_ignore_range(true);
+  ExpectReadError(*source,
+                  ": the server ignored Range and sent 1200 bytes of an object of 1000; it "
+                  "changed while being read");
 }
 
-TEST(HttpSource, ShorterRangeThanAskedIsAnError) {
-  auto fake = std::make_shared<Fake>(Object(1000));
-  auto source = OpenHttpSource(kUrl, Options(fake));
-  ASSERT_TRUE(source.ok());
-  fake->set_max_range_bytes(20);
-  auto r = ReadString(**source, 300, 50);
+TEST_F(HttpSourceTest, ShorterRangeThanAskedIsAnError) {
+  auto source = Open();
+  ASSERT_TRUE(source);
+  fake_->set_max_range_bytes(20);
+  auto r = ReadString(*source, 300, 50);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "GET " + kName + " " + FormatRange(300, 50) +
                                       ": the server answered with Content-Range 'bytes "
