@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "testing/fake_http_transport.h"
@@ -160,6 +161,8 @@ struct RetryCase {
   Fake::Fault fault;
   std::string detail;  // what the message says after the request
 };
+
+void PrintTo(const RetryCase& c, std::ostream* os) { *os << c.name; }
 
 class RetryableFailure : public ::testing::TestWithParam<RetryCase> {};
 
