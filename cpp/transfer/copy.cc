@@ -7,7 +7,7 @@
 #include <map>
 #include <memory>
 
-#include "arrowroot/byte_source/s3_writer.h"
+#include "arrowroot/byte_source/s3/s3_writer.h"
 #include "transfer/engine.h"
 #include "transfer/plan.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "arrowroot/byte_source/s3_writer.h"
+#include "arrowroot/byte_source/s3/s3_writer.h"
 #include "arrowroot/common/status.h"
 #include "transfer/copy.h"
 

@@ -3,27 +3,29 @@
 #include <fnmatch.h>
 #include <glob.h>
 
+#include "arrowroot/byte_source/http/http_source.h"
+#include "arrowroot/byte_source/s3/s3_source.h"
 #include "arrowroot/byte_source/webhdfs.h"
 
 namespace arrowroot::byte_source {
 
-std::string UrlScheme(const std::string& path_or_url) {
-  auto pos = path_or_url.find("://");
-  if (pos == std::string::npos) return {};
-  std::string scheme = path_or_url.substr(0, pos);
-  for (char c : scheme) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return {};
-  }
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return scheme;
+namespace {
+
+/// An http(s) URL is often a public S3 bucket or a presigned S3 URL: its error answers carry
+/// AWS's request id, which the messages quote.
+HttpOptions PlainHttpOptions(HttpOptions http) {
+  if (http.request_id_header.empty()) http.request_id_header = "x-amz-request-id";
+  return http;
 }
+
+}  // namespace
 
 Result<std::shared_ptr<ByteSource>> OpenSource(const std::string& path_or_url,
                                                const SourceOptions& options) {
   const std::string scheme = UrlScheme(path_or_url);
   if (scheme.empty()) return OpenLocalFile(path_or_url);
   if (scheme == "file") return OpenLocalFile(path_or_url.substr(7));
-  if (scheme == "http" || scheme == "https") return OpenHttpSource(path_or_url, options.http);
+  if (scheme == "http" || scheme == "https") return OpenHttpSource(path_or_url, PlainHttpOptions(options.http));
   if (scheme == "s3") return OpenS3Source(path_or_url, options.s3, options.http);
   if (scheme == "hdfs" || scheme == "webhdfs" || scheme == "swebhdfs") {
     return OpenWebHdfsSource(path_or_url, options.http);

@@ -6,8 +6,9 @@
 #include <vector>
 
 #include "arrowroot/byte_source/byte_source.h"
-#include "arrowroot/byte_source/http.h"
-#include "arrowroot/byte_source/s3.h"
+#include "arrowroot/byte_source/http/http_client.h"
+#include "arrowroot/byte_source/s3/s3_config.h"
+#include "arrowroot/byte_source/url.h"
 
 namespace arrowroot::byte_source {
 
@@ -26,7 +27,6 @@ Result<std::shared_ptr<ByteSource>> OpenSource(const std::string& path_or_url,
 /// as they are. NotFound when nothing matches.
 Result<std::vector<std::string>> Glob(const std::string& pattern, const SourceOptions& options = {});
 
-/// "s3", "https", ... or "" for a plain path.
-std::string UrlScheme(const std::string& path_or_url);
+// UrlScheme and RedactUrl are in url.h.
 
 }  // namespace arrowroot::byte_source

@@ -9,13 +9,6 @@ namespace {
 
 const std::string kData = ARROWROOT_TESTDATA_DIR;
 
-TEST(UrlScheme, LowerCasedSchemeOrEmptyForPaths) {
-  EXPECT_EQ(UrlScheme("S3://b/k"), "s3");
-  EXPECT_EQ(UrlScheme("https://h/x"), "https");
-  EXPECT_EQ(UrlScheme("/data/f.root"), "");
-  EXPECT_EQ(UrlScheme("dir/odd name://x"), "");
-}
-
 TEST(OpenSource, LocalPathsAndFileUrls) {
   auto a = OpenSource(kData + "/uproot-Zmumu.root");
   ASSERT_TRUE(a.ok()) << a.status().ToString();

@@ -5,15 +5,11 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "arrowroot/byte_source/sigv4.h"
+#include "arrowroot/byte_source/url.h"
 
 namespace arrowroot::byte_source {
 
 namespace {
-
-std::string Text(const HttpResponse& r) {
-  return std::string(reinterpret_cast<const char*>(r.body.data()), r.body.size());
-}
 
 /// The raw JSON value of "key" at nesting depth `depth` of the object starting in `json`,
 /// found by a flat scan that skips strings: enough for WebHDFS's small documents.
@@ -137,7 +133,7 @@ class WebHdfsSource final : public ByteSource {
                      client_.Perform({"GET", WebHdfsOpUrl(loc_, "GETFILESTATUS", "", user_), {}},
                                      &stats_));
     if (r.status != 200) return HttpErrorStatus(r, "WebHDFS GETFILESTATUS " + name_, client_.options());
-    ASSIGN_OR_RETURN(HdfsFileStatus st, ParseFileStatus(Text(r)));
+    ASSIGN_OR_RETURN(HdfsFileStatus st, ParseFileStatus(r.BodyText()));
     if (st.is_directory) {
       return Status::InvalidArgument("'" + name_ + "' is a directory, not a file");
     }
@@ -156,7 +152,7 @@ class WebHdfsSource final : public ByteSource {
     if (r.status != 200) return HttpErrorStatus(r, "WebHDFS OPEN " + name_, client_.options());
     if (r.Header("content-type").find("json") != std::string::npos) {
       // The NameNode's answer: where to read. Then read from that DataNode.
-      ASSIGN_OR_RETURN(std::string location, ParseRedirectLocation(Text(r)));
+      ASSIGN_OR_RETURN(std::string location, ParseRedirectLocation(r.BodyText()));
       ASSIGN_OR_RETURN(r, client_.Perform({"GET", location, {}}, &stats_));
       if (r.status != 200) {
         return HttpErrorStatus(r, "WebHDFS OPEN " + name_ + " (DataNode)", client_.options());
@@ -230,8 +226,8 @@ Result<WebHdfsLocation> ParseWebHdfsUrl(const std::string& url, const std::strin
 
 std::string WebHdfsOpUrl(const WebHdfsLocation& loc, const std::string& op,
                          const std::string& params, const std::string& user) {
-  return loc.base + sigv4::UriEncode(loc.path, /*encode_slash=*/false) + "?op=" + op + params +
-         "&user.name=" + sigv4::UriEncode(user, true);
+  return loc.base + UriEncode(loc.path, /*encode_slash=*/false) + "?op=" + op + params +
+         "&user.name=" + UriEncode(user, true);
 }
 
 Result<HdfsFileStatus> ParseFileStatus(const std::string& json) {
@@ -264,7 +260,7 @@ Result<std::string> ParseRedirectLocation(const std::string& json) {
 }
 
 std::string DescribeWebHdfsError(const HttpResponse& response) {
-  const std::string body = Text(response);
+  const std::string body = response.BodyText();
   if (body.find("RemoteException") == std::string::npos) return {};
   std::string ex = JsonValue(body, "exception").value_or("");
   std::string msg = JsonValue(body, "message").value_or("");
@@ -296,7 +292,7 @@ Result<std::vector<std::pair<std::string, uint64_t>>> ListWebHdfs(const std::str
     if (r.status != 200) {
       return HttpErrorStatus(r, "WebHDFS LISTSTATUS " + prefix + loc.path, client.options());
     }
-    ASSIGN_OR_RETURN(auto entries, ParseListStatus(Text(r)));
+    ASSIGN_OR_RETURN(auto entries, ParseListStatus(r.BodyText()));
     if (first && entries.size() == 1 && entries[0].path_suffix.empty()) {
       // LISTSTATUS of a file lists the file itself.
       out.emplace_back(prefix + loc.path, entries[0].length);

@@ -6,13 +6,16 @@
 // Reads ask the NameNode with `noredirect=true`, which answers with the DataNode URL to read
 // from; the source then reads there (a NameNode that redirects with 307 anyway is followed).
 // Authentication is Hadoop's "simple" one: `user.name=` from $HADOOP_USER_NAME, else $USER.
+//
+// A client of http/ like s3/ is, not part of it: http/ knows no storage protocol.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "arrowroot/byte_source/http.h"
+#include "arrowroot/byte_source/byte_source.h"
+#include "arrowroot/byte_source/http/http_client.h"
 
 namespace arrowroot::byte_source {
 

@@ -1,4 +1,4 @@
-#include "arrowroot/byte_source/s3_writer.h"
+#include "arrowroot/byte_source/s3/s3_writer.h"
 
 #include <gtest/gtest.h>
 

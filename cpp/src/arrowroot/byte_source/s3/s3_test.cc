@@ -1,4 +1,4 @@
-#include "arrowroot/byte_source/s3.h"
+#include "arrowroot/byte_source/s3/s3_client.h"
 
 #include <gtest/gtest.h>
 

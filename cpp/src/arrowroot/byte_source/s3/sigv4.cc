@@ -1,4 +1,4 @@
-#include "arrowroot/byte_source/sigv4.h"
+#include "arrowroot/byte_source/s3/sigv4.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -10,6 +10,9 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+
+#include "arrowroot/byte_source/url.h"
+#include "arrowroot/common/text.h"
 
 namespace arrowroot::byte_source::sigv4 {
 namespace {
@@ -45,29 +48,10 @@ std::string_view AsView(const Digest& d) {
   return {reinterpret_cast<const char*>(d.data()), d.size()};
 }
 
-std::string Hex(const Digest& d) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * d.size());
-  for (unsigned char c : d) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
-  }
-  return out;
-}
-
-char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLower(c);
-  return out;
-}
+std::string Hex(const Digest& d) { return HexEncode(AsView(d)); }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ToLower(x) == ToLower(y);
-         });
+  return a.size() == b.size() && AsciiLower(a) == AsciiLower(b);
 }
 
 // RFC 9110 §5.6.2 token characters: what a header name or method may consist of.
@@ -84,31 +68,6 @@ bool IsToken(std::string_view s) {
 // CR and LF would let a value start a new header line; NUL ends it early in C APIs (curl).
 bool HasLineBreakOrNul(std::string_view s) {
   return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// Decode %XX escapes; anything else is kept as is. Returns false on a malformed escape.
-bool PercentDecode(std::string_view in, std::string* out) {
-  out->clear();
-  out->reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out->push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
 }
 
 // Remove "." and ".." segments and empty segments (repeated slashes), as the generic SigV4
@@ -278,7 +237,7 @@ Result<CanonicalHeaders> CanonicalizeHeaders(const std::vector<NameValue>& heade
     if (!IsToken(name)) {
       return Status::InvalidArgument("SigV4: '" + name + "' is not a valid header name");
     }
-    std::string lower = Lower(name);
+    std::string lower = AsciiLower(name);
     for (std::string_view owned : kOwned) {
       if (lower == owned) {
         return Status::InvalidArgument("SigV4: header '" + name +
@@ -426,25 +385,6 @@ Result<Signed> Presign(const Request& request, const Credentials& credentials,
 std::string Sha256Hex(std::string_view data) {
   Digest d;
   return Sha256(data, &d) ? Hex(d) : std::string();
-}
-
-std::string UriEncode(std::string_view data, bool encode_slash) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(data.size() * 3);
-  for (char c : data) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved || (c == '/' && !encode_slash)) {
-      out.push_back(c);
-    } else {
-      auto u = static_cast<unsigned char>(c);
-      out.push_back('%');
-      out.push_back(kDigits[u >> 4]);
-      out.push_back(kDigits[u & 0xf]);
-    }
-  }
-  return out;
 }
 
 }  // namespace arrowroot::byte_source::sigv4

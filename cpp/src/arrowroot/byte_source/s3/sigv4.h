@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "arrowroot/byte_source/url.h"
 #include "arrowroot/common/status.h"
 
 namespace arrowroot::byte_source::sigv4 {
@@ -124,8 +125,7 @@ Result<Signed> Presign(const Request& request, const Credentials& credentials,
 /// Return the lower-case hex SHA-256 of `data` ("" only if OpenSSL fails).
 std::string Sha256Hex(std::string_view data);
 
-/// Percent-encode every byte except the RFC 3986 unreserved characters A-Z a-z 0-9 - . _ ~
-/// (and '/' unless `encode_slash`), with upper-case hex digits: "a b/c" -> "a%20b/c".
-std::string UriEncode(std::string_view data, bool encode_slash);
+/// Percent-encode as SigV4 wants it (url.h: RFC 3986 unreserved characters kept, upper-case hex).
+using byte_source::UriEncode;
 
 }  // namespace arrowroot::byte_source::sigv4

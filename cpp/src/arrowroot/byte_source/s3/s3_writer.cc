@@ -1,27 +1,18 @@
-#include "arrowroot/byte_source/s3_writer.h"
+#include "arrowroot/byte_source/s3/s3_writer.h"
 
 #include <openssl/evp.h>
 
 #include <algorithm>
 
+#include "arrowroot/byte_source/url.h"
+
 namespace arrowroot::byte_source {
 
 namespace {
 
-std::string Text(const HttpResponse& r) {
-  return std::string(reinterpret_cast<const char*>(r.body.data()), r.body.size());
-}
-
 std::span<const std::byte> AsBytes(const std::string& s) {
   return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
 }
-
-std::string First(const std::string& xml, const std::string& tag) {
-  auto v = S3XmlValues(xml, tag);
-  return v.empty() ? std::string() : v[0];
-}
-
-std::string Where(const S3Location& loc) { return "s3://" + loc.bucket + "/" + loc.key; }
 
 }  // namespace
 
@@ -99,28 +90,11 @@ std::string Base64(std::string_view raw) {
   return out;
 }
 
-std::string Hex(std::string_view raw) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (char c : raw) {
-    out.push_back(kDigits[uint8_t(c) >> 4]);
-    out.push_back(kDigits[uint8_t(c) & 15]);
-  }
-  return out;
-}
-
 std::string ExpectedEtag(const std::vector<std::string>& part_md5_raw, bool multipart) {
   if (!multipart) return part_md5_raw.empty() ? std::string() : Hex(part_md5_raw[0]);
   std::string all;
   for (const auto& m : part_md5_raw) all += m;
   return Hex(Md5Raw(AsBytes(all))) + "-" + std::to_string(part_md5_raw.size());
-}
-
-std::string UnquoteEtag(std::string etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    etag = etag.substr(1, etag.size() - 2);
-  }
-  return etag;
 }
 
 std::string CompleteMultipartXml(const std::vector<CompletedPart>& parts) {
@@ -135,7 +109,7 @@ std::string CompleteMultipartXml(const std::vector<CompletedPart>& parts) {
 }
 
 Result<std::string> ParseUploadId(const std::string& xml) {
-  std::string id = First(xml, "UploadId");
+  std::string id = S3XmlValue(xml, "UploadId");
   if (id.empty()) {
     return Status::Corruption("the answer to CreateMultipartUpload has no UploadId");
   }
@@ -144,36 +118,21 @@ Result<std::string> ParseUploadId(const std::string& xml) {
 
 Result<std::string> ParseCompleteResult(const std::string& xml) {
   if (xml.find("<Error>") != std::string::npos) {
-    return Status::IOError("CompleteMultipartUpload failed: " + First(xml, "Code") + ": " +
-                               First(xml, "Message"),
+    return Status::IOError("CompleteMultipartUpload failed: " + S3XmlValue(xml, "Code") + ": " +
+                               S3XmlValue(xml, "Message"),
                            false);
   }
   if (xml.find("CompleteMultipartUploadResult") == std::string::npos) {
     return Status::Corruption("the answer to CompleteMultipartUpload is not a result document");
   }
   // Ceph RGW 16 answers with an empty <ETag></ETag>: then "" (HEAD tells the ETag).
-  return UnquoteEtag(First(xml, "ETag"));
-}
-
-std::vector<S3ObjectInfo> ParseListObjects(const std::string& xml, std::string* next_token) {
-  std::vector<S3ObjectInfo> out;
-  for (const std::string& c : S3XmlBlocks(xml, "Contents")) {
-    S3ObjectInfo o;
-    o.key = First(c, "Key");
-    o.size = std::strtoull(First(c, "Size").c_str(), nullptr, 10);
-    o.etag = UnquoteEtag(First(c, "ETag"));
-    out.push_back(std::move(o));
-  }
-  if (next_token) {
-    *next_token = First(xml, "IsTruncated") == "true" ? First(xml, "NextContinuationToken") : "";
-  }
-  return out;
+  return UnquoteEtag(S3XmlValue(xml, "ETag"));
 }
 
 std::vector<S3UploadInfo> ParseListUploads(const std::string& xml) {
   std::vector<S3UploadInfo> out;
   for (const std::string& u : S3XmlBlocks(xml, "Upload")) {
-    out.push_back({First(u, "Key"), First(u, "UploadId")});
+    out.push_back({S3XmlValue(u, "Key"), S3XmlValue(u, "UploadId")});
   }
   return out;
 }
@@ -189,8 +148,7 @@ std::string ContentMd5(std::span<const std::byte> body, std::string_view md5_raw
 }  // namespace
 
 S3Writer::S3Writer(S3Config config, HttpOptions http)
-    : config_(std::move(config)),
-      client_(std::make_unique<HttpClient>(S3HttpOptions(std::move(http), config_, "S3 " + config_.endpoint))) {}
+    : client_(config, std::move(http), "S3 " + config.endpoint) {}
 
 Result<std::unique_ptr<S3Writer>> S3Writer::Make(const S3Options& options, HttpOptions http) {
   ASSIGN_OR_RETURN(S3Config config, ResolveS3Config(options));
@@ -199,17 +157,11 @@ Result<std::unique_ptr<S3Writer>> S3Writer::Make(const S3Options& options, HttpO
   return std::make_unique<S3Writer>(std::move(config), std::move(http));
 }
 
-std::string S3Writer::BucketUrl(const std::string& bucket) const {
-  std::string url = S3ObjectUrl(config_, S3Location{bucket, ""});
-  if (url.back() != '/') url += "/";
-  return url;
-}
-
 Result<std::optional<S3ObjectInfo>> S3Writer::Head(const S3Location& loc) const {
   ASSIGN_OR_RETURN(HttpResponse r,
-                   client_->Perform(HttpRequest{"HEAD", S3ObjectUrl(config_, loc), {}}, &stats_));
+                   http().Perform(HttpRequest{"HEAD", S3ObjectUrl(config(), loc), {}}, &stats_));
   if (r.status == 404) return std::optional<S3ObjectInfo>();
-  if (r.status != 200) return HttpErrorStatus(r, "HEAD " + Where(loc), client_->options());
+  if (r.status != 200) return HttpErrorStatus(r, "HEAD " + S3Url(loc), http().options());
   S3ObjectInfo info;
   info.key = loc.key;
   info.size = std::strtoull(r.Header("content-length").c_str(), nullptr, 10);
@@ -219,37 +171,37 @@ Result<std::optional<S3ObjectInfo>> S3Writer::Head(const S3Location& loc) const 
 
 Result<std::string> S3Writer::PutObject(const S3Location& loc, std::span<const std::byte> body,
                                         std::string_view md5_raw) const {
-  HttpRequest req{"PUT", S3ObjectUrl(config_, loc), {{"Content-MD5", ContentMd5(body, md5_raw)}}, body};
-  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
-  if (r.status != 200) return HttpErrorStatus(r, "PUT " + Where(loc), client_->options());
+  HttpRequest req{"PUT", S3ObjectUrl(config(), loc), {{"Content-MD5", ContentMd5(body, md5_raw)}}, body};
+  ASSIGN_OR_RETURN(HttpResponse r, http().Perform(req, &stats_));
+  if (r.status != 200) return HttpErrorStatus(r, "PUT " + S3Url(loc), http().options());
   return UnquoteEtag(r.Header("etag"));
 }
 
 Result<std::string> S3Writer::CreateMultipartUpload(const S3Location& loc) const {
-  HttpRequest req{"POST", S3ObjectUrl(config_, loc) + "?uploads", {}};
-  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
+  HttpRequest req{"POST", S3ObjectUrl(config(), loc) + "?uploads", {}};
+  ASSIGN_OR_RETURN(HttpResponse r, http().Perform(req, &stats_));
   if (r.status != 200) {
-    return HttpErrorStatus(r, "CreateMultipartUpload " + Where(loc), client_->options());
+    return HttpErrorStatus(r, "CreateMultipartUpload " + S3Url(loc), http().options());
   }
-  return ParseUploadId(Text(r));
+  return ParseUploadId(r.BodyText());
 }
 
 Result<std::string> S3Writer::UploadPart(const S3Location& loc, const std::string& upload_id,
                                          int number, std::span<const std::byte> body,
                                          std::string_view md5_raw) const {
   HttpRequest req{"PUT",
-                  S3ObjectUrl(config_, loc) + "?partNumber=" + std::to_string(number) +
-                      "&uploadId=" + sigv4::UriEncode(upload_id, true),
+                  S3ObjectUrl(config(), loc) + "?partNumber=" + std::to_string(number) +
+                      "&uploadId=" + UriEncode(upload_id, true),
                   {{"Content-MD5", ContentMd5(body, md5_raw)}},
                   body};
-  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
+  ASSIGN_OR_RETURN(HttpResponse r, http().Perform(req, &stats_));
   if (r.status != 200) {
-    return HttpErrorStatus(r, "UploadPart " + std::to_string(number) + " of " + Where(loc),
-                           client_->options());
+    return HttpErrorStatus(r, "UploadPart " + std::to_string(number) + " of " + S3Url(loc),
+                           http().options());
   }
   std::string etag = r.Header("etag");
   if (etag.empty()) {
-    return Status::IOError("UploadPart " + std::to_string(number) + " of " + Where(loc) +
+    return Status::IOError("UploadPart " + std::to_string(number) + " of " + S3Url(loc) +
                            ": the answer has no ETag");
   }
   return etag;
@@ -260,58 +212,47 @@ Result<std::string> S3Writer::CompleteMultipartUpload(const S3Location& loc,
                                                       const std::vector<CompletedPart>& parts) const {
   const std::string xml = CompleteMultipartXml(parts);
   HttpRequest req{"POST",
-                  S3ObjectUrl(config_, loc) + "?uploadId=" + sigv4::UriEncode(upload_id, true),
+                  S3ObjectUrl(config(), loc) + "?uploadId=" + UriEncode(upload_id, true),
                   {{"Content-Type", "application/xml"}},
                   AsBytes(xml)};
-  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
+  ASSIGN_OR_RETURN(HttpResponse r, http().Perform(req, &stats_));
   if (r.status != 200) {
-    return HttpErrorStatus(r, "CompleteMultipartUpload " + Where(loc), client_->options());
+    return HttpErrorStatus(r, "CompleteMultipartUpload " + S3Url(loc), http().options());
   }
-  auto etag = ParseCompleteResult(Text(r));
-  if (!etag.ok()) return std::move(etag).status().AddContext(Where(loc));
+  auto etag = ParseCompleteResult(r.BodyText());
+  if (!etag.ok()) return std::move(etag).status().AddContext(S3Url(loc));
   return etag;
 }
 
 Status S3Writer::AbortMultipartUpload(const S3Location& loc, const std::string& upload_id) const {
   HttpRequest req{"DELETE",
-                  S3ObjectUrl(config_, loc) + "?uploadId=" + sigv4::UriEncode(upload_id, true),
+                  S3ObjectUrl(config(), loc) + "?uploadId=" + UriEncode(upload_id, true),
                   {}};
-  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(req, &stats_));
+  ASSIGN_OR_RETURN(HttpResponse r, http().Perform(req, &stats_));
   if (r.status == 204 || r.status == 200 || r.status == 404) return Status::OK();
-  return HttpErrorStatus(r, "AbortMultipartUpload " + Where(loc), client_->options());
+  return HttpErrorStatus(r, "AbortMultipartUpload " + S3Url(loc), http().options());
 }
 
 Status S3Writer::DeleteObject(const S3Location& loc) const {
-  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(HttpRequest{"DELETE", S3ObjectUrl(config_, loc), {}}, &stats_));
+  ASSIGN_OR_RETURN(HttpResponse r, http().Perform(HttpRequest{"DELETE", S3ObjectUrl(config(), loc), {}}, &stats_));
   if (r.status == 204 || r.status == 200 || r.status == 404) return Status::OK();
-  return HttpErrorStatus(r, "DELETE " + Where(loc), client_->options());
+  return HttpErrorStatus(r, "DELETE " + S3Url(loc), http().options());
 }
 
 Result<std::vector<S3ObjectInfo>> S3Writer::List(const std::string& bucket,
                                                  const std::string& prefix) const {
-  std::vector<S3ObjectInfo> out;
-  std::string token;
-  do {
-    std::string url = BucketUrl(bucket) + "?list-type=2&prefix=" + sigv4::UriEncode(prefix, true);
-    if (!token.empty()) url += "&continuation-token=" + sigv4::UriEncode(token, true);
-    ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(HttpRequest{"GET", url, {}}, &stats_));
-    if (r.status != 200) {
-      return HttpErrorStatus(r, "listing s3://" + bucket + "/" + prefix, client_->options());
-    }
-    for (auto& o : ParseListObjects(Text(r), &token)) out.push_back(std::move(o));
-  } while (!token.empty());
-  return out;
+  return client_.ListObjects(bucket, prefix, "listing s3://" + bucket + "/" + prefix, &stats_);
 }
 
 Result<std::vector<S3UploadInfo>> S3Writer::ListUploads(const std::string& bucket,
                                                         const std::string& prefix) const {
-  std::string url = BucketUrl(bucket) + "?uploads&prefix=" + sigv4::UriEncode(prefix, true);
-  ASSIGN_OR_RETURN(HttpResponse r, client_->Perform(HttpRequest{"GET", url, {}}, &stats_));
+  std::string url = S3BucketUrl(config(), bucket) + "?uploads&prefix=" + UriEncode(prefix, true);
+  ASSIGN_OR_RETURN(HttpResponse r, http().Perform(HttpRequest{"GET", url, {}}, &stats_));
   if (r.status != 200) {
     return HttpErrorStatus(r, "listing uploads in s3://" + bucket + "/" + prefix,
-                           client_->options());
+                           http().options());
   }
-  return ParseListUploads(Text(r));
+  return ParseListUploads(r.BodyText());
 }
 
 }  // namespace arrowroot::byte_source

@@ -1,4 +1,4 @@
-#include "arrowroot/byte_source/retry.h"
+#include "arrowroot/byte_source/http/retry.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,7 @@
 // The write side of S3: PUT, multipart uploads (create, upload part, complete, abort), HEAD and
-// listings, over the same HTTP client and SigV4 signer as the S3 source (the payload's SHA-256
-// is signed, and every part carries Content-MD5, which Ceph RGW 16 and AWS both check).
+// listings, over the same S3 client (s3_client.h: signer, ListObjectsV2) as the S3 source (the
+// payload's SHA-256 is signed, and every part carries Content-MD5, which Ceph RGW 16 and AWS
+// both check). A CMake target of its own (arrowroot_s3_writer): only what writes links it.
 //
 // Pure helpers (part planning, ETags, XML documents) are separate functions so they are tested
 // without a server.
@@ -13,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "arrowroot/byte_source/http.h"
-#include "arrowroot/byte_source/s3.h"
+#include "arrowroot/byte_source/s3/s3_client.h"
+#include "arrowroot/common/text.h"
 
 namespace arrowroot::byte_source {
 
@@ -38,7 +39,8 @@ Result<std::vector<PartPlan>> PlanParts(uint64_t size, uint64_t part_size);
 /// The raw 16-byte MD5 of `data`, and its base64 (Content-MD5) and lower-case hex forms.
 std::string Md5Raw(std::span<const std::byte> data);
 std::string Base64(std::string_view raw);
-std::string Hex(std::string_view raw);
+/// Lower-case hex (common/text.h; kept under this name for the copy engine).
+inline std::string Hex(std::string_view raw) { return HexEncode(raw); }
 
 /// The ETag S3 gives a multipart object: hex MD5 of the parts' raw MD5s, "-", the part count.
 /// With one raw MD5 and `multipart` false: the plain hex MD5 of a single PUT.
@@ -59,9 +61,6 @@ class Md5Stream {
   void* ctx_;  // EVP_MD_CTX
 };
 
-/// The ETag without quotes (S3 sends it quoted).
-std::string UnquoteEtag(std::string etag);
-
 struct CompletedPart {
   int number = 0;
   std::string etag;  ///< as the server returned it
@@ -77,15 +76,6 @@ Result<std::string> ParseUploadId(const std::string& xml);
 /// the final ETag (unquoted; "" when the server leaves it out, as Ceph RGW 16 does), or
 /// IOError with the error's code and message.
 Result<std::string> ParseCompleteResult(const std::string& xml);
-
-struct S3ObjectInfo {
-  std::string key;
-  uint64_t size = 0;
-  std::string etag;  ///< unquoted
-};
-
-/// The <Contents> of a ListObjectsV2 page; *next_token gets NextContinuationToken ("" = last).
-std::vector<S3ObjectInfo> ParseListObjects(const std::string& xml, std::string* next_token);
 
 struct S3UploadInfo {
   std::string key;
@@ -126,16 +116,15 @@ class S3Writer {
   Result<std::vector<S3UploadInfo>> ListUploads(const std::string& bucket,
                                                 const std::string& prefix) const;
 
-  const S3Config& config() const { return config_; }
+  const S3Config& config() const { return client_.config(); }
   const SourceStats& stats() const { return stats_; }
 
   /// No I/O; Make() resolves the configuration first.
   S3Writer(S3Config config, HttpOptions http);
 
  private:
-  std::string BucketUrl(const std::string& bucket) const;
-  S3Config config_;
-  std::unique_ptr<HttpClient> client_;
+  const HttpClient& http() const { return client_.http(); }
+  S3Client client_;
   mutable SourceStats stats_;
 };
 

@@ -1,6 +1,6 @@
 // Retry policy for remote sources: which failures are worth another try and how long to wait.
 // Pure functions (the caller supplies the clock and the randomness), so they are tested
-// table-driven; the HTTP client is the one place that loops over them.
+// table-driven; the HTTP client (http_client.h) is the one place that loops over them.
 #pragma once
 
 #include <cstdint>
