@@ -278,6 +278,16 @@ class Tree:
         ``num_entries``: ranges split there never read a basket twice."""
         return self._core.common_entry_offsets(self._resolve(columns, None))
 
+    def arrow_schema(self, columns: Columns = None) -> pa.Schema:
+        """The Arrow schema of the selected columns (default: every readable branch, as
+        :attr:`schema`), as :meth:`arrays` would return them."""
+        return pa.schema(_SchemaCapsule(self._core.schema_capsule(self._resolve(columns, None))))
+
+    def bytes_per_entry(self, columns: Columns = None) -> float:
+        """Estimated decoded bytes per entry of the selected columns (from the branches'
+        sizes in the file): what a memory ``step_size`` or a partition size divides."""
+        return self._core.bytes_per_entry(self._resolve(columns, None))
+
     # --- reading ----------------------------------------------------------------------------
     def arrays(self, columns: Columns = None, entry_start: int | None = None,
                entry_stop: int | None = None, library: str = "pa", *,
@@ -437,7 +447,7 @@ def iterate(files: FileSpec, columns: Columns = None, step_size: StepSize = _DEF
     lib = check_library(library)
     for path, tree_name in _expand_files(files, storage_options):
         with open(path, storage_options) as f:
-            tree = f[tree_name] if tree_name else f[_only_tree(f)]
+            tree = f[tree_name] if tree_name else f[only_tree(f)]
             yield from tree.iterate(columns, step_size, library=lib, filter_name=filter_name)
 
 
@@ -449,14 +459,16 @@ def concatenate(files: FileSpec, columns: Columns = None, library: str = "pa", *
     tables = []
     for path, tree_name in _expand_files(files, storage_options):
         with open(path, storage_options) as f:
-            tree = f[tree_name] if tree_name else f[_only_tree(f)]
+            tree = f[tree_name] if tree_name else f[only_tree(f)]
             tables.append(tree.arrays(columns, library="pa", filter_name=filter_name))
     if not tables:
         raise NotFoundError(f"no files in {files!r}")
     return convert(pa.concat_tables(tables), lib)
 
 
-def _only_tree(f: File) -> str:
+def only_tree(f: File) -> str:
+    """The path of the one tree in `f`; InvalidArgumentError (naming the trees) when there
+    are several or none."""
     trees = f.trees()
     if len(trees) == 1:
         return trees[0]
