@@ -65,12 +65,16 @@ class Secret(str):
         return "Secret('***')"
 
 
-def require_env(name: str) -> str:
-    """A variable from `scripts/test-servers env`; fails, naming the command, when it is unset."""
+START_TEST_SERVERS = ("start the test servers with `scripts/test-servers start` and "
+                      "`eval \"$(scripts/test-servers env)\"` (scripts/test does both)")
+
+
+def require_env(name: str, start: str = START_TEST_SERVERS) -> str:
+    """A variable from `scripts/test-servers env` (or what `start` says starts it); fails,
+    naming the command, when it is unset."""
     value = os.environ.get(name)
     if not value:
-        pytest.fail(f"{name} is not set: start the test servers with `scripts/test-servers start` "
-                    "and `eval \"$(scripts/test-servers env)\"` (scripts/test does both)")
+        pytest.fail(f"{name} is not set: {start}")
     return value
 
 
@@ -266,15 +270,20 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def cli_path() -> Path:
+    """Where the CLI binary is: $ARROWROOT_CLI (relative to the repository), else
+    build/arrowroot."""
+    env = os.environ.get("ARROWROOT_CLI")
+    path = Path(env) if env else REPO_ROOT / "build" / "arrowroot"
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
 @pytest.fixture(scope="session")
 def arrowroot_cli() -> Cli:
     """The arrowroot CLI binary: $ARROWROOT_CLI, else build/arrowroot. Fails if missing."""
-    env = os.environ.get("ARROWROOT_CLI")
-    path = Path(env) if env else REPO_ROOT / "build" / "arrowroot"
-    if not path.is_absolute():
-        path = REPO_ROOT / path
+    path = cli_path()
     if not (path.is_file() and os.access(path, os.X_OK)):
-        origin = "ARROWROOT_CLI" if env else "the default location"
+        origin = "ARROWROOT_CLI" if os.environ.get("ARROWROOT_CLI") else "the default location"
         pytest.fail(
             f"arrowroot CLI not found at {path} ({origin}); build it with scripts/build "
             "or point ARROWROOT_CLI at the binary",

@@ -45,13 +45,20 @@ import struct
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import quote, unquote, urlsplit
 
-from latency_proxy import _MAX_HEAD_BYTES, _BodySkipper, _parse_head
-
-_RECV_BYTES = 256 << 10
+from proxy_common import (
+    MAX_HEAD_BYTES,
+    RECV_BYTES,
+    BodySkipper,
+    LoopbackProxy,
+    close_socket,
+    parse_head,
+    request_body_length,
+    response_body_length,
+)
 
 KINDS = ("slowdown", "internal_error", "reset", "short_body", "cl_longer", "cl_shorter", "stall",
          "slow", "ignore_range", "replace", "corrupt")
@@ -213,7 +220,7 @@ class _Reader:
         if self.stopping.is_set():
             raise _Closed()
         try:
-            data = self.sock.recv(_RECV_BYTES)
+            data = self.sock.recv(RECV_BYTES)
         except (socket.timeout, OSError) as e:
             raise _Closed() from e
         if not data:
@@ -228,28 +235,20 @@ class _Reader:
             end = self.buf.find(b"\r\n\r\n")
             if end >= 0:
                 break
-            if len(self.buf) > _MAX_HEAD_BYTES:
+            if len(self.buf) > MAX_HEAD_BYTES:
                 raise ValueError("message head too long")
             self._more()
         head, self.buf = self.buf[:end + 4], self.buf[end + 4:]
-        first, headers = _parse_head(head[:end])
-        chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+        first, headers = parse_head(head[:end])
         if request_method is not None:
             status = int(first.split(" ", 2)[1])
             if 100 <= status < 200:  # an interim response: the real one follows
                 h2, f2, hd2, b2 = self.message(request_method)
                 return head + h2, f2, hd2, b2
-            if request_method == "HEAD" or status in (204, 304):
-                length, chunked = 0, False
-            elif chunked:
-                length = None
-            elif "content-length" in headers:
-                length = int(headers["content-length"])
-            else:
-                raise ValueError(f"response {status} has no length")
+            length, chunked = response_body_length(request_method, status, headers)
         else:
-            length = None if chunked else int(headers.get("content-length", "0") or 0)
-        skipper = _BodySkipper(length, chunked)
+            length, chunked = request_body_length(headers)
+        skipper = BodySkipper(length, chunked)
         body = b""
         while not skipper.done:
             if not self.buf:
@@ -267,14 +266,17 @@ def _with_content_length(head: bytes, length: int) -> bytes:
     return "\r\n".join(out).encode("latin-1")
 
 
-class FaultProxy:
+class FaultProxy(LoopbackProxy):
     """127.0.0.1:<ephemeral> -> upstream S3, injecting the faults its ``rules`` select.
 
     ``s3`` (an S3Client for the same server) is needed only for ``ignore_range``.
     """
 
+    _accept_thread_name = "fault-proxy-accept"
+
     def __init__(self, upstream: str, rules: list[Rule] | None = None,
                  s3: S3Client | None = None, timeout: float = 30.0) -> None:
+        super().__init__()
         u = urlsplit(upstream)
         self.upstream = (u.hostname or "127.0.0.1", u.port or 80)
         self.rules: list[Rule] = list(rules or [])
@@ -282,18 +284,8 @@ class FaultProxy:
         self.timeout = timeout
         self.log: list[Seen] = []
         self.injected: Counter[str] = Counter()
-        self.errors: list[str] = []
-        self.connections = 0
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._sockets: list[socket.socket] = []
         self._threads: list[threading.Thread] = []
-        self._listener: socket.socket | None = None
-        self.port = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def set_rules(self, *rules: Rule) -> None:
         with self._lock:
@@ -304,58 +296,24 @@ class FaultProxy:
             return [s for s in self.log if method is None or s.method == method]
 
     # --- lifetime --------------------------------------------------------------------------------
-    def start(self) -> FaultProxy:
-        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        ls.bind(("127.0.0.1", 0))
-        ls.listen(64)
-        ls.settimeout(0.1)
-        self._listener = ls
-        self.port = ls.getsockname()[1]
-        t = threading.Thread(target=self._accept_loop, name="fault-proxy-accept", daemon=True)
-        self._threads.append(t)
-        t.start()
-        return self
-
-    def stop(self, timeout: float = 5.0) -> list[str]:
-        """Close everything; return the names of threads still alive after ``timeout``."""
-        self._stopping.set()
-        if self._listener is not None:
-            self._listener.close()
+    def _close_connections(self) -> list[threading.Thread]:
         with self._lock:
             socks, threads = list(self._sockets), list(self._threads)
         for s in socks:
-            _close(s)
-        deadline = time.monotonic() + timeout
-        for t in threads:
-            t.join(max(0.0, deadline - time.monotonic()))
-        return [t.name for t in threads if t.is_alive()]
+            close_socket(s)
+        return threads
 
-    def __enter__(self) -> FaultProxy:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def _accept_loop(self) -> None:
-        assert self._listener is not None
-        while not self._stopping.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                break
-            client.settimeout(self.timeout)
-            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self._lock:
-                self.connections += 1
-                cid = self.connections
-                self._sockets.append(client)
-                t = threading.Thread(target=self._serve, args=(cid, client),
-                                     name=f"fault-proxy-{cid}", daemon=True)
-                self._threads.append(t)
-            t.start()
+    def _accepted(self, client: socket.socket) -> None:
+        client.settimeout(self.timeout)
+        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._lock:
+            self.connections += 1
+            cid = self.connections
+            self._sockets.append(client)
+            t = threading.Thread(target=self._serve, args=(cid, client),
+                                 name=f"fault-proxy-{cid}", daemon=True)
+            self._threads.append(t)
+        t.start()
 
     # --- one client connection -------------------------------------------------------------------
     def _serve(self, cid: int, client: socket.socket) -> None:
@@ -405,7 +363,7 @@ class FaultProxy:
                 rhead, rfirst, rheaders, rbody = up_reader.message(method)
                 seen.status = int(rfirst.split(" ", 2)[1])
                 if rheaders.get("connection", "").lower() == "close":
-                    _close(upstream)
+                    close_socket(upstream)
                     upstream = up_reader = None
                 if kind == "ignore_range" and seen.status == 206:
                     rhead, rbody = self._whole_object(target)
@@ -417,9 +375,9 @@ class FaultProxy:
                 with self._lock:
                     self.errors.append(f"conn {cid}: {type(e).__name__}: {e}")
         finally:
-            _close(client)
+            close_socket(client)
             if upstream is not None:
-                _close(upstream)
+                close_socket(upstream)
 
     def _whole_object(self, target: str) -> tuple[bytes, bytes]:
         """A 200 with the whole object, from the proxy's own signed GET."""
@@ -497,13 +455,3 @@ class FaultProxy:
             return True
         raise AssertionError(kind)
 
-
-def _close(s: socket.socket) -> None:
-    try:
-        s.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    try:
-        s.close()
-    except OSError:
-        pass

@@ -22,8 +22,16 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-_RECV_BYTES = 256 << 10
-_MAX_HEAD_BYTES = 64 << 10
+from proxy_common import (
+    MAX_HEAD_BYTES,
+    RECV_BYTES,
+    BodySkipper,
+    LoopbackProxy,
+    close_socket,
+    parse_head,
+    request_body_length,
+    response_body_length,
+)
 
 
 @dataclass
@@ -51,73 +59,6 @@ class Request:
         return None if self.t_response_head is None else self.t_response_head - self.t_seen
 
 
-def _parse_head(raw: bytes) -> tuple[str, dict[str, str]]:
-    text = raw.decode("latin-1")
-    first, *lines = text.split("\r\n")
-    headers: dict[str, str] = {}
-    for line in lines:
-        if not line:
-            continue
-        name, sep, value = line.partition(":")
-        if not sep:
-            raise ValueError(f"bad header line {line!r}")
-        headers[name.strip().lower()] = value.strip()
-    return first, headers
-
-
-class _BodySkipper:
-    """Consumes an HTTP body of known length or in chunked encoding; reports when done."""
-
-    def __init__(self, length: int | None, chunked: bool) -> None:
-        self.remaining = length or 0
-        self.chunked = chunked
-        self.total = 0
-        self._chunk_left = 0
-        self._line = b""
-        self._state = "size" if chunked else "fixed"
-        self.done = not chunked and self.remaining == 0
-
-    def feed(self, data: bytes) -> bytes:
-        """Consume from ``data``; return what is left after the body (the next message)."""
-        pos = 0
-        while not self.done and pos < len(data):
-            if self._state == "fixed":
-                take = min(self.remaining, len(data) - pos)
-                self.remaining -= take
-                self.total += take
-                pos += take
-                self.done = self.remaining == 0
-            elif self._state in ("size", "crlf", "trailer"):
-                nl = data.find(b"\n", pos)
-                if nl < 0:
-                    self._line += data[pos:]
-                    if len(self._line) > _MAX_HEAD_BYTES:
-                        raise ValueError("chunk size line too long")
-                    return b""
-                line = (self._line + data[pos:nl]).rstrip(b"\r")
-                self._line = b""
-                pos = nl + 1
-                if self._state == "size":
-                    size = int(line.split(b";")[0].strip() or b"0", 16)
-                    if size == 0:
-                        self._state = "trailer"
-                    else:
-                        self._chunk_left = size
-                        self._state = "data"
-                elif self._state == "crlf":
-                    self._state = "size"
-                elif line == b"":  # trailer: ends with an empty line
-                    self.done = True
-            elif self._state == "data":
-                take = min(self._chunk_left, len(data) - pos)
-                self._chunk_left -= take
-                self.total += take
-                pos += take
-                if self._chunk_left == 0:
-                    self._state = "crlf"
-        return data[pos:]
-
-
 class _Connection:
     """One client connection and its upstream twin: two pump threads and two HTTP parsers."""
 
@@ -131,9 +72,9 @@ class _Connection:
         self._req_buf = b""
         self._req_t0: float | None = None  # arrival of the first byte of the pending head
         self._req_chunks = 0
-        self._req_body: _BodySkipper | None = None
+        self._req_body: BodySkipper | None = None
         self._resp_buf = b""
-        self._resp_body: _BodySkipper | None = None
+        self._resp_body: BodySkipper | None = None
         self._resp_req: Request | None = None
         self._parse_ok = [True, True]  # [requests, responses]
         self.threads = [
@@ -155,7 +96,7 @@ class _Connection:
         try:
             while not self.proxy._stopping.is_set():
                 try:
-                    data = src.recv(_RECV_BYTES)
+                    data = src.recv(RECV_BYTES)
                 except socket.timeout:
                     break  # idle (a pooled keep-alive connection): just close it
                 except OSError:
@@ -196,14 +137,7 @@ class _Connection:
             return
         self._closed.set()
         for s in (self.client, self.upstream):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            try:
-                s.close()
-            except OSError:
-                pass
+            close_socket(s)
 
     # --- HTTP parsing (observation only) -------------------------------------------------------
     def _parse_requests(self, data: bytes) -> None:
@@ -226,10 +160,10 @@ class _Connection:
                     continue
                 end = buf.find(b"\r\n\r\n")
                 if end < 0:
-                    if len(buf) > _MAX_HEAD_BYTES:
+                    if len(buf) > MAX_HEAD_BYTES:
                         raise ValueError("request head too long")
                     break
-                first, headers = _parse_head(buf[:end])
+                first, headers = parse_head(buf[:end])
                 buf = buf[end + 4:]
                 parts = first.split(" ")
                 if len(parts) != 3 or not parts[2].startswith("HTTP/"):
@@ -241,10 +175,9 @@ class _Connection:
                 self._req_t0, self._req_chunks = (now, 1) if buf else (None, 0)
                 self.awaiting.append(req)
                 self.proxy._record(req)
-                chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-                length = int(headers.get("content-length", "0") or 0)
+                length, chunked = request_body_length(headers)
                 if chunked or length:
-                    self._req_body = _BodySkipper(length, chunked)
+                    self._req_body = BodySkipper(length, chunked)
             self._req_buf = buf
         except (ValueError, UnicodeDecodeError) as e:
             self._parse_ok[0] = False
@@ -268,10 +201,10 @@ class _Connection:
                     continue
                 end = buf.find(b"\r\n\r\n")
                 if end < 0:
-                    if len(buf) > _MAX_HEAD_BYTES:
+                    if len(buf) > MAX_HEAD_BYTES:
                         raise ValueError("response head too long")
                     break
-                first, headers = _parse_head(buf[:end])
+                first, headers = parse_head(buf[:end])
                 buf = buf[end + 4:]
                 parts = first.split(" ", 2)
                 if len(parts) < 2 or not parts[0].startswith("HTTP/"):
@@ -285,16 +218,8 @@ class _Connection:
                 req.status = status
                 req.response_headers = headers
                 req.t_response_head = time.monotonic()
-                chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-                if req.method == "HEAD" or status in (204, 304):
-                    length, chunked = 0, False
-                elif chunked:
-                    length = None
-                elif "content-length" in headers:
-                    length = int(headers["content-length"])
-                else:
-                    raise ValueError(f"response {status} has no length (close-delimited)")
-                skipper = _BodySkipper(length, chunked)
+                length, chunked = response_body_length(req.method, status, headers)
+                skipper = BodySkipper(length, chunked)
                 if skipper.done:
                     req.response_body_bytes = 0
                     req.t_response_done = req.t_response_head
@@ -307,7 +232,7 @@ class _Connection:
             self.proxy._error(f"conn {self.id}: cannot parse response stream: {e}")
 
 
-class DelayProxy:
+class DelayProxy(LoopbackProxy):
     """TCP proxy 127.0.0.1:<ephemeral> -> upstream, delaying client->server chunks.
 
     Use as a context manager or call start()/stop(). ``requests`` lists every HTTP request seen
@@ -316,99 +241,43 @@ class DelayProxy:
 
     def __init__(self, upstream_host: str, upstream_port: int, delay: float = 0.020,
                  connect_timeout: float = 5.0, idle_timeout: float = 60.0) -> None:
+        super().__init__()
         self.upstream = (upstream_host, upstream_port)
         self.delay = delay
         self.connect_timeout = connect_timeout
         self.idle_timeout = idle_timeout
         self.requests: list[Request] = []
-        self.errors: list[str] = []
-        self.connections = 0
         self.bytes_to_server = 0
         self.bytes_to_client = 0
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._conns: list[_Connection] = []
-        self._listener: socket.socket | None = None
-        self._accept_thread: threading.Thread | None = None
-        self.port = 0
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    # --- lifetime ----------------------------------------------------------------------------
-    def start(self) -> DelayProxy:
-        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        ls.bind(("127.0.0.1", 0))
-        ls.listen(64)
-        ls.settimeout(0.1)  # the accept loop polls the stop flag
-        self._listener = ls
-        self.port = ls.getsockname()[1]
-        self._accept_thread = threading.Thread(target=self._accept_loop, name="proxy-accept",
-                                               daemon=True)
-        self._accept_thread.start()
-        return self
-
-    def stop(self, timeout: float = 5.0) -> list[str]:
-        """Close everything; return the names of threads still alive after ``timeout`` (none
-        expected)."""
-        self._stopping.set()
-        if self._listener is not None:
-            try:
-                self._listener.close()
-            except OSError:
-                pass
+    def _close_connections(self) -> list[threading.Thread]:
         with self._lock:
             conns = list(self._conns)
         for c in conns:
             c.close()
-        deadline = time.monotonic() + timeout
-        threads = ([self._accept_thread] if self._accept_thread else []) + [
-            t for c in conns for t in c.threads]
-        for t in threads:
-            if t.ident is not None:
-                t.join(max(0.0, deadline - time.monotonic()))
-        return [t.name for t in threads if t.is_alive()]
+        return [t for c in conns for t in c.threads]
 
-    def __enter__(self) -> DelayProxy:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def _accept_loop(self) -> None:
-        assert self._listener is not None
-        while not self._stopping.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                break
-            try:
-                upstream = socket.create_connection(self.upstream, timeout=self.connect_timeout)
-            except OSError as e:
-                self._error(f"cannot connect upstream {self.upstream}: {e}")
-                client.close()
-                continue
-            for s in (client, upstream):
-                s.settimeout(self.idle_timeout)
-                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self._lock:
-                self.connections += 1
-                conn = _Connection(self, self.connections, client, upstream)
-                self._conns.append(conn)
-            conn.start()
+    def _accepted(self, client: socket.socket) -> None:
+        try:
+            upstream = socket.create_connection(self.upstream, timeout=self.connect_timeout)
+        except OSError as e:
+            self._error(f"cannot connect upstream {self.upstream}: {e}")
+            client.close()
+            return
+        for s in (client, upstream):
+            s.settimeout(self.idle_timeout)
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._lock:
+            self.connections += 1
+            conn = _Connection(self, self.connections, client, upstream)
+            self._conns.append(conn)
+        conn.start()
 
     # --- records -----------------------------------------------------------------------------
     def _record(self, req: Request) -> None:
         with self._lock:
             self.requests.append(req)
-
-    def _error(self, msg: str) -> None:
-        with self._lock:
-            self.errors.append(msg)
 
     def snapshot(self) -> list[Request]:
         with self._lock:

@@ -19,27 +19,23 @@ import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 import arrowroot
-from conftest import SECRETS_SCAN
+from conftest import SECRETS_SCAN, TESTDATA_DIR, require_env
 from fault_proxy import FaultProxy, Rule
 
 pytestmark = pytest.mark.integration
 
-REPO = Path(__file__).resolve().parent.parent
-TESTDATA = REPO / "testdata"
 PART = 5 << 20
 
 
-def _env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set: start the servers (scripts/test-servers start; "
-                    "scripts/hdfs-minicluster start) and eval their `env` output")
-    return value
+# The servers this module needs: scripts/test-servers and the HDFS minicluster.
+_env = partial(require_env, start="start the servers (scripts/test-servers start; "
+               "scripts/hdfs-minicluster start) and eval their `env` output")
 
 
 class S3:
@@ -143,7 +139,7 @@ def summary(stdout: str) -> dict[str, int]:
     return dict(zip(["copied", "files", "skipped", "failed"], map(int, m.groups())))
 
 
-ROOT_FILES = sorted(p.name for p in TESTDATA.glob("*.root"))
+ROOT_FILES = sorted(p.name for p in TESTDATA_DIR.glob("*.root"))
 
 
 def test_local_to_s3_recursive_is_byte_equal_and_resume_skips(arrowroot_cli, cli_env, s3, prefix,
@@ -151,7 +147,7 @@ def test_local_to_s3_recursive_is_byte_equal_and_resume_skips(arrowroot_cli, cli
     src = tmp_path / "src"
     (src / "sub").mkdir(parents=True)
     for name in ROOT_FILES[:4]:
-        (src / name).write_bytes((TESTDATA / name).read_bytes())
+        (src / name).write_bytes((TESTDATA_DIR / name).read_bytes())
     (src / "sub" / "big.bin").write_bytes(big_file.read_bytes())
     dest = f"s3://{s3.bucket}/{prefix}"
     r = cp(arrowroot_cli, cli_env, src, dest, "--recursive", "--part-size", "5MiB", "--jobs", "3")
@@ -161,7 +157,7 @@ def test_local_to_s3_recursive_is_byte_equal_and_resume_skips(arrowroot_cli, cli
     keys = s3.keys(prefix)
     assert set(keys) == {prefix + n for n in ROOT_FILES[:4]} | {prefix + "sub/big.bin"}
     for name in ROOT_FILES[:4]:
-        assert s3.get(prefix + name) == (TESTDATA / name).read_bytes()
+        assert s3.get(prefix + name) == (TESTDATA_DIR / name).read_bytes()
     assert s3.get(prefix + "sub/big.bin") == big_file.read_bytes()
     assert s3.uploads(prefix) == []
 
@@ -170,7 +166,7 @@ def test_local_to_s3_recursive_is_byte_equal_and_resume_skips(arrowroot_cli, cli
     assert r.returncode == 0, r.stderr
     assert summary(r.stdout) == {"copied": 0, "files": 5, "skipped": 5, "failed": 0}
     # A target that differs (same size, other bytes) is copied again.
-    changed = bytearray((TESTDATA / ROOT_FILES[0]).read_bytes())
+    changed = bytearray((TESTDATA_DIR / ROOT_FILES[0]).read_bytes())
     changed[100] ^= 0xFF
     assert s3.request("PUT", prefix + ROOT_FILES[0], data=bytes(changed))[0] == 200
     r = cp(arrowroot_cli, cli_env, src, dest, "--recursive", "--part-size", "5MiB", "--resume",
@@ -178,13 +174,13 @@ def test_local_to_s3_recursive_is_byte_equal_and_resume_skips(arrowroot_cli, cli
     assert r.returncode == 0, r.stderr
     # (Skipped files are not verified again: big.bin, no ROOT file, is skipped.)
     assert summary(r.stdout) == {"copied": 1, "files": 5, "skipped": 4, "failed": 0}
-    assert s3.get(prefix + ROOT_FILES[0]) == (TESTDATA / ROOT_FILES[0]).read_bytes()
+    assert s3.get(prefix + ROOT_FILES[0]) == (TESTDATA_DIR / ROOT_FILES[0]).read_bytes()
 
 
 def test_verify_root_reads_every_basket_and_rejects_a_non_root_file(arrowroot_cli, cli_env, s3,
                                                                     prefix, big_file):
     dest = f"s3://{s3.bucket}/{prefix}"
-    r = cp(arrowroot_cli, cli_env, *[TESTDATA / n for n in ROOT_FILES], dest, "--verify", "root")
+    r = cp(arrowroot_cli, cli_env, *[TESTDATA_DIR / n for n in ROOT_FILES], dest, "--verify", "root")
     assert r.returncode == 0, r.stderr
     assert summary(r.stdout)["copied"] == len(ROOT_FILES)
     r = cp(arrowroot_cli, cli_env, big_file, dest + "big.root", "--verify", "root")
@@ -198,9 +194,9 @@ def test_verify_root_reads_every_basket_and_rejects_a_non_root_file(arrowroot_cl
 def test_a_local_copy_that_fails_its_check_never_takes_the_targets_name(arrowroot_cli, cli_env,
                                                                         big_file, tmp_path):
     good = tmp_path / "good"
-    r = cp(arrowroot_cli, cli_env, TESTDATA / "uproot-HZZ.root", f"{good}/", "--verify", "root")
+    r = cp(arrowroot_cli, cli_env, TESTDATA_DIR / "uproot-HZZ.root", f"{good}/", "--verify", "root")
     assert r.returncode == 0, r.stderr
-    assert (good / "uproot-HZZ.root").read_bytes() == (TESTDATA / "uproot-HZZ.root").read_bytes()
+    assert (good / "uproot-HZZ.root").read_bytes() == (TESTDATA_DIR / "uproot-HZZ.root").read_bytes()
     bad = tmp_path / "bad"
     r = cp(arrowroot_cli, cli_env, big_file, f"{bad}/", "--verify", "root")
     assert r.returncode == 1
@@ -218,7 +214,7 @@ def test_hdfs_to_s3(arrowroot_cli, cli_env, s3, prefix):
     assert summary(r.stdout) == {"copied": len(ROOT_FILES), "files": len(ROOT_FILES),
                                  "skipped": 0, "failed": 0}
     for name in ROOT_FILES:
-        assert s3.get(prefix + name) == (TESTDATA / name).read_bytes(), name
+        assert s3.get(prefix + name) == (TESTDATA_DIR / name).read_bytes(), name
     # The big file: a multipart upload (3 parts of 5 MiB) from HDFS's DataNode.
     r = cp(arrowroot_cli, cli_env, f"{hdfs}/testdata/big/big.bin", dest + "big/", "--part-size", "5MiB")
     assert r.returncode == 0, r.stderr
@@ -238,7 +234,7 @@ def test_http_to_s3(arrowroot_cli, cli_env, s3, prefix):
                       (_env("ARROWROOT_TEST_HTTP_NORANGE_URL"), "norange/")):
         r = cp(arrowroot_cli, cli_env, f"{base}/{name}", dest + sub, "--verify", "root")
         assert r.returncode == 0, r.stderr
-        assert s3.get(prefix + sub + name) == (TESTDATA / name).read_bytes()
+        assert s3.get(prefix + sub + name) == (TESTDATA_DIR / name).read_bytes()
 
 
 def test_sigkill_never_leaves_a_partial_object_and_resume_completes(arrowroot_cli, cli_env, s3,
@@ -282,7 +278,7 @@ def test_upload_faults_are_retried_and_bytes_stay_equal(arrowroot_cli, cli_env, 
              Rule("internal_error", method="POST", nth={2})]  # the first Complete
     with FaultProxy(cli_env["AWS_ENDPOINT_URL"], rules) as proxy:
         env = dict(cli_env, AWS_ENDPOINT_URL=proxy.url)
-        r = cp(arrowroot_cli, env, big_file, TESTDATA / "uproot-HZZ.root",
+        r = cp(arrowroot_cli, env, big_file, TESTDATA_DIR / "uproot-HZZ.root",
                f"s3://{s3.bucket}/{prefix}", "--part-size", "5MiB", "--jobs", "2")
         injected = sum(proxy.injected.values())
     assert r.returncode == 0, r.stderr
@@ -292,7 +288,7 @@ def test_upload_faults_are_retried_and_bytes_stay_equal(arrowroot_cli, cli_env, 
     retries = int(re.search(r"(\d+) retries", r.stdout).group(1))
     assert retries >= 3
     assert s3.get(prefix + "big.bin") == big_file.read_bytes()
-    assert s3.get(prefix + "uproot-HZZ.root") == (TESTDATA / "uproot-HZZ.root").read_bytes()
+    assert s3.get(prefix + "uproot-HZZ.root") == (TESTDATA_DIR / "uproot-HZZ.root").read_bytes()
     assert s3.uploads(prefix) == []
 
 
@@ -342,7 +338,7 @@ def test_a_download_is_checked_against_the_objects_md5_and_a_corrupt_copy_never_
 
 
 def test_dry_run_copies_nothing(arrowroot_cli, cli_env, s3, prefix):
-    r = cp(arrowroot_cli, cli_env, TESTDATA, f"s3://{s3.bucket}/{prefix}", "--recursive",
+    r = cp(arrowroot_cli, cli_env, TESTDATA_DIR, f"s3://{s3.bucket}/{prefix}", "--recursive",
            "--include", "uproot-HZZ*.root", "--dry-run")
     assert r.returncode == 0, r.stderr
     assert "would copy" in r.stdout and f"{prefix}uproot-HZZ.root" in r.stdout
@@ -357,8 +353,8 @@ def test_dry_run_copies_nothing(arrowroot_cli, cli_env, s3, prefix):
     (["a", "b", "--part-size", "lots"], "is not a size"),
     (["a", "b", "--verify", "md5"], "--verify must be none, size, checksum or root"),
     (["a", "b", "--secret-access-key", "x"], "credentials are never taken from arguments"),
-    ([str(TESTDATA), "/tmp/x"], "add --recursive"),
-    ([str(TESTDATA / "uproot-HZZ.root"), "ftp://host/x"], "the target must be s3:// or a local path"),
+    ([str(TESTDATA_DIR), "/tmp/x"], "add --recursive"),
+    ([str(TESTDATA_DIR / "uproot-HZZ.root"), "ftp://host/x"], "the target must be s3:// or a local path"),
     (["a", "b", "--bogus"], "unknown option '--bogus'"),
 ])
 def test_bad_arguments_are_clear_errors(arrowroot_cli, cli_env, args, message):
@@ -373,19 +369,19 @@ def test_python_copy_returns_the_summary(cli_env, s3, prefix, monkeypatch, tmp_p
     for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL", "AWS_REGION"):
         monkeypatch.setenv(k, cli_env[k])
     dest = f"s3://{s3.bucket}/{prefix}"
-    s = arrowroot.copy(str(TESTDATA / "uproot-HZZ.root"), dest, verify="root")
+    s = arrowroot.copy(str(TESTDATA_DIR / "uproot-HZZ.root"), dest, verify="root")
     assert isinstance(s, arrowroot.CopySummary)
     assert (s.files, s.copied, s.failed, s.ok) == (1, 1, 0, True)
-    assert s.bytes_copied == (TESTDATA / "uproot-HZZ.root").stat().st_size
-    assert s3.get(prefix + "uproot-HZZ.root") == (TESTDATA / "uproot-HZZ.root").read_bytes()
-    again = arrowroot.copy([str(TESTDATA / "uproot-HZZ.root")], dest, resume=True)
+    assert s.bytes_copied == (TESTDATA_DIR / "uproot-HZZ.root").stat().st_size
+    assert s3.get(prefix + "uproot-HZZ.root") == (TESTDATA_DIR / "uproot-HZZ.root").read_bytes()
+    again = arrowroot.copy([str(TESTDATA_DIR / "uproot-HZZ.root")], dest, resume=True)
     assert (again.copied, again.skipped) == (0, 1)
     # Back to local disk.
     back = arrowroot.copy(dest + "uproot-HZZ.root", str(tmp_path) + "/")
-    assert back.ok and (tmp_path / "uproot-HZZ.root").read_bytes() == (TESTDATA / "uproot-HZZ.root").read_bytes()
+    assert back.ok and (tmp_path / "uproot-HZZ.root").read_bytes() == (TESTDATA_DIR / "uproot-HZZ.root").read_bytes()
     with pytest.raises(arrowroot.InvalidArgumentError, match="no credentials"):
-        arrowroot.copy(str(TESTDATA / "uproot-HZZ.root"), dest, storage_options={"secret": "x"})
+        arrowroot.copy(str(TESTDATA_DIR / "uproot-HZZ.root"), dest, storage_options={"secret": "x"})
     with pytest.raises(arrowroot.CopyError) as e:
-        arrowroot.copy(str(TESTDATA / "uproot-HZZ.root"), dest + "nope/",
+        arrowroot.copy(str(TESTDATA_DIR / "uproot-HZZ.root"), dest + "nope/",
                        storage_options={"endpoint_url": "http://127.0.0.1:9", "retries": 0})
     assert e.value.summary.failed == 1

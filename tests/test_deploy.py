@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from arrowroot import k8s
-from arrowroot.spark import k8s_conf
+from arrowroot.spark import K8sOptions, k8s_conf
 
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"
@@ -283,6 +283,20 @@ def test_k8s_conf_dynamic_allocation_tracks_shuffle_files():
     assert c["spark.dynamicAllocation.maxExecutors"] == "20"
     assert c["spark.dynamicAllocation.initialExecutors"] == "2"
     assert "spark.executor.instances" not in c
+
+
+def test_k8s_conf_takes_a_k8s_options_the_same_keywords_or_both():
+    kwargs = dict(master="k8s://https://api:6443", environ={}, executors=3,
+                  pod_name_prefix="alice-1", driver_host="10.0.0.5")
+    by_keywords = k8s_conf("reg/x:0.1.0", **kwargs)
+    options = K8sOptions(image="reg/x:0.1.0", **kwargs)
+    assert k8s_conf(options) == by_keywords == k8s_conf(image="reg/x:0.1.0", **kwargs)
+    assert k8s_conf(options, executors=5)["spark.executor.instances"] == "5"
+    assert options.executors == 3  # frozen: replaced, not changed
+    with pytest.raises(TypeError, match="unexpected keyword argument 'executor'"):
+        k8s_conf(options, executor=1)
+    with pytest.raises(TypeError, match="multiple values for argument 'image'"):
+        k8s_conf("reg/x:0.1.0", image="reg/y:0.1.0")
 
 
 @pytest.mark.parametrize("kwargs, message", [

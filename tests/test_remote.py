@@ -16,22 +16,13 @@ import pyarrow as pa
 import pytest
 
 import arrowroot
-from conftest import Secret
+from conftest import TESTDATA_DIR, Secret, cli_path
+from conftest import require_env as _env
 from oracle_common import TTREE_FILES
 
 pytestmark = pytest.mark.integration
 
-REPO = Path(__file__).resolve().parent.parent
-TESTDATA = REPO / "testdata"
-CLI = Path(os.environ.get("ARROWROOT_CLI", REPO / "build" / "arrowroot"))
-
-
-def _env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set: start the test servers with `scripts/test-servers start` "
-                    "and `eval \"$(scripts/test-servers env)\"` (scripts/test does both)")
-    return value
+CLI = cli_path()
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +73,7 @@ def _same(a: pa.Table, b: pa.Table) -> bool:
 
 @pytest.mark.parametrize("name", FILE_NAMES)
 def test_every_branch_over_s3_equals_the_local_read(name, s3, bucket):
-    local = _all_trees(str(TESTDATA / name))
+    local = _all_trees(str(TESTDATA_DIR / name))
     remote = _all_trees(f"s3://{bucket}/{name}", s3)
     assert list(remote) == list(local)
     for tree, table in local.items():
@@ -91,7 +82,7 @@ def test_every_branch_over_s3_equals_the_local_read(name, s3, bucket):
 
 @pytest.mark.parametrize("name", FILE_NAMES)
 def test_every_branch_over_http_equals_the_local_read(name, http_url):
-    local = _all_trees(str(TESTDATA / name))
+    local = _all_trees(str(TESTDATA_DIR / name))
     remote = _all_trees(f"{http_url}/{name}")
     assert list(remote) == list(local)
     for tree, table in local.items():
@@ -108,12 +99,12 @@ def test_metadata_takes_two_requests_and_baskets_are_coalesced(s3, bucket):
         stats = f.io_stats()
         # HZZ is small (218 kB): the tail read already holds it all, so no basket costs a GET.
         assert stats["num_requests"] == 2 and stats["num_retries"] == 0
-        assert stats["num_bytes_received"] == (TESTDATA / "uproot-HZZ.root").stat().st_size
+        assert stats["num_bytes_received"] == (TESTDATA_DIR / "uproot-HZZ.root").stat().st_size
 
 
 def test_a_server_that_ignores_range_is_detected_and_read_once(norange_url):
     name = "uproot-HZZ.root"
-    local = _all_trees(str(TESTDATA / name))
+    local = _all_trees(str(TESTDATA_DIR / name))
     with arrowroot.open(f"{norange_url}/{name}") as f:
         assert _same(f["events"].arrays(), local["events"])
         stats = f.io_stats()
@@ -216,7 +207,7 @@ def test_cli_reads_s3_and_https_urls(s3, bucket, http_url):
     env = dict(os.environ, AWS_ACCESS_KEY_ID=s3["key"], AWS_SECRET_ACCESS_KEY=s3["secret"],
                AWS_ENDPOINT_URL=s3["endpoint_url"], AWS_REGION=s3["region"])
     args = ["-b", "Type,E1,px1", "--stop", "50"]
-    local = subprocess.run([CLI, "cat", f"{TESTDATA}/uproot-Zmumu.root:events", *args],
+    local = subprocess.run([CLI, "cat", f"{TESTDATA_DIR}/uproot-Zmumu.root:events", *args],
                            capture_output=True, text=True, timeout=60, check=True).stdout
     for url in (f"s3://{bucket}/uproot-Zmumu.root", f"{http_url}/uproot-Zmumu.root"):
         out = subprocess.run([CLI, "cat", f"{url}:events", *args, "--stats"], env=env,

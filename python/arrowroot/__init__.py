@@ -27,8 +27,7 @@ from ._errors import (
 )
 from ._api import ArrowStream, File, Tree, concatenate, iterate, open, parse_memory_size
 from ._copy import CopyError, CopySummary, copy
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "open",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import glob as _glob
 import operator
 import os
 import re
@@ -16,6 +15,7 @@ import pyarrow as pa
 from . import _core
 from ._convert import check_library, convert
 from ._errors import InvalidArgumentError, MissingFileError, NotFoundError, UnsupportedError
+from ._options import check_path, check_storage_options, expand_glob, split_object
 
 __all__ = ["open", "File", "Tree", "ArrowStream", "iterate", "concatenate"]
 
@@ -58,18 +58,18 @@ def open(path: str | os.PathLike[str],  # noqa: A001 - the uproot name, on purpo
     >>> with arrowroot.open("Zmumu.root") as f:
     ...     table = f["events"].arrays(["px1", "py1"])
     """
-    return File(_check_path(path), storage_options)
+    return File(check_path(path), storage_options)
 
 
 class File:
     """A ROOT file (a TFile): its objects by path, and the trees in it."""
 
     def __init__(self, path: str, storage_options: Mapping[str, Any] | None = None) -> None:
-        path = _check_path(path)
+        path = check_path(path)
         self._path = path
         try:
             self._file: _core.File | None = _core.File.open(path,
-                                                            _storage_options(storage_options))
+                                                            check_storage_options(storage_options))
         except MissingFileError:
             raise
         except NotFoundError as e:
@@ -278,6 +278,16 @@ class Tree:
         ``num_entries``: ranges split there never read a basket twice."""
         return self._core.common_entry_offsets(self._resolve(columns, None))
 
+    def arrow_schema(self, columns: Columns = None) -> pa.Schema:
+        """The Arrow schema of the selected columns (default: every readable branch, as
+        :attr:`schema`), as :meth:`arrays` would return them."""
+        return pa.schema(_SchemaCapsule(self._core.schema_capsule(self._resolve(columns, None))))
+
+    def bytes_per_entry(self, columns: Columns = None) -> float:
+        """Estimated decoded bytes per entry of the selected columns (from the branches'
+        sizes in the file): what a memory ``step_size`` or a partition size divides."""
+        return self._core.bytes_per_entry(self._resolve(columns, None))
+
     # --- reading ----------------------------------------------------------------------------
     def arrays(self, columns: Columns = None, entry_start: int | None = None,
                entry_stop: int | None = None, library: str = "pa", *,
@@ -437,7 +447,7 @@ def iterate(files: FileSpec, columns: Columns = None, step_size: StepSize = _DEF
     lib = check_library(library)
     for path, tree_name in _expand_files(files, storage_options):
         with open(path, storage_options) as f:
-            tree = f[tree_name] if tree_name else f[_only_tree(f)]
+            tree = f[tree_name] if tree_name else f[only_tree(f)]
             yield from tree.iterate(columns, step_size, library=lib, filter_name=filter_name)
 
 
@@ -449,14 +459,16 @@ def concatenate(files: FileSpec, columns: Columns = None, library: str = "pa", *
     tables = []
     for path, tree_name in _expand_files(files, storage_options):
         with open(path, storage_options) as f:
-            tree = f[tree_name] if tree_name else f[_only_tree(f)]
+            tree = f[tree_name] if tree_name else f[only_tree(f)]
             tables.append(tree.arrays(columns, library="pa", filter_name=filter_name))
     if not tables:
         raise NotFoundError(f"no files in {files!r}")
     return convert(pa.concat_tables(tables), lib)
 
 
-def _only_tree(f: File) -> str:
+def only_tree(f: File) -> str:
+    """The path of the one tree in `f`; InvalidArgumentError (naming the trees) when there
+    are several or none."""
     trees = f.trees()
     if len(trees) == 1:
         return trees[0]
@@ -466,48 +478,21 @@ def _only_tree(f: File) -> str:
     )
 
 
-def _split_object(spec: str) -> tuple[str, str | None]:
-    """``"dir/*.root:Events"`` → ("dir/*.root", "Events"). In a URL only a colon inside the
-    path counts (not "://" nor a port: ``https://host:8080/f.root``)."""
-    start = 0
-    scheme = spec.find("://")
-    if scheme > 0:
-        slash = spec.find("/", scheme + 3)
-        if slash < 0:
-            return spec, None
-        start = slash
-    i = spec.rfind(":")
-    if i <= start:
-        return spec, None
-    return spec[:i], spec[i + 1 :] or None
-
-
 def _expand_files(files: FileSpec, storage_options: Mapping[str, Any] | None = None
                   ) -> list[tuple[str, str | None]]:
     if isinstance(files, Mapping):
         specs = [(os.fspath(p), t) for p, t in files.items()]
     elif isinstance(files, (str, os.PathLike)):
-        specs = [_split_object(_check_path(files, "files"))]
+        specs = [split_object(check_path(files, "files"))]
     elif isinstance(files, Iterable):
-        specs = [_split_object(_check_path(p, "files")) for p in files]
+        specs = [split_object(check_path(p, "files")) for p in files]
     else:
         raise TypeError(f"files must be a path, a list of paths or a dict, not {type(files).__name__}")
     out: list[tuple[str, str | None]] = []
     for pattern, tree in specs:
-        if pattern.startswith("s3://") and _glob.has_magic(pattern):
-            out.extend((url, tree) for url in _core.glob(pattern, _storage_options(storage_options)))
-            continue
-        if "://" in pattern and not pattern.startswith("file://"):
-            out.append((pattern, tree))
-            continue
-        local = pattern[len("file://"):] if pattern.startswith("file://") else pattern
-        if _glob.has_magic(local):
-            matches = sorted(_glob.glob(os.path.expanduser(local)))
-            if not matches:
-                raise NotFoundError(f"no file matches '{pattern}'")
-            out.extend((m, tree) for m in matches)
-        else:
-            out.append((local, tree))
+        # A file:// URL is read as the local path it names.
+        out.extend((p[len("file://"):] if p.startswith("file://") else p, tree)
+                   for p in expand_glob(pattern, storage_options))
     return out
 
 
@@ -563,67 +548,6 @@ def _threads(threads: int | None) -> int:
         raise InvalidArgumentError(
             f"threads={threads!r} must be an int from 1 to {_MAX_THREADS} (or None: one per core)")
     return operator.index(threads)
-
-
-def _check_path(path: Any, what: str = "path") -> str:
-    """A str path or URL from str, bytes or os.PathLike; TypeError naming `what` otherwise."""
-    if isinstance(path, (str, bytes, os.PathLike)):
-        return os.fsdecode(path)
-    raise TypeError(f"{what} must be a str, bytes or os.PathLike path or URL, "
-                    f"not {type(path).__name__}")
-
-
-# storage_options: the type each known key takes (unknown keys are the engine's to reject, with
-# the list of known ones). Checked here so a wrong type is a TypeError naming the key, not a
-# bare conversion error from the extension. Values are never echoed (keys and secrets).
-_STR_OPTIONS = {"endpoint_url", "region", "region_name", "key", "access_key_id",
-                "aws_access_key_id", "secret", "secret_access_key", "aws_secret_access_key",
-                "token", "session_token", "aws_session_token", "profile", "addressing",
-                "ca_bundle"}
-_BOOL_OPTIONS = {"anon", "anonymous", "verify"}
-# key -> smallest allowed value (ints)
-_INT_OPTIONS = {"retries": 0, "max_gap_bytes": 0, "max_request_bytes": 1,
-                "max_requests_in_flight": 1, "max_prefetch_bytes": 0}
-# key -> (smallest allowed value, whether the smallest is excluded) (seconds or ratios)
-_FLOAT_OPTIONS = {"connect_timeout": (0.0, True), "read_timeout": (0.0, True),
-                  "max_retry_time": (0.0, False), "max_waste_ratio": (0.0, False)}
-
-
-def _storage_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
-    if options is None:
-        return {}
-    if not isinstance(options, Mapping):
-        raise TypeError(f"storage_options must be a dict (or None), not {type(options).__name__}")
-    out: dict[str, Any] = {}
-    for key, value in options.items():
-        if not isinstance(key, str):
-            raise TypeError(f"storage_options keys are str, not {type(key).__name__}")
-        if value is None:
-            continue  # as if not given
-        where = f"storage_options[{key!r}]"
-        if key in _STR_OPTIONS:
-            if not isinstance(value, str):
-                raise TypeError(f"{where} must be a str, not {type(value).__name__}")
-        elif key in _BOOL_OPTIONS:
-            if not isinstance(value, bool):
-                raise TypeError(f"{where} must be True or False, not {type(value).__name__}")
-        elif key in _INT_OPTIONS:
-            if isinstance(value, bool) or not hasattr(value, "__index__"):
-                raise TypeError(f"{where} must be an int, not {type(value).__name__}")
-            value = operator.index(value)
-            if not _INT_OPTIONS[key] <= value < 2**62:
-                raise InvalidArgumentError(
-                    f"{where} = {value} is out of range ({_INT_OPTIONS[key]} to 2**62)")
-        elif key in _FLOAT_OPTIONS:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"{where} must be a number, not {type(value).__name__}")
-            low, strict = _FLOAT_OPTIONS[key]
-            if not (value > low if strict else value >= low) or value != value or value > 1e9:
-                raise InvalidArgumentError(
-                    f"{where} = {value!r} must be {'>' if strict else '>='} {low:g} and finite")
-            value = float(value)
-        out[key] = value
-    return out
 
 
 def _entry_range(n: int, start: int | None, stop: int | None) -> tuple[int, int]:

@@ -9,15 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import _core
-from ._api import _storage_options
 from ._errors import ArrowrootIOError, InvalidArgumentError
+from ._options import CREDENTIAL_KEYS, check_storage_options
 
 __all__ = ["copy", "CopySummary"]
-
-# Credentials come from the environment or the AWS profile, never from arguments.
-_CREDENTIAL_OPTIONS = {"key", "secret", "token", "access_key_id", "secret_access_key",
-                       "session_token", "aws_access_key_id", "aws_secret_access_key",
-                       "aws_session_token"}
 
 
 @dataclass(frozen=True)
@@ -82,8 +77,9 @@ def copy(src: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     sources = [os.fspath(src)] if isinstance(src, (str, os.PathLike)) else [os.fspath(s) for s in src]
     if not sources:
         raise InvalidArgumentError("copy() needs at least one source")
-    opts = _storage_options(storage_options)
-    given = sorted(_CREDENTIAL_OPTIONS & set(opts))
+    opts = check_storage_options(storage_options)
+    # Credentials come from the environment or the AWS profile, never from arguments.
+    given = sorted(CREDENTIAL_KEYS & set(opts))
     if given:
         raise InvalidArgumentError(
             f"copy() takes no credentials in storage_options ({', '.join(given)}): set "

@@ -40,6 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from ._errors import Error
+from ._k8s_api import api_request, api_server_url, explain_pending_pods
+from ._options import expand_glob, has_glob
+from ._version import __version__
+from .k8s import build_session, k8s_conf
+
 __all__ = ["Check", "Report", "run", "main", "check_s3", "check_driver_address",
            "check_driver_python",
            "check_executor_versions", "check_images", "check_kubernetes_api",
@@ -145,27 +151,27 @@ def check_s3(s3_url: str | None, storage_options: Mapping[str, Any] | None = Non
     if not s3_url:
         out.append(Check("s3-credentials", SKIP, "no s3:// URL given to list (--s3-url)"))
         return out
-    from . import _core
-    from ._errors import Error
-
-    pattern = s3_url if any(c in s3_url for c in "*?[") else s3_url.rstrip("/") + "/*"
+    pattern = s3_url if has_glob(s3_url) else s3_url.rstrip("/") + "/*"
     try:
-        found = _core.glob(pattern, so)
+        found = expand_glob(pattern, so)
         out.append(Check("s3-credentials", OK,
                          f"listed {s3_url}: {len(found)} object(s) visible with these credentials"))
     except Error as e:
-        msg = str(e)
-        low = msg.lower()
-        if "access denied" in low or "403" in msg or "signature" in low or "accesskey" in low:
-            fix = ("check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the profile), the region "
-                   "and the endpoint; on Kubernetes, the Secret the executors reference "
-                   "(spark.kubernetes.executor.secretKeyRef.*)")
-        elif "not found" in low or "nosuchbucket" in low or "404" in msg:
-            fix = "check the bucket name and the addressing style (path vs virtual host)"
-        else:
-            fix = "see the message; `arrowroot ls` on the same URL gives the full context"
-        out.append(Check("s3-credentials", FAIL, msg, fix))
+        out.append(Check("s3-credentials", FAIL, str(e), _s3_fix(e)))
     return out
+
+
+def _s3_fix(e: Error) -> str:
+    """What to do about a failed listing, from the error's code: the engine makes HTTP 404
+    (no such bucket) a not_found, and 401/403 (access denied, a bad signature or key) an
+    io_error that trying again cannot mend."""
+    if e.code == "io_error" and not e.retryable:
+        return ("check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the profile), the region "
+                "and the endpoint; on Kubernetes, the Secret the executors reference "
+                "(spark.kubernetes.executor.secretKeyRef.*)")
+    if e.code == "not_found":
+        return "check the bucket name and the addressing style (path vs virtual host)"
+    return "see the message; `arrowroot ls` on the same URL gives the full context"
 
 
 # ---- driver address ----------------------------------------------------------------------
@@ -321,8 +327,6 @@ def _driver_versions() -> tuple[str, str, str]:
 
     import pyspark
 
-    from . import __version__
-
     return platform.python_version(), pyspark.__version__, __version__
 
 
@@ -392,8 +396,6 @@ def check_executor_versions(spark: Any, timeout: float = 120.0) -> list[Check]:
 # ---- images ------------------------------------------------------------------------------
 
 def check_images(conf: Mapping[str, str], version: str | None = None) -> list[Check]:
-    from . import __version__
-
     version = version or __version__
     image = conf.get("spark.kubernetes.container.image")
     if not image:
@@ -424,54 +426,13 @@ def check_images(conf: Mapping[str, str], version: str | None = None) -> list[Ch
 
 # ---- Kubernetes API ----------------------------------------------------------------------
 
-def _api_server(conf: Mapping[str, str]) -> str | None:
-    master = conf.get("spark.master", "")
-    if not master.startswith("k8s://"):
-        return None
-    url = master[len("k8s://"):]
-    if not url.startswith(("http://", "https://")):
-        url = "https://" + url
-    return url.rstrip("/")
-
-
-def _api_request(base: str, path: str, conf: Mapping[str, str], body: Any = None,
-                 timeout: float = 10.0) -> tuple[int, Any]:
-    ca = conf.get("spark.kubernetes.authenticate.caCertFile")
-    token = conf.get("spark.kubernetes.authenticate.oauthToken")
-    token_file = conf.get("spark.kubernetes.authenticate.oauthTokenFile")
-    if not token and token_file and Path(token_file).exists():
-        token = Path(token_file).read_text().strip()
-    ctx = None
-    if base.startswith("https"):
-        ctx = ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
-        cert, key = (conf.get("spark.kubernetes.authenticate.clientCertFile"),
-                     conf.get("spark.kubernetes.authenticate.clientKeyFile"))
-        if cert and key:
-            ctx.load_cert_chain(cert, key)
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method="POST" if data else "GET")
-    req.add_header("Accept", "application/json")
-    if data:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout, context=ctx) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        try:
-            return e.code, json.loads(e.read() or b"null")
-        except ValueError:
-            return e.code, None
-
-
 def check_kubernetes_api(conf: Mapping[str, str], timeout: float = 10.0) -> list[Check]:
-    base = _api_server(conf)
+    base = api_server_url(conf)
     if base is None:
         return [Check("kubernetes-api", SKIP, "spark.master is not k8s://")]
     ns = conf.get("spark.kubernetes.namespace", "default")
     try:
-        status, body = _api_request(base, "/version", conf, timeout=timeout)
+        status, body = api_request(base, "/version", conf, timeout=timeout)
     except (OSError, urllib.error.URLError, ssl.SSLError) as e:
         reason = getattr(e, "reason", e)
         return [Check("kubernetes-api", FAIL, f"{base} does not answer: {reason}",
@@ -489,8 +450,8 @@ def check_kubernetes_api(conf: Mapping[str, str], timeout: float = 10.0) -> list
             review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
                       "spec": {"resourceAttributes": {"namespace": ns, "verb": verb,
                                                       "resource": resource}}}
-            st, res = _api_request(base, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
-                                   conf, review, timeout)
+            st, res = api_request(base, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                                  conf, review, timeout)
             if st not in (200, 201) or not (res or {}).get("status", {}).get("allowed"):
                 denied.append(f"{verb} {resource}")
     if denied:
@@ -501,43 +462,6 @@ def check_kubernetes_api(conf: Mapping[str, str], timeout: float = 10.0) -> list
     else:
         out.append(Check("kubernetes-rbac", OK, f"may manage executor pods in namespace {ns}"))
     return out
-
-
-def explain_pending_pods(conf: Mapping[str, str], timeout: float = 10.0) -> str:
-    """Why are this application's executor pods not running? One line per pod with its phase
-    and the reason Kubernetes gives (ImagePullBackOff, Unschedulable: Insufficient cpu, ...)."""
-    base = _api_server(conf)
-    if base is None:
-        return ("the master is not Kubernetes; check the cluster manager's UI for free cores and "
-                "memory")
-    ns = conf.get("spark.kubernetes.namespace", "default")
-    prefix = conf.get("spark.kubernetes.executor.podNamePrefix", "")
-    try:
-        st, body = _api_request(base, f"/api/v1/namespaces/{ns}/pods?labelSelector="
-                                "spark-role%3Dexecutor", conf, timeout=timeout)
-    except (OSError, urllib.error.URLError, ssl.SSLError) as e:
-        return f"the Kubernetes API at {base} does not answer ({getattr(e, 'reason', e)})"
-    if st != 200:
-        return f"listing pods in {ns} answered HTTP {st}: the driver's RBAC lacks list pods"
-    lines = []
-    for pod in (body or {}).get("items", []):
-        name = pod["metadata"]["name"]
-        if prefix and not name.startswith(prefix):
-            continue
-        status = pod.get("status", {})
-        why = status.get("phase", "?")
-        for c in status.get("conditions", []) or []:
-            if c.get("status") == "False" and c.get("reason"):
-                why += f", {c['reason']}: {c.get('message', '')}"
-        for cs in status.get("containerStatuses", []) or []:
-            waiting = (cs.get("state") or {}).get("waiting")
-            if waiting:
-                why += f", {waiting.get('reason')}: {waiting.get('message', '')}"
-        lines.append(f"{name}: {why}")
-    if not lines:
-        return (f"no executor pods named {prefix}* exist in namespace {ns}: the driver could not "
-                "create them (RBAC, quota) — see the driver log")
-    return "; ".join(lines)
 
 
 # ---- Jupyter -----------------------------------------------------------------------------
@@ -618,8 +542,6 @@ def main(argv: list[str] | None = None) -> int:
     conf: dict[str, str] = {}
     try:
         if a.k8s:
-            from .k8s import k8s_conf
-
             conf.update(k8s_conf())
         if a.conf_file:
             conf.update({str(k): str(v) for k, v in json.loads(Path(a.conf_file).read_text()).items()})
@@ -642,9 +564,7 @@ def main(argv: list[str] | None = None) -> int:
             print("arrowroot: error: --start needs a configuration (--k8s, --conf or "
                   "--conf-file)", file=sys.stderr)
             return 1
-        from .k8s import session
-
-        spark = session(conf, wait=False, register_root=False)
+        spark = build_session(conf)
     try:
         report = run(conf, spark=spark, s3_url=a.s3_url, storage_options=so,
                      jupyter=not a.no_jupyter, job_timeout=a.timeout)

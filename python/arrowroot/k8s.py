@@ -3,9 +3,12 @@ executors.
 
 The driver is the Jupyter (or script) process; executors are pods that the driver creates
 through the Kubernetes API and that must connect back to the driver. :func:`k8s_conf` returns
-every setting that takes (a pure function: nothing is contacted), and :func:`session` builds the
-``SparkSession`` from it and waits until the executors have registered, saying why pods are
-pending when they do not come.
+every setting that takes (a pure function: nothing is contacted; :class:`K8sOptions` holds its
+arguments), and :func:`arrowroot.spark.session` builds the ``SparkSession`` from it (with
+:func:`build_session`) and waits until the executors have registered
+(:func:`wait_for_executors`), saying why pods are pending when they do not come.
+
+The bottom of the Spark helpers: ``doctor`` and ``spark`` import this module, never the reverse.
 
 >>> from arrowroot.spark import k8s_conf, session
 >>> spark = session(k8s_conf(image="registry.example/arrowroot-executor:0.1.0",
@@ -37,10 +40,14 @@ import secrets as _secrets
 import socket
 import sys
 import time
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-__all__ = ["k8s_conf", "session", "in_cluster", "wait_for_executors", "ExecutorTimeoutError",
+from ._k8s_api import explain_pending_pods
+
+__all__ = ["k8s_conf", "K8sOptions", "build_session", "configured_executors", "in_cluster",
+           "wait_for_executors", "explain_pending_pods", "ExecutorTimeoutError",
            "parse_memory_mb", "firewall_rules", "DEFAULT_PORTS"]
 
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
@@ -104,43 +111,59 @@ def _routable_ip() -> str:
         s.close()
 
 
-def k8s_conf(
-    image: str | None = None,
-    *,
-    executors: int = 2,
-    executor_cores: int = 1,
-    executor_memory: str = "2g",
-    executor_memory_overhead: str | None = None,
-    executor_image: str | None = None,
-    pull_policy: str = "IfNotPresent",
-    pull_secrets: list[str] | None = None,
-    master: str | None = None,
-    namespace: str | None = None,
-    service_account: str = "arrowroot-executor",
-    driver_host: str | None = None,
-    driver_bind_address: str | None = None,
-    driver_service: str | None = None,
-    driver_pod_name: str | None = None,
-    driver_port: int = DEFAULT_PORTS["driver"],
-    block_manager_port: int = DEFAULT_PORTS["block_manager"],
-    ui_port: int = DEFAULT_PORTS["ui"],
-    pod_name_prefix: str | None = None,
-    app_name: str = "arrowroot",
-    s3_secret: str | None = "arrowroot-s3",
-    s3_endpoint: str | None = None,
-    s3_region: str | None = None,
-    s3_session_token: bool = False,
-    dynamic_allocation: bool = False,
-    min_executors: int = 0,
-    max_executors: int | None = None,
-    executor_pod_template: str | None = None,
-    executor_python: str = "/opt/venv/bin/python",
-    executor_labels: Mapping[str, str] | None = None,
-    extra: Mapping[str, str] | None = None,
-    environ: Mapping[str, str] | None = None,
-    service_account_dir: Path = SERVICE_ACCOUNT_DIR,
-) -> dict[str, str]:
+@dataclass(frozen=True)
+class K8sOptions:
+    """What :func:`k8s_conf` builds the configuration from; every field has k8s_conf's
+    keyword of the same name and default (see there for what each one does).
+
+    >>> opts = K8sOptions(image="registry.example/arrowroot-executor:0.1.0", executors=4)
+    >>> conf = k8s_conf(opts)                      # or k8s_conf(opts, executors=8)
+    """
+
+    image: str | None = None
+    executors: int = 2
+    executor_cores: int = 1
+    executor_memory: str = "2g"
+    executor_memory_overhead: str | None = None
+    executor_image: str | None = None
+    pull_policy: str = "IfNotPresent"
+    pull_secrets: list[str] | None = None
+    master: str | None = None
+    namespace: str | None = None
+    service_account: str = "arrowroot-executor"
+    driver_host: str | None = None
+    driver_bind_address: str | None = None
+    driver_service: str | None = None
+    driver_pod_name: str | None = None
+    driver_port: int = DEFAULT_PORTS["driver"]
+    block_manager_port: int = DEFAULT_PORTS["block_manager"]
+    ui_port: int = DEFAULT_PORTS["ui"]
+    pod_name_prefix: str | None = None
+    app_name: str = "arrowroot"
+    s3_secret: str | None = "arrowroot-s3"
+    s3_endpoint: str | None = None
+    s3_region: str | None = None
+    s3_session_token: bool = False
+    dynamic_allocation: bool = False
+    min_executors: int = 0
+    max_executors: int | None = None
+    executor_pod_template: str | None = None
+    executor_python: str = "/opt/venv/bin/python"
+    executor_labels: Mapping[str, str] | None = None
+    extra: Mapping[str, str] | None = None
+    environ: Mapping[str, str] | None = None
+    service_account_dir: Path = SERVICE_ACCOUNT_DIR
+
+
+_OPTION_NAMES = frozenset(f.name for f in fields(K8sOptions))
+
+
+def k8s_conf(options: K8sOptions | str | None = None, /, **kwargs: Any) -> dict[str, str]:
     """The complete client-mode configuration for Spark on Kubernetes, as a dict of strings.
+
+    Takes a :class:`K8sOptions`, or the same as keywords (``k8s_conf(image=..., executors=4)``;
+    the image may come first, ``k8s_conf("registry/img:tag", ...)``), or a K8sOptions and
+    keywords that replace some of its fields.
 
     Where the driver runs decides the networking: inside a pod (JupyterLab in the cluster,
     detected from the environment) the driver is reached through the headless Service
@@ -157,75 +180,111 @@ def k8s_conf(
     variables by reference; ``None`` leaves credentials out (public buckets, or IRSA-style
     identities). ``extra`` entries are applied last and win.
     """
-    env = os.environ if environ is None else environ
-    image = image or env.get("ARROWROOT_IMAGE")
+    for name in kwargs:
+        if name not in _OPTION_NAMES:
+            raise TypeError(f"k8s_conf() got an unexpected keyword argument {name!r}")
+    if isinstance(options, K8sOptions):
+        o = replace(options, **kwargs)
+    elif options is None or isinstance(options, str):
+        if options is not None and "image" in kwargs:
+            raise TypeError("k8s_conf() got multiple values for argument 'image'")
+        o = K8sOptions(**({"image": options} if options is not None else {}), **kwargs)
+    else:
+        raise TypeError(f"k8s_conf() takes a K8sOptions or the image (a str), "
+                        f"not {type(options).__name__}")
+    return _conf(o)
+
+
+def _conf(o: K8sOptions) -> dict[str, str]:
+    env = os.environ if o.environ is None else o.environ
+    image = o.image or env.get("ARROWROOT_IMAGE")
     if not image:
         raise ValueError("k8s_conf needs the executor image: pass image='registry/arrowroot-"
                          "executor:<version>' or set ARROWROOT_IMAGE")
-    for what, n, low in (("executors", executors, 0), ("executor_cores", executor_cores, 1),
-                         ("min_executors", min_executors, 0)):
-        if not isinstance(n, int) or isinstance(n, bool) or n < low:
-            raise ValueError(f"{what} must be an integer ≥ {low}, got {n!r}")
-    for what, port in (("driver_port", driver_port), ("block_manager_port", block_manager_port),
-                       ("ui_port", ui_port)):
-        if not isinstance(port, int) or not 1 <= port <= 65535:
-            raise ValueError(f"{what} must be a TCP port (1-65535), got {port!r}")
-    if len({driver_port, block_manager_port, ui_port}) != 3:
-        raise ValueError("driver_port, block_manager_port and ui_port must differ")
-    if pull_policy not in ("Always", "IfNotPresent", "Never"):
-        raise ValueError(f"pull_policy must be Always, IfNotPresent or Never, got {pull_policy!r}")
-    mem_mb = parse_memory_mb(executor_memory)
-    overhead_mb = (parse_memory_mb(executor_memory_overhead) if executor_memory_overhead
+    _check_numbers(o)
+    mem_mb = parse_memory_mb(o.executor_memory)
+    overhead_mb = (parse_memory_mb(o.executor_memory_overhead) if o.executor_memory_overhead
                    else max(384, -(-mem_mb * 2 // 5)))  # ceil(0.4 × memory)
 
-    pod = in_cluster(env, service_account_dir)
-    driver_service = driver_service or env.get("ARROWROOT_DRIVER_SERVICE") or None
-    executor_pod_template = (executor_pod_template or env.get("ARROWROOT_EXECUTOR_TEMPLATE")
+    pod = in_cluster(env, o.service_account_dir)
+    driver_service = o.driver_service or env.get("ARROWROOT_DRIVER_SERVICE") or None
+    executor_pod_template = (o.executor_pod_template or env.get("ARROWROOT_EXECUTOR_TEMPLATE")
                              or None)
+    namespace = o.namespace
     if namespace is None:
-        ns_file = service_account_dir / "namespace"
+        ns_file = o.service_account_dir / "namespace"
         namespace = (ns_file.read_text().strip() if pod and ns_file.exists()
                      else env.get("ARROWROOT_NAMESPACE", "default"))
     _check_label("namespace", namespace)
-    _check_label("service_account", service_account, 253)
-    prefix = pod_name_prefix or _default_prefix(env.get("JUPYTERHUB_USER") or _user())
+    _check_label("service_account", o.service_account, 253)
+    prefix = o.pod_name_prefix or _default_prefix(env.get("JUPYTERHUB_USER") or _user())
     _check_label("pod_name_prefix", prefix, 47)
 
     conf: dict[str, str] = {
-        "spark.app.name": app_name,
+        "spark.app.name": o.app_name,
         "spark.submit.deployMode": "client",
         "spark.kubernetes.namespace": namespace,
         "spark.kubernetes.container.image": image,
-        "spark.kubernetes.container.image.pullPolicy": pull_policy,
-        "spark.kubernetes.authenticate.executor.serviceAccountName": service_account,
+        "spark.kubernetes.container.image.pullPolicy": o.pull_policy,
+        "spark.kubernetes.authenticate.executor.serviceAccountName": o.service_account,
         "spark.kubernetes.executor.podNamePrefix": prefix,
         "spark.kubernetes.executor.label.app.kubernetes.io/part-of": "arrowroot",
         "spark.kubernetes.executor.label.arrowroot/driver": prefix,
-        "spark.executor.cores": str(executor_cores),
-        "spark.kubernetes.executor.request.cores": str(executor_cores),
+        "spark.executor.cores": str(o.executor_cores),
+        "spark.kubernetes.executor.request.cores": str(o.executor_cores),
         "spark.executor.memory": f"{mem_mb}m",
         "spark.executor.memoryOverhead": f"{overhead_mb}m",
-        "spark.driver.port": str(driver_port),
-        "spark.driver.blockManager.port": str(block_manager_port),
-        "spark.blockManager.port": str(block_manager_port),
-        "spark.ui.port": str(ui_port),
-        "spark.pyspark.python": executor_python,
+        "spark.driver.port": str(o.driver_port),
+        "spark.driver.blockManager.port": str(o.block_manager_port),
+        "spark.blockManager.port": str(o.block_manager_port),
+        "spark.ui.port": str(o.ui_port),
+        "spark.pyspark.python": o.executor_python,
         # Arrow batches flow from the Python data source to the JVM.
         "spark.sql.execution.arrow.pyspark.enabled": "true",
     }
-    if executor_image:
-        conf["spark.kubernetes.executor.container.image"] = executor_image
-    if pull_secrets:
-        conf["spark.kubernetes.container.image.pullSecrets"] = ",".join(pull_secrets)
-    for k, v in (executor_labels or {}).items():
+    if o.executor_image:
+        conf["spark.kubernetes.executor.container.image"] = o.executor_image
+    if o.pull_secrets:
+        conf["spark.kubernetes.container.image.pullSecrets"] = ",".join(o.pull_secrets)
+    for k, v in (o.executor_labels or {}).items():
         conf[f"spark.kubernetes.executor.label.{k}"] = str(v)
 
+    _add_driver_network(conf, o, env, pod, namespace, driver_service)
+    _add_executor_allocation(conf, o)
+    _add_s3(conf, o, env)
+    if executor_pod_template:
+        conf["spark.kubernetes.executor.podTemplateFile"] = executor_pod_template
+        conf["spark.kubernetes.executor.podTemplateContainerName"] = "executor"
+    for k, v in (o.extra or {}).items():
+        conf[str(k)] = str(v)
+    return conf
+
+
+def _check_numbers(o: K8sOptions) -> None:
+    for what, n, low in (("executors", o.executors, 0), ("executor_cores", o.executor_cores, 1),
+                         ("min_executors", o.min_executors, 0)):
+        if not isinstance(n, int) or isinstance(n, bool) or n < low:
+            raise ValueError(f"{what} must be an integer ≥ {low}, got {n!r}")
+    for what, port in (("driver_port", o.driver_port),
+                       ("block_manager_port", o.block_manager_port), ("ui_port", o.ui_port)):
+        if not isinstance(port, int) or not 1 <= port <= 65535:
+            raise ValueError(f"{what} must be a TCP port (1-65535), got {port!r}")
+    if len({o.driver_port, o.block_manager_port, o.ui_port}) != 3:
+        raise ValueError("driver_port, block_manager_port and ui_port must differ")
+    if o.pull_policy not in ("Always", "IfNotPresent", "Never"):
+        raise ValueError(f"pull_policy must be Always, IfNotPresent or Never, got {o.pull_policy!r}")
+
+
+def _add_driver_network(conf: dict[str, str], o: K8sOptions, env: Mapping[str, str], pod: bool,
+                        namespace: str, driver_service: str | None) -> None:
+    """Master, driver address and bind address: inside a pod or outside the cluster."""
+    master, driver_host = o.master, o.driver_host
     if pod:
         conf["spark.master"] = master or IN_CLUSTER_MASTER
-        sa = service_account_dir
+        sa = o.service_account_dir
         conf["spark.kubernetes.authenticate.caCertFile"] = str(sa / "ca.crt")
         conf["spark.kubernetes.authenticate.oauthTokenFile"] = str(sa / "token")
-        pod_name = driver_pod_name or env.get("HOSTNAME")
+        pod_name = o.driver_pod_name or env.get("HOSTNAME")
         if pod_name:
             conf["spark.kubernetes.driver.pod.name"] = pod_name
         pod_ip = env.get("POD_IP")
@@ -238,7 +297,7 @@ def k8s_conf(
                 raise ValueError("in a pod, give driver_service (the headless Service in front "
                                  "of this pod) or expose the pod IP as POD_IP (downward API)")
         # SPARK-58748: bind the concrete pod IP, not 0.0.0.0, while executors dial the pod IP.
-        conf["spark.driver.bindAddress"] = driver_bind_address or pod_ip or "0.0.0.0"
+        conf["spark.driver.bindAddress"] = o.driver_bind_address or pod_ip or "0.0.0.0"
         if conf["spark.driver.bindAddress"] == "0.0.0.0":
             conf["spark.kubernetes.executor.useDriverPodIP"] = "false"
     else:
@@ -249,7 +308,7 @@ def k8s_conf(
                              "(or set ARROWROOT_K8S_MASTER); `kubectl cluster-info` prints it")
         conf["spark.master"] = master
         conf["spark.driver.host"] = driver_host or _routable_ip()
-        conf["spark.driver.bindAddress"] = driver_bind_address or "0.0.0.0"
+        conf["spark.driver.bindAddress"] = o.driver_bind_address or "0.0.0.0"
         # No driver pod to take an IP from (and SPARK-58748 with 0.0.0.0).
         conf["spark.kubernetes.executor.useDriverPodIP"] = "false"
     if not master_ok(conf["spark.master"]):
@@ -258,41 +317,43 @@ def k8s_conf(
     if driver_host:
         conf["spark.driver.host"] = driver_host
 
-    if dynamic_allocation:
-        top = max_executors if max_executors is not None else max(executors, 1)
-        if top < max(min_executors, 1):
+
+def _add_executor_allocation(conf: dict[str, str], o: K8sOptions) -> None:
+    """A fixed number of executors, or dynamic allocation with shuffle tracking (there is no
+    external shuffle service)."""
+    if o.dynamic_allocation:
+        top = o.max_executors if o.max_executors is not None else max(o.executors, 1)
+        if top < max(o.min_executors, 1):
             raise ValueError(f"max_executors ({top}) must be ≥ max(min_executors, 1)")
         conf.update({
             "spark.dynamicAllocation.enabled": "true",
             "spark.dynamicAllocation.shuffleTracking.enabled": "true",
             "spark.dynamicAllocation.shuffleTracking.timeout": "30min",
-            "spark.dynamicAllocation.minExecutors": str(min_executors),
-            "spark.dynamicAllocation.initialExecutors": str(min(max(executors, min_executors), top)),
+            "spark.dynamicAllocation.minExecutors": str(o.min_executors),
+            "spark.dynamicAllocation.initialExecutors":
+                str(min(max(o.executors, o.min_executors), top)),
             "spark.dynamicAllocation.maxExecutors": str(top),
             "spark.dynamicAllocation.executorIdleTimeout": "60s",
         })
     else:
-        conf["spark.executor.instances"] = str(executors)
+        conf["spark.executor.instances"] = str(o.executors)
 
-    endpoint = s3_endpoint or env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
-    region = s3_region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+
+def _add_s3(conf: dict[str, str], o: K8sOptions, env: Mapping[str, str]) -> None:
+    """The executors' S3 endpoint and region, and their credentials by Secret reference."""
+    endpoint = o.s3_endpoint or env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
+    region = o.s3_region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
     if endpoint:
         conf["spark.executorEnv.AWS_ENDPOINT_URL"] = endpoint
     if region:
         conf["spark.executorEnv.AWS_REGION"] = region
-    if s3_secret:
-        _check_label("s3_secret", s3_secret, 253)
+    if o.s3_secret:
+        _check_label("s3_secret", o.s3_secret, 253)
         ref = "spark.kubernetes.executor.secretKeyRef."
-        conf[ref + "AWS_ACCESS_KEY_ID"] = f"{s3_secret}:access_key"
-        conf[ref + "AWS_SECRET_ACCESS_KEY"] = f"{s3_secret}:secret_key"
-        if s3_session_token:
-            conf[ref + "AWS_SESSION_TOKEN"] = f"{s3_secret}:session_token"
-    if executor_pod_template:
-        conf["spark.kubernetes.executor.podTemplateFile"] = executor_pod_template
-        conf["spark.kubernetes.executor.podTemplateContainerName"] = "executor"
-    for k, v in (extra or {}).items():
-        conf[str(k)] = str(v)
-    return conf
+        conf[ref + "AWS_ACCESS_KEY_ID"] = f"{o.s3_secret}:access_key"
+        conf[ref + "AWS_SECRET_ACCESS_KEY"] = f"{o.s3_secret}:secret_key"
+        if o.s3_session_token:
+            conf[ref + "AWS_SESSION_TOKEN"] = f"{o.s3_secret}:session_token"
 
 
 def master_ok(master: str) -> bool:
@@ -358,26 +419,15 @@ def wait_for_executors(spark: Any, count: int, timeout: float = 300.0, *,
 
 
 def _default_explain(spark: Any) -> str:
-    from . import doctor
-
     conf = dict(spark.sparkContext.getConf().getAll())
-    return doctor.explain_pending_pods(conf)
+    return explain_pending_pods(conf)
 
 
-def session(conf: Mapping[str, str] | None = None, *, wait: bool = True,
-            timeout: float = 300.0, executors: int | None = None, progress: bool = True,
-            register_root: bool = True, **k8s_args: Any):
-    """A SparkSession for `conf` (default ``k8s_conf(**k8s_args)``), with arrowroot's
-    ``format("root")`` registered, after `executors` (default: the configured count, or
-    dynamic allocation's initial count) have registered. The wait shows a progress bar
-    (tqdm) and, on `timeout`, raises :class:`ExecutorTimeoutError` explaining why pods are
-    pending (image pull errors, unschedulable pods, RBAC, an unreachable driver)."""
+def build_session(conf: Mapping[str, str]):
+    """``SparkSession.builder`` with every entry of `conf`, ``getOrCreate()``: no data source
+    registered and no wait for executors (:func:`arrowroot.spark.session` adds both)."""
     from pyspark.sql import SparkSession
 
-    if conf is None:
-        conf = k8s_conf(**k8s_args)
-    elif k8s_args:
-        raise TypeError("give either conf or k8s_conf arguments, not both")
     # PySpark starts every Python worker, the driver's own (data source planning) and the
     # executors', with PYSPARK_PYTHON; a notebook kernel usually has none set, and then the
     # workers get whatever `python3` is first on PATH. Use the configured interpreter when it
@@ -389,18 +439,14 @@ def session(conf: Mapping[str, str] | None = None, *, wait: bool = True,
     builder = SparkSession.builder
     for k, v in conf.items():
         builder = builder.config(k, v)
-    spark = builder.getOrCreate()
-    if register_root:
-        from .spark import register
+    return builder.getOrCreate()
 
-        register(spark)
-    if wait:
-        want = executors
-        if want is None:
-            want = int(conf.get("spark.executor.instances")
-                       or conf.get("spark.dynamicAllocation.initialExecutors") or 0)
-        wait_for_executors(spark, want, timeout, progress=progress)
-    return spark
+
+def configured_executors(conf: Mapping[str, str]) -> int:
+    """The executors `conf` asks for at the start: the instances, or dynamic allocation's
+    initial count (0 when neither is set)."""
+    return int(conf.get("spark.executor.instances")
+               or conf.get("spark.dynamicAllocation.initialExecutors") or 0)
 
 
 def firewall_rules(executor_subnet: str, ports: list[int] | None = None,

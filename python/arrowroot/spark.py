@@ -47,28 +47,26 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from pyspark.sql.datasource import DataSource, DataSourceReader, InputPartition
 
-from .k8s import ExecutorTimeoutError, k8s_conf, session, wait_for_executors
+from ._api import Tree, only_tree, parse_memory_size
+from ._api import open as open_file
+from ._errors import InvalidArgumentError, NotFoundError
+from ._options import STORAGE_KEYS, expand_glob, storage_option_from_text
+from .k8s import (
+    ExecutorTimeoutError,
+    K8sOptions,
+    build_session,
+    configured_executors,
+    k8s_conf,
+    wait_for_executors,
+)
 
 __all__ = ["register", "RootDataSource", "error_message", "arrow_to_spark_type", "k8s_conf",
-           "session", "wait_for_executors", "ExecutorTimeoutError"]
+           "K8sOptions", "session", "wait_for_executors", "ExecutorTimeoutError"]
 
-# Options that go to the byte source (storage_options of arrowroot.open).
-_STORAGE_KEYS = {
-    "endpoint_url", "region", "profile", "anon", "addressing", "ca_bundle", "verify",
-    "connect_timeout", "read_timeout", "retries", "max_retry_time", "max_gap_bytes",
-    "max_waste_ratio",
-    "max_request_bytes", "max_requests_in_flight", "max_prefetch_bytes",
-    # Accepted for completeness; prefer the environment or spark.arrowroot.s3.* for these.
-    "key", "secret", "token",
-}
-_BOOL_KEYS = {"anon", "verify"}
-_INT_KEYS = {"retries", "max_gap_bytes", "max_request_bytes", "max_requests_in_flight",
-             "max_prefetch_bytes"}
-_FLOAT_KEYS = {"connect_timeout", "read_timeout", "max_retry_time", "max_waste_ratio"}
 _CONF_PREFIX = "spark.arrowroot.s3."
 
 
@@ -86,10 +84,10 @@ def register(spark: Any) -> None:
     except Exception:  # Spark Connect has no SparkContext: only per-read options then
         conf = {}
     if conf:
-        unknown = sorted(set(conf) - _STORAGE_KEYS)
+        unknown = sorted(set(conf) - STORAGE_KEYS)
         if unknown:
             raise ValueError(f"unknown configuration {', '.join(_CONF_PREFIX + k for k in unknown)}; "
-                             f"known: {', '.join(sorted(_CONF_PREFIX + k for k in _STORAGE_KEYS))}")
+                             f"known: {', '.join(sorted(_CONF_PREFIX + k for k in STORAGE_KEYS))}")
         source = type("RootDataSource", (RootDataSource,), {"_conf_storage": dict(conf)})
     else:
         source = RootDataSource
@@ -108,22 +106,34 @@ def error_message(exc: BaseException) -> str | None:
     return None
 
 
+def session(conf: Mapping[str, str] | None = None, *, wait: bool = True,
+            timeout: float = 300.0, executors: int | None = None, progress: bool = True,
+            register_root: bool = True, **k8s_args: Any):
+    """A SparkSession for `conf` (default ``k8s_conf(**k8s_args)``), with arrowroot's
+    ``format("root")`` registered, after `executors` (default: the configured count, or
+    dynamic allocation's initial count) have registered. The wait shows a progress bar
+    (tqdm) and, on `timeout`, raises :class:`ExecutorTimeoutError` explaining why pods are
+    pending (image pull errors, unschedulable pods, RBAC, an unreachable driver)."""
+    if conf is None:
+        conf = k8s_conf(**k8s_args)
+    elif k8s_args:
+        raise TypeError("give either conf or k8s_conf arguments, not both")
+    spark = build_session(conf)
+    if register_root:
+        register(spark)
+    if wait:
+        want = configured_executors(conf) if executors is None else executors
+        wait_for_executors(spark, want, timeout, progress=progress)
+    return spark
+
+
 # --- options -----------------------------------------------------------------------------------
 
 
 def _storage_options(options: dict[str, str], conf: dict[str, str]) -> dict[str, Any]:
-    merged = {**conf, **{k: v for k, v in options.items() if k in _STORAGE_KEYS}}
-    out: dict[str, Any] = {}
-    for key, value in merged.items():
-        if key in _BOOL_KEYS:
-            out[key] = str(value).strip().lower() in ("1", "true", "yes", "on")
-        elif key in _INT_KEYS:
-            out[key] = int(value)
-        elif key in _FLOAT_KEYS:
-            out[key] = float(value)
-        else:
-            out[key] = str(value)
-    return out
+    """The storage options of a read (options given as text) over the configured ones."""
+    merged = {**conf, **{k: v for k, v in options.items() if k in STORAGE_KEYS}}
+    return {key: storage_option_from_text(key, value) for key, value in merged.items()}
 
 
 def _paths(options: dict[str, str]) -> list[str]:
@@ -139,18 +149,12 @@ def _paths(options: dict[str, str]) -> list[str]:
 
 
 def _expand(paths: list[str], storage: dict[str, Any]) -> list[str]:
-    from . import _core
-    from ._errors import NotFoundError
-
     out: list[str] = []
     for p in paths:
-        if any(c in p for c in "*?["):
-            try:
-                out.extend(_core.glob(p, storage))
-            except NotFoundError:
-                raise NotFoundError(f"no file matches '{p}'") from None
-        else:
-            out.append(p)
+        try:
+            out.extend(expand_glob(p, storage))
+        except NotFoundError:
+            raise NotFoundError(f"no file matches '{p}'") from None
     return out
 
 
@@ -222,25 +226,22 @@ class _FileInfo:
 
 
 def _open_tree(path: str, tree: str | None, storage: dict[str, Any]):
-    from . import _api
-
-    f = _api.open(path, storage)
-    name = tree or _api._only_tree(f)
+    f = open_file(path, storage)
+    name = tree or only_tree(f)
     return f, f[name]
 
 
 def _describe(path: str, tree: str | None, columns: list[str] | None,
               storage: dict[str, Any]) -> _FileInfo:
-    from ._api import _SchemaCapsule
-
     f, t = _open_tree(path, tree, storage)
     with f:
-        names = t._resolve(columns, None)
-        import pyarrow as pa
+        return _file_info(path, t, columns)
 
-        schema = pa.schema(_SchemaCapsule(t._core.schema_capsule(names)))
-        return _FileInfo(path, t.object_path, t.num_entries, t._core.bytes_per_entry(names),
-                         t.common_entry_offsets(names or None), schema)
+
+def _file_info(path: str, t: Tree, columns: list[str] | None) -> _FileInfo:
+    schema = t.arrow_schema(columns)
+    return _FileInfo(path, t.object_path, t.num_entries, t.bytes_per_entry(columns),
+                     t.common_entry_offsets(columns), schema)
 
 
 class RootPartition(InputPartition):
@@ -311,9 +312,6 @@ class RootReader(DataSourceReader):
         self.columns = _columns(options, schema)
 
     def partitions(self) -> list[RootPartition]:
-        from ._api import parse_memory_size
-        from ._errors import InvalidArgumentError, NotFoundError
-
         storage = _storage_options(self.options, self.conf_storage)
         paths = _expand(_paths(self.options), storage)
         tree = self.options.get("tree")
@@ -341,8 +339,6 @@ class RootReader(DataSourceReader):
     def read(self, partition: RootPartition) -> Iterator[Any]:
         import pyarrow as pa
         from pyspark.sql.pandas.types import to_arrow_schema
-
-        from ._api import open as open_file
 
         storage = _storage_options(self.options, self.conf_storage)
         target = to_arrow_schema(self.schema)
@@ -376,8 +372,6 @@ def _write_stats(directory: str, path: str, tree: str, start: int, stop: int,
 
 
 def _check_same_schema(first: _FileInfo, other: _FileInfo) -> None:
-    from ._errors import InvalidArgumentError
-
     a, b = first.arrow_schema, other.arrow_schema
     if a.equals(b):
         return

@@ -441,24 +441,6 @@ def test_package_ships_type_stubs_and_docstrings():
 # --- URLs and storage options (no server needed) -------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "spec,expected",
-    [
-        ("data/f.root:Events", ("data/f.root", "Events")),
-        ("data/*.root", ("data/*.root", None)),
-        ("s3://bucket/run/f.root:dir/Events", ("s3://bucket/run/f.root", "dir/Events")),
-        ("s3://bucket/run/f.root", ("s3://bucket/run/f.root", None)),
-        ("https://host:8443/f.root", ("https://host:8443/f.root", None)),
-        ("https://host:8443/f.root:events", ("https://host:8443/f.root", "events")),
-        ("https://host", ("https://host", None)),
-    ],
-)
-def test_file_specs_split_the_tree_after_the_path_only(spec, expected):
-    from arrowroot._api import _split_object
-
-    assert _split_object(spec) == expected
-
-
 def test_unknown_storage_options_and_schemes_are_rejected_by_name():
     with pytest.raises(arrowroot.InvalidArgumentError, match="unknown storage option 'endpoint'.*endpoint_url"):
         arrowroot.open("s3://bucket/f.root", storage_options={"endpoint": "http://x"})

@@ -17,24 +17,22 @@ import socket
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from arrowroot import doctor
+from conftest import REPO_ROOT, cli_path, require_env
 
 pytestmark = pytest.mark.integration
 
-REPO = Path(__file__).resolve().parents[2]
-CLI = Path(os.environ.get("ARROWROOT_CLI", REPO / "build" / "arrowroot"))
+CLI = cli_path()
 
 
-def _env(name: str) -> str:
-    v = os.environ.get(name)
-    if not v:
-        pytest.fail(f"{name} is not set: start the servers (scripts/test-servers start; "
-                    "scripts/spark-cluster start) and eval their env")
-    return v
+# The servers this module needs: scripts/test-servers and the Spark standalone cluster.
+_env = partial(require_env, start="start the servers (scripts/test-servers start; "
+               "scripts/spark-cluster start) and eval their env")
 
 
 def _doctor(*args: str, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
@@ -204,7 +202,7 @@ def test_session_waits_for_executors_and_explains_a_timeout(monkeypatch):
         assert "not Kubernetes" in msg and "arrowroot doctor" in msg
         # format("root") is registered by session().
         df = spark.read.format("root").option("tree", "events").load(
-            str(REPO / "testdata" / "uproot-Zmumu.root"))
+            str(REPO_ROOT / "testdata" / "uproot-Zmumu.root"))
         assert df.count() == 2304
     finally:
         spark.stop()
