@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include "arrowroot/root_format/wire.h"
+
 namespace arrowroot::to_arrow {
 
 using root_format::Branch;
@@ -546,14 +548,14 @@ class TypeBuilder {
     if (t == root_format::kTObject) return KindNode(Node::Kind::kTObject);
     if (t == root_format::kCharStar) {
       n = KindNode(Node::Kind::kCharStar);
-    } else if (t >= 1 && t <= 19) {
+    } else if (root_format::IsBasicType(t)) {
       ASSIGN_OR_RETURN(Prim p, PrimFromStreamerType(t, e.title));
       n = PrimNode(p);
-    } else if (t > root_format::kOffsetL && t < root_format::kOffsetP) {
+    } else if (root_format::IsBasicArrayType(t)) {
       ASSIGN_OR_RETURN(Prim p, PrimFromStreamerType(t - root_format::kOffsetL, e.title));
       if (!p.is_fixed()) return Status::Unsupported("an array of fBits");
       n = WrapFixed(PrimNode(p), Dims(e));
-    } else if (t > root_format::kOffsetP && t < root_format::kOffsetP + 20) {
+    } else if (root_format::IsBasicPointerType(t)) {
       ASSIGN_OR_RETURN(Prim p, PrimFromStreamerType(t - root_format::kOffsetP, e.title));
       n.kind = Node::Kind::kVarArray;
       n.children.push_back(PrimNode(p));
@@ -754,8 +756,8 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
     std::string cpp;
     if (leaf.class_name == "TLeafElement") {
       int t = leaf.element_type;
-      if (t > root_format::kOffsetL && t < root_format::kOffsetP) t -= root_format::kOffsetL;
-      if (t > root_format::kOffsetP && t < root_format::kOffsetP + 20) {
+      if (root_format::IsBasicArrayType(t)) t -= root_format::kOffsetL;
+      if (root_format::IsBasicPointerType(t)) {
         // A variable array member "x[N]" of a split object: per entry a 1-byte flag, then
         // the values; the count comes from the entry's size (uproot: header_bytes=1).
         const StreamerElement* e = BranchElement(b, streamers);
@@ -763,13 +765,13 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
         if (!p.ok()) return Unsupported(b, e ? e->type_name : "", p.status());
         plan.mode = ColumnPlan::Mode::kJagged;
         plan.node = PrimNode(*p);
-        plan.header_bytes = 1;
+        plan.header_bytes = static_cast<int32_t>(root_format::kBasicPointerFlagBytes);
         plan.count_branch = leaf.leaf_count ? leaf.leaf_count->branch : nullptr;
         plan.root_type = (e ? e->type_name : std::string("?")) + "[" +
                          (e ? e->count_name : std::string("?")) + "]";
         return Finish(std::move(plan));
       }
-      if (t >= 1 && t <= 19 && t != root_format::kCharStar && t != root_format::kBits) {
+      if (root_format::IsBasicType(t) && t != root_format::kCharStar && t != root_format::kBits) {
         const StreamerElement* e = BranchElement(b, streamers);
         auto p = PrimFromStreamerType(t, e ? e->title : std::string());
         if (p.ok()) prim = *p;
@@ -804,9 +806,8 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
         plan.node = WrapFixed(PrimNode(*prim), dims);
         plan.count_branch = leaf.leaf_count->branch;
         int t = leaf.element_type;
-        plan.header_bytes = (leaf.class_name == "TLeafElement" && t > root_format::kOffsetP &&
-                             t < root_format::kOffsetP + 20)
-                                ? 1
+        plan.header_bytes = (leaf.class_name == "TLeafElement" && root_format::IsBasicPointerType(t))
+                                ? static_cast<int32_t>(root_format::kBasicPointerFlagBytes)
                                 : 0;
         plan.root_type = cpp + "[" + leaf.leaf_count->name + "]";
         for (int32_t d : dims) plan.root_type += "[" + std::to_string(d) + "]";
@@ -888,7 +889,7 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
   } else if (element) {
     type_name = element->type_name;
     const int t = element->type;
-    if (t > root_format::kOffsetP && t < root_format::kOffsetP + 20) {
+    if (root_format::IsBasicPointerType(t)) {
       return Unsupported(b, type_name, Status::Unsupported("variable array"));
     }
     node = tb.FromElement(*element, Node{}, 0);
@@ -937,11 +938,12 @@ Result<ColumnPlan> PlanColumn(const Branch& b, const StreamerLookup& streamers) 
   if (!node.ok()) return Unsupported(b, type_name, node.status());
   plan.root_type = type_name;
   plan.node = std::move(*node);
-  // Vectors of fixed-size values at the top are jagged with a 10-byte header: the fast path.
+  // Vectors of fixed-size values at the top are jagged with a 10-byte header (bytecount,
+  // version, size: kStlVectorHeaderBytes): the fast path.
   if (plan.node.kind == Node::Kind::kVector && plan.node.header &&
       FixedWireSize(plan.node.children[0]) > 0) {
     plan.mode = ColumnPlan::Mode::kJagged;
-    plan.header_bytes = 10;
+    plan.header_bytes = static_cast<int32_t>(root_format::kStlVectorHeaderBytes);
     Node item = std::move(plan.node.children[0]);
     plan.node = std::move(item);
     return Finish(std::move(plan));

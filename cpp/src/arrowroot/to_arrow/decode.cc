@@ -165,7 +165,7 @@ class NodeReader {
           // TObject::fBits, then the u16 process id of a referenced object (kIsReferenced).
           ByteView b = c_.Bytes(4);
           if (!c_.ok()) return c_.status();
-          if (LoadBE32(b.data()) & root_format::kIsReferenced) c_.Skip(2);
+          if (LoadBE32(b.data()) & root_format::kIsReferenced) c_.Skip(root_format::kProcessIdBytes);
           AppendPrims(n.prim, b.data(), 1, out);
           return c_.status();
         }
@@ -178,7 +178,7 @@ class NodeReader {
       case Node::Kind::kString: {
         if (n.header && with_header) RETURN_IF_ERROR(SkipHeader());
         uint32_t len = c_.U8();
-        if (len == 255) len = c_.U32();
+        if (len == root_format::kLongStringMarker) len = c_.U32();
         return AppendString(len, out);
       }
       case Node::Kind::kCharStar: {
@@ -210,7 +210,7 @@ class NodeReader {
       }
       case Node::Kind::kMap: {
         // std::map (uproot containers.py AsMap): usually streamed member-wise — the header's
-        // version carries 0x4000 and the pair class's version follows — then n, the n keys,
+        // version carries kByteCountVMask and the pair class's version follows — then n, the n keys,
         // the n values; otherwise n (key, value) pairs.
         bool memberwise = false;
         if (n.header && with_header) {
@@ -272,7 +272,7 @@ class NodeReader {
         c_.U16();
         uint32_t uid = c_.U32();
         uint32_t bits = c_.U32();
-        if (bits & root_format::kIsReferenced) c_.Skip(2);
+        if (bits & root_format::kIsReferenced) c_.Skip(root_format::kProcessIdBytes);
         c_.U16();
         if (!c_.ok()) return c_.status();
         AppendU32(uid, out.child(0));
@@ -285,7 +285,7 @@ class NodeReader {
         root_format::VersionHeader h = c_.ReadVersion();
         c_.SkipTObject();
         uint32_t name_len = c_.U8();
-        if (name_len == 255) name_len = c_.U32();
+        if (name_len == root_format::kLongStringMarker) name_len = c_.U32();
         if (!c_.ok()) return c_.status();
         RETURN_IF_ERROR(AppendString(name_len, out.child(0)));
         int32_t count = c_.I32();
@@ -351,7 +351,7 @@ class NodeReader {
         return ReadPointer(n, out);
       case Node::Kind::kDynamic: {
         uint32_t len = c_.U8();  // TLeafObject::FillBasket: the class name, then a NUL
-        if (len == 255) len = c_.U32();
+        if (len == root_format::kLongStringMarker) len = c_.U32();
         c_.Skip(len);
         c_.U8();
         if (!c_.ok()) return c_.status();
@@ -444,7 +444,7 @@ class NodeReader {
     return Status::OK();
   }
 
-  /// A member-wise collection (header version with 0x4000): the value class's version, the
+  /// A member-wise collection (header version with kByteCountVMask): the value class's version, the
   /// number of objects, then each member of all of them in turn (TBufferFile::
   /// WriteVersionMemberWise, TStreamerInfo::WriteBufferSTL).
   Status ReadMemberwise(const Node& item, ArrayBuilder& list) {
@@ -812,9 +812,9 @@ Status DecodeBasket(const ColumnPlan& plan, const Basket& basket, int64_t first,
                                       std::to_string(item_size) + "-byte item");
           }
           size_t k = body / static_cast<size_t>(item_size);
-          if (hb == 10 && payload != 0) {
+          if (hb == root_format::kStlVectorHeaderBytes && payload != 0) {
             // std::vector header: [bcnt][ver][i32 n] — n must agree with the byte count.
-            uint32_t stored = LoadBE32(data.data() + a + 6);
+            uint32_t stored = LoadBE32(data.data() + a + root_format::kStlVectorSizeOffset);
             if (stored != k) {
               return Status::Corruption(EntryWhere(e, a) + ": vector says " +
                                         std::to_string(stored) + " items, its bytes hold " +
