@@ -1,10 +1,20 @@
 // The innermost loops of decoding, built with -O3 to vectorise: big-endian wire values →
-// native little-endian Arrow values in one pass from the basket into the output buffer, and
-// ROOT entry offsets → Arrow list offsets.
+// native little-endian values in one pass from the source into the output buffer.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+
+// Clone a loop for AVX2 with a runtime choice (ifunc): the baseline x86-64 target has no byte
+// shuffle, AVX2 swaps 32 bytes per instruction. For loops in files built with -O3 (see
+// common/CMakeLists.txt). Not under the sanitizers: an ifunc resolver runs before their
+// runtime is set up (TSan crashes).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define ARROWROOT_SWAP_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define ARROWROOT_SWAP_CLONES
+#endif
 
 namespace arrowroot {
 
@@ -13,12 +23,5 @@ namespace arrowroot {
 void SwapCopy16(const std::byte* src, size_t n, uint8_t* dst);
 void SwapCopy32(const std::byte* src, size_t n, uint8_t* dst);
 void SwapCopy64(const std::byte* src, size_t n, uint8_t* dst);
-
-/// Arrow list offsets from ROOT entry offsets: dst[i] = base + (ends[i] - start) >> shift for
-/// i < n, where the items are (1 << shift) bytes. Returns false if some entry is not a whole
-/// number of items (dst is then unspecified). The caller has checked that ends[] are
-/// non-decreasing, ≥ start, and that the results fit in int32.
-bool ItemOffsetsFromEntryEnds(const int32_t* ends, size_t n, uint32_t start, unsigned shift,
-                              int32_t base, int32_t* dst);
 
 }  // namespace arrowroot

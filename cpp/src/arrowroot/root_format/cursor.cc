@@ -11,7 +11,7 @@ void Cursor::FailRange(size_t pos, size_t n) {
 
 std::string Cursor::TString() {
   uint32_t n = U8();
-  if (n == 255) n = U32();
+  if (n == kLongStringMarker) n = U32();
   ByteView b = Bytes(n);
   return std::string(reinterpret_cast<const char*>(b.data()), b.size());
 }
@@ -64,7 +64,7 @@ uint32_t Cursor::SkipTObject() {
   if (version & kByteCountVMask) Skip(4);
   U32();  // fUniqueID
   uint32_t bits = U32();
-  if (bits & kIsReferenced) Skip(2);  // pid
+  if (bits & kIsReferenced) Skip(kProcessIdBytes);
   return bits;
 }
 

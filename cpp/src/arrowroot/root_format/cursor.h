@@ -11,16 +11,9 @@
 
 #include "arrowroot/common/bytes.h"
 #include "arrowroot/common/status.h"
+#include "arrowroot/root_format/wire.h"
 
 namespace arrowroot::root_format {
-
-// TBufferFile constants (ROOT io/io/src/TBufferFile.cxx; uproot const.py).
-inline constexpr uint32_t kByteCountMask = 0x40000000;
-inline constexpr uint16_t kByteCountVMask = 0x4000;
-inline constexpr uint32_t kNewClassTag = 0xFFFFFFFF;
-inline constexpr uint32_t kClassMask = 0x80000000;
-inline constexpr uint32_t kMapOffset = 2;
-inline constexpr uint32_t kIsReferenced = 1u << 4;
 
 /// What a streamed object's header said: `[u32 bytecount|0x40000000][u16 version]`.
 struct VersionHeader {

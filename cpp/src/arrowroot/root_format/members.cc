@@ -47,7 +47,7 @@ void ReadBasic(Cursor& c, int32_t t, int64_t* i, double* d) {
       *i = bits;
       // TObject::fBits streamed by its info: a referenced object has its pid after it
       // (TStreamerInfoReadBuffer.cxx, case kBits).
-      if (bits & kIsReferenced) c.Skip(2);
+      if (bits & kIsReferenced) c.Skip(kProcessIdBytes);
       break;
     }
     case kLong: case kLong64: *i = c.I64(); break;
@@ -192,7 +192,7 @@ void ReadMembers(Cursor& c, const StreamerInfo& info, const StreamerInfoLookup& 
         ByteView b = c.Bytes(static_cast<size_t>(n));
         out->strings[e.name] = std::string(reinterpret_cast<const char*>(b.data()), b.size());
       }
-    } else if (t > kOffsetL && t < kOffsetP) {
+    } else if (IsBasicArrayType(t)) {
       // A fixed-size array: fArrayLength values, back to back.
       const int32_t bt = t - kOffsetL;
       const size_t size = BasicSize(bt);
@@ -208,7 +208,7 @@ void ReadMembers(Cursor& c, const StreamerInfo& info, const StreamerInfoLookup& 
         return;
       }
       ReadBasicArray(c, bt, n, e.name, out);
-    } else if (t > kOffsetP && t < kOffsetP + 20) {
+    } else if (IsBasicPointerType(t)) {
       // A pointer to an array sized by an earlier member (`int* fBasketBytes; //[fMaxBaskets]`,
       // TStreamerBasicPointer): a byte saying whether the array exists, then its values
       // (ReadBasicPointerElem in TStreamerInfoReadBuffer.cxx; uproot's "speedbump").

@@ -23,6 +23,16 @@ enum StreamerType : int32_t {
   kSTLstring = 365, kStreamer = 500, kStreamLoop = 501,
 };
 
+/// Basic types are codes 1..19; kOffsetL + t is a fixed array of t, kOffsetP + t a pointer to
+/// an array of t counted by another member (TVirtualStreamerInfo.h: kOffsetL = 20 apart).
+inline constexpr int32_t kNumBasicTypes = kOffsetL;
+/// A basic type: one number (kChar .. kFloat16).
+constexpr bool IsBasicType(int32_t t) { return t > kBase && t < kNumBasicTypes; }
+/// `T x[N]` of a basic T (kOffsetL + T).
+constexpr bool IsBasicArrayType(int32_t t) { return t > kOffsetL && t < kOffsetP; }
+/// `T* x; //[n]` of a basic T (kOffsetP + T, TStreamerBasicPointer).
+constexpr bool IsBasicPointerType(int32_t t) { return t > kOffsetP && t < kOffsetP + kNumBasicTypes; }
+
 /// TStreamerElement (and subclasses): one member of a class in the streamer info.
 struct StreamerElement {
   std::string element_class;  ///< TStreamerBasicType, TStreamerSTL, TStreamerBase, ...

@@ -185,7 +185,7 @@ class ObjectReader {
   template <typename T>
   std::vector<T> ReadArrayAfterSpeedbump(int32_t n, T (Cursor::*load)()) {
     std::vector<T> v;
-    c_.Skip(1);  // "speedbump" byte before fast arrays
+    c_.Skip(kBasicPointerFlagBytes);  // "speedbump" byte before fast arrays
     if (n < 0 || static_cast<size_t>(n) * sizeof(T) > c_.remaining()) {
       c_.Fail(Status::Corruption("array of " + std::to_string(n) + " elements does not fit"));
       return v;

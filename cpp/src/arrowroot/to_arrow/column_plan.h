@@ -40,7 +40,7 @@ struct Prim {
 
 /// A tree describing how one value is laid out on disk and which Arrow type it becomes.
 struct Node {
-  // "[header]" is `[u32 bytecount|0x40000000][u16 version]` (+ a u32 class checksum after
+  // "[header]" is `[u32 bytecount|kByteCountMask][u16 version]` (+ a u32 class checksum after
   // version 0), present when `header` is set. The byte layouts follow ROOT's
   // TStreamerInfo::WriteBufferAux and the classes' custom Streamers; docs/format/README.md
   // ("Objects in branches") has the rules and where they come from.
@@ -68,7 +68,7 @@ struct Node {
   };
   Kind kind = Kind::kPrim;
   Prim prim;
-  bool header = false;  ///< `[bcnt|0x40000000][u16 version]` first
+  bool header = false;  ///< `[bcnt|kByteCountMask][u16 version]` first (root_format/wire.h)
   int32_t length = 0;   ///< kFixedArray
   int32_t version = 0;  ///< kObject: the class version of the streamer info it follows
   std::string class_name;  ///< kObject: the class (`name` is the member's name)
