@@ -103,6 +103,42 @@ struct ScanOptions {
   int num_threads = 0;
 };
 
+/// Counters of one scan.
+struct ScanStats {
+  uint64_t num_baskets = 0;
+  uint64_t num_basket_bytes = 0;        ///< on disk (compressed)
+  uint64_t num_uncompressed_bytes = 0;  ///< after decompression
+  uint64_t num_entries = 0;
+  uint64_t num_prefetched_baskets = 0;  ///< baskets that came from a coalesced prefetch
+  uint64_t num_prefetch_requests = 0;   ///< coalesced requests issued
+};
+
+/// A scan in progress: record batches in entry order, one at a time. One consumer thread at a
+/// time (it is a cursor); the scan's own worker threads are its business. Keeps its file open.
+class Scanner {
+ public:
+  ~Scanner();
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+
+  /// The schema of every batch: a struct of the columns. The caller releases `out`.
+  void Schema(ArrowSchema* out) const;
+  /// The next batch, a struct array, into `out` (the caller releases it); at the end of the
+  /// scan `out->release` is nullptr. An error names file, tree, branch, basket and bytes.
+  Status Next(ArrowArray* out);
+  /// Counters so far (summed when the scan's threads hand their work over).
+  ScanStats stats() const;
+  /// Hand the rest of the scan over as an ArrowArrayStream; the stream owns the scanner.
+  static void ExportStream(std::unique_ptr<Scanner> scanner, ArrowArrayStream* out);
+
+  struct Rep;  ///< internal
+
+ private:
+  friend class Tree;
+  explicit Scanner(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
 class Tree;
 
 /// A ROOT file (TFile) opened for reading from a local path, file://, http(s)://, s3:// or
@@ -171,6 +207,9 @@ class Tree {
   /// reading come from get_next as EIO/EINVAL/ENOENT… with get_last_error giving arrowroot's
   /// one-line message. `out` is written only on success; the caller releases it.
   Status Scan(const ScanOptions& options, ArrowArrayStream* out) const;
+
+  /// Start reading, batch by batch (Scan's errors, as a Result).
+  Result<std::unique_ptr<Scanner>> NewScanner(const ScanOptions& options) const;
 
   struct Rep;  ///< internal
 

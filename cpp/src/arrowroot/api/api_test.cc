@@ -92,6 +92,33 @@ TEST(PublicApi, ScansThroughTheArrowCStream) {
   EXPECT_NEAR(first_e1, 88.078330193, 1e-9);
 }
 
+TEST(PublicApi, ScansBatchByBatchWithCounters) {
+  auto tree = OpenTree("uproot-HZZ.root", "events");
+  ASSERT_NE(tree, nullptr);
+  arrowroot::ScanOptions opt;
+  opt.columns = {"Muon_Px"};
+  opt.batch_size = 1000;
+  auto scanner = tree->NewScanner(opt);
+  ASSERT_TRUE(scanner.ok()) << scanner.status().ToString();
+  ArrowSchema schema;
+  (*scanner)->Schema(&schema);
+  EXPECT_STREQ(schema.children[0]->format, "+l");
+  schema.release(&schema);
+  int64_t rows = 0;
+  while (true) {
+    ArrowArray batch;
+    ASSERT_TRUE((*scanner)->Next(&batch).ok());
+    if (batch.release == nullptr) break;
+    rows += batch.length;
+    batch.release(&batch);
+  }
+  EXPECT_EQ(rows, tree->num_entries());
+  const arrowroot::ScanStats stats = (*scanner)->stats();
+  EXPECT_EQ(stats.num_entries, static_cast<uint64_t>(rows));
+  EXPECT_GT(stats.num_baskets, 0u);
+  EXPECT_GE(stats.num_uncompressed_bytes, stats.num_basket_bytes / 2);
+}
+
 TEST(PublicApi, SchemaMatchesTheScan) {
   auto tree = OpenTree("uproot-HZZ.root", "events");
   ASSERT_NE(tree, nullptr);

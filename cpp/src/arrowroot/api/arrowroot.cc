@@ -3,6 +3,8 @@
 // translating options and results between the public types and the engine's.
 #include "arrowroot/arrowroot.h"
 
+#include <optional>
+
 #include "arrowroot/api/storage_options.h"
 #include "arrowroot/byte_source/open.h"
 #include "arrowroot/common/status.h"
@@ -15,6 +17,10 @@ namespace arrowroot {
 struct File::Rep {
   std::shared_ptr<root_format::RootFile> file;
   api::IoTuning tuning;
+};
+
+struct Scanner::Rep {
+  std::unique_ptr<scan::BatchReader> reader;
 };
 
 struct Tree::Rep {
@@ -115,7 +121,7 @@ Result<double> Tree::BytesPerEntry(const std::vector<std::string>& columns) cons
   return rep_->reader->BytesPerEntry(columns);
 }
 
-Status Tree::Scan(const ScanOptions& options, ArrowArrayStream* out) const {
+Result<std::unique_ptr<Scanner>> Tree::NewScanner(const ScanOptions& options) const {
   scan::ScanOptions so;
   so.columns = options.columns;
   so.entry_start = options.entry_start;
@@ -127,8 +133,48 @@ Status Tree::Scan(const ScanOptions& options, ArrowArrayStream* out) const {
   so.max_requests_in_flight = rep_->tuning.max_requests_in_flight;
   so.max_prefetch_bytes = rep_->tuning.max_prefetch_bytes;
   ASSIGN_OR_RETURN(auto reader, rep_->reader->Scan(so));
-  scan::BatchReader::ExportStream(std::move(reader), out);
+  auto rep = std::make_unique<Scanner::Rep>();
+  rep->reader = std::move(reader);
+  return std::unique_ptr<Scanner>(new Scanner(std::move(rep)));
+}
+
+Status Tree::Scan(const ScanOptions& options, ArrowArrayStream* out) const {
+  ASSIGN_OR_RETURN(auto scanner, NewScanner(options));
+  Scanner::ExportStream(std::move(scanner), out);
   return Status::OK();
+}
+
+// ---- Scanner ----
+
+Scanner::Scanner(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Scanner::~Scanner() = default;
+
+void Scanner::Schema(ArrowSchema* out) const { to_arrow::ExportSchema(rep_->reader->schema(), out); }
+
+Status Scanner::Next(ArrowArray* out) {
+  ASSIGN_OR_RETURN(std::optional<to_arrow::RecordBatch> batch, rep_->reader->Next());
+  if (!batch) {
+    out->release = nullptr;
+    return Status::OK();
+  }
+  to_arrow::ExportBatch(*batch, out);
+  return Status::OK();
+}
+
+ScanStats Scanner::stats() const {
+  const scan::ScanStats& s = rep_->reader->stats();
+  ScanStats out;
+  out.num_baskets = s.num_baskets;
+  out.num_basket_bytes = s.num_basket_bytes;
+  out.num_uncompressed_bytes = s.num_uncompressed_bytes;
+  out.num_entries = s.num_entries;
+  out.num_prefetched_baskets = s.num_prefetched_baskets;
+  out.num_prefetch_requests = s.num_prefetch_requests;
+  return out;
+}
+
+void Scanner::ExportStream(std::unique_ptr<Scanner> scanner, ArrowArrayStream* out) {
+  scan::BatchReader::ExportStream(std::move(scanner->rep_->reader), out);
 }
 
 }  // namespace arrowroot
