@@ -20,9 +20,11 @@ cache, then this repository's testdata/, then the shared test data (ARROWROOT_TE
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
+import resource
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -308,12 +310,40 @@ def read_with_uproot(path: str, tree_path: str) -> UprootTree:
                      objects=dict(named))
     for name, branch in named:
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), uproot_memory_cap():
                 warnings.simplefilter("ignore")
                 out.arrays[name] = branch.array(library="ak", entry_stop=tree.num_entries)
         except Exception as exc:  # uproot's limits are not ours to test
             out.cannot_read[name] = type(exc).__name__
     return out
+
+
+# uproot's Python object reader can grow without bound on some classes before it gives up
+# (uproot-issue-798.root's xAOD::EventFormat_v1: 14 GB and 200 s, then a DeserializationError),
+# which on a CI machine that runs other work beside the tests means the kernel's OOM killer.
+# Each uproot read gets this much address space beyond what the process already has; past it,
+# uproot meets a MemoryError, which counts as "uproot cannot read".
+UPROOT_EXTRA_ADDRESS_SPACE_BYTES = 4 << 30
+
+
+@contextlib.contextmanager
+def uproot_memory_cap():
+    """Lower the soft RLIMIT_AS to the current address space plus the margin for a block of
+    uproot reading, then restore it (only the soft limit moves, so it can go back up)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm") as f:
+        current = int(f.read().split()[0]) * resource.getpagesize()
+    cap = current + UPROOT_EXTRA_ADDRESS_SPACE_BYTES
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield  # already capped as tightly (a corpus-oracle worker)
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def with_nulls(values: list, num_entries: int, null=None) -> list:
@@ -383,7 +413,8 @@ def _fbits_problem(tree, name: str, ours: list) -> str | None:
 def second_opinion(tree, branch, name: str, ours: list, exact: bool = True) -> str | None:
     """Why arrowroot's differing values are the file's after all, or None."""
     try:
-        general = general_reading(branch, tree.num_entries)
+        with uproot_memory_cap():
+            general = general_reading(branch, tree.num_entries)
     except Exception:  # noqa: BLE001 - no second reading, then
         general = None
     if general is not None and first_difference(general, ours, exact) is None:
