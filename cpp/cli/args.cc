@@ -37,24 +37,23 @@ bool SplitFileObject(const std::string& arg, std::string* file, std::string* obj
 }
 
 Result<std::vector<std::string>> ParseSourceOptions(const std::vector<std::string>& args,
-                                                    byte_source::SourceOptions* source) {
+                                                    StorageOptions* storage) {
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (i > 0 && (a == "--endpoint-url" || a == "--region" || a == "--profile")) {
       if (i + 1 >= args.size()) return Status::InvalidArgument(a + " needs a value");
       const std::string& v = args[++i];
-      (a == "--endpoint-url" ? source->s3.endpoint_url : a == "--region" ? source->s3.region
-                                                                         : source->s3.profile) = v;
+      storage->emplace_back(a == "--endpoint-url" ? "endpoint_url" : a.substr(2), v);
     } else if (i > 0 && a == "--read-timeout") {
       // A transfer that stalls this long (no byte for SECONDS) is abandoned and retried.
       if (i + 1 >= args.size()) return Status::InvalidArgument(a + " needs a value");
       auto n = ParseInt(a, args[++i]);
       if (!n.ok()) return n.status();
       if (*n < 1 || *n > 86'400) return Status::InvalidArgument(a + " must be 1 to 86400 (seconds)");
-      source->http.low_speed_timeout_s = *n;
+      storage->emplace_back("read_timeout", std::to_string(*n));
     } else if (i > 0 && a == "--no-sign-request") {
-      source->s3.anonymous = true;
+      storage->emplace_back("anon", "true");
     } else {
       rest.push_back(a);
     }
@@ -63,11 +62,11 @@ Result<std::vector<std::string>> ParseSourceOptions(const std::vector<std::strin
 }
 
 Result<ReadArgs> ParseReadArgs(const std::vector<std::string>& args,
-                               const byte_source::SourceOptions& source) {
+                               const StorageOptions& storage) {
   const std::string& cmd = args[0];
   std::string target;
   CatOptions opt;
-  opt.source = source;
+  opt.storage = storage;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string* v) -> bool {

@@ -8,8 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "arrowroot/byte_source/open.h"
-#include "arrowroot/common/status.h"
+#include "arrowroot/arrowroot.h"
 #include "commands.h"
 
 namespace arrowroot::cli {
@@ -25,10 +24,11 @@ Result<int64_t> ParseInt(const std::string& flag, const std::string& v);
 bool SplitFileObject(const std::string& arg, std::string* file, std::string* object);
 
 /// Take the options for remote files (--endpoint-url, --region, --profile, --read-timeout,
-/// --no-sign-request; accepted anywhere after the command) out of `args` into `source`;
+/// --no-sign-request; accepted anywhere after the command) out of `args` into `storage`, as
+/// the storage options they stand for (endpoint_url, region, profile, read_timeout, anon);
 /// returns the other arguments.
 Result<std::vector<std::string>> ParseSourceOptions(const std::vector<std::string>& args,
-                                                    byte_source::SourceOptions* source);
+                                                    StorageOptions* storage);
 
 /// What `schema`, `cat` or `bench` is asked to read.
 struct ReadArgs {
@@ -39,6 +39,6 @@ struct ReadArgs {
 
 /// Parse the arguments of `schema`, `cat` or `bench` (args[0] is the command).
 Result<ReadArgs> ParseReadArgs(const std::vector<std::string>& args,
-                               const byte_source::SourceOptions& source);
+                               const StorageOptions& storage);
 
 }  // namespace arrowroot::cli

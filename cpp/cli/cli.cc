@@ -25,7 +25,7 @@ int Fail(std::ostream& err, const Status& st) {
   return 1;
 }
 
-int RunCommand(const std::vector<std::string>& args, const byte_source::SourceOptions& source,
+int RunCommand(const std::vector<std::string>& args, const StorageOptions& storage,
                std::ostream& out, std::ostream& err) {
   auto usage = [&](const std::string& what) { return UsageError(err, what); };
   if (args.empty()) return usage("no command given");
@@ -41,7 +41,7 @@ int RunCommand(const std::vector<std::string>& args, const byte_source::SourceOp
     out << CommandHelp(args[0]);
     return 0;
   }
-  if (args[0] == "cp") return RunCp(args, source, out, err, &err == &std::cerr && ::isatty(2));
+  if (args[0] == "cp") return RunCp(args, storage, out, err, &err == &std::cerr && ::isatty(2));
   const std::string& cmd = args[0];
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     out << kUsage;
@@ -49,14 +49,14 @@ int RunCommand(const std::vector<std::string>& args, const byte_source::SourceOp
   }
   if (cmd == "ls") {
     if (args.size() != 2) return usage("ls takes one FILE");
-    Status st = RunLs(args[1], out, err, source);
+    Status st = RunLs(args[1], out, err, storage);
     return st.ok() ? 0 : Fail(err, st);
   }
   if (cmd == "schema" || cmd == "cat" || cmd == "bench") {
-    auto parsed = ParseReadArgs(args, source);
+    auto parsed = ParseReadArgs(args, storage);
     if (!parsed.ok()) return usage(parsed.status().message());
     const ReadArgs& r = *parsed;
-    Status st = cmd == "schema" ? RunSchema(r.file, r.tree, out, source)
+    Status st = cmd == "schema" ? RunSchema(r.file, r.tree, out, storage)
                 : cmd == "bench"  ? RunBench(r.file, r.tree, r.options, out)
                                   : RunCat(r.file, r.tree, r.options, out, err);
     return st.ok() ? 0 : Fail(err, st);
@@ -68,10 +68,10 @@ int RunCommand(const std::vector<std::string>& args, const byte_source::SourceOp
 
 int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   // Options for remote files, accepted anywhere after the command.
-  byte_source::SourceOptions source;
-  auto rest = ParseSourceOptions(args, &source);
+  StorageOptions storage;
+  auto rest = ParseSourceOptions(args, &storage);
   if (!rest.ok()) return UsageError(err, rest.status().message());
-  return RunCommand(*rest, source, out, err);
+  return RunCommand(*rest, storage, out, err);
 }
 
 }  // namespace arrowroot::cli

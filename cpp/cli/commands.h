@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "arrowroot/byte_source/open.h"
-#include "arrowroot/common/status.h"
+#include "arrowroot/arrowroot.h"
 
 namespace arrowroot::cli {
 
@@ -21,7 +20,7 @@ struct CatOptions {
   CatFormat format = CatFormat::kJsonl;
   int64_t batch_size = 65536;
   bool stats = false;
-  byte_source::SourceOptions source;
+  StorageOptions storage;  ///< the options for remote files
   int threads = 0;        ///< cat, bench: 0 = one per core
   bool json = false;      ///< bench: one JSON object instead of text
   int repeat = 1;         ///< bench: best of this many runs
@@ -30,10 +29,10 @@ struct CatOptions {
 /// `arrowroot ls FILE`: one row per object (the highest cycle of each name); a key that
 /// cannot be used, or a tree record that cannot be read, is a `warning: ...` line on `err`.
 Status RunLs(const std::string& file, std::ostream& out, std::ostream& err,
-             const byte_source::SourceOptions& source = {});
+             const StorageOptions& storage = {});
 /// `arrowroot schema FILE:TREE`
 Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out,
-                 const byte_source::SourceOptions& source = {});
+                 const StorageOptions& storage = {});
 /// `arrowroot cat FILE:TREE ...`
 /// `arrowroot bench FILE:TREE`: read the selection into Arrow, discard it, report throughput.
 Status RunBench(const std::string& file, const std::string& tree, const CatOptions& options,
@@ -43,7 +42,7 @@ Status RunCat(const std::string& file, const std::string& tree, const CatOptions
 
 /// `arrowroot cp SRC... DEST ...` (args[0] is "cp"): the copy of transfer/copy.h with a progress
 /// bar on a terminal (`tty`), periodic lines otherwise, and a summary. Returns the exit status.
-int RunCp(const std::vector<std::string>& args, const byte_source::SourceOptions& source,
+int RunCp(const std::vector<std::string>& args, const StorageOptions& storage,
           std::ostream& out, std::ostream& err, bool tty);
 
 }  // namespace arrowroot::cli

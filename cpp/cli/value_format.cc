@@ -1,21 +1,97 @@
+// Walks arrays by their C Data Interface format strings
+// (https://arrow.apache.org/docs/format/CDataInterface.html#data-type-description-format-strings)
+// and the buffer layouts of the Arrow columnar format: buffer 0 is the validity bitmap (null
+// when there are no nulls), then values, or offsets and data; `offset` shifts every index.
 #include "value_format.h"
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace arrowroot::cli {
 
-using to_arrow::ArrayData;
-using to_arrow::TypeId;
-
 namespace {
 
+/// What a format string says about the layout (only the types arrowroot produces, plus the
+/// large string and list variants, which cost nothing to read).
+enum class Kind {
+  kUnknown, kBool, kInt8, kUInt8, kInt16, kUInt16, kInt32, kUInt32, kInt64, kUInt64, kFloat32,
+  kFloat64, kString, kBinary, kLargeString, kLargeBinary, kList, kLargeList, kMap,
+  kFixedSizeList, kStruct,
+};
+
+Kind KindOf(const char* f) {
+  if (f == nullptr || f[0] == '\0') return Kind::kUnknown;
+  if (f[0] != '+') {
+    if (f[1] != '\0') return Kind::kUnknown;
+    switch (f[0]) {
+      case 'b': return Kind::kBool;
+      case 'c': return Kind::kInt8;
+      case 'C': return Kind::kUInt8;
+      case 's': return Kind::kInt16;
+      case 'S': return Kind::kUInt16;
+      case 'i': return Kind::kInt32;
+      case 'I': return Kind::kUInt32;
+      case 'l': return Kind::kInt64;
+      case 'L': return Kind::kUInt64;
+      case 'f': return Kind::kFloat32;
+      case 'g': return Kind::kFloat64;
+      case 'u': return Kind::kString;
+      case 'z': return Kind::kBinary;
+      case 'U': return Kind::kLargeString;
+      case 'Z': return Kind::kLargeBinary;
+      default: return Kind::kUnknown;
+    }
+  }
+  if (f[1] == 'w' && f[2] == ':') return Kind::kFixedSizeList;
+  if (f[2] != '\0') return Kind::kUnknown;
+  switch (f[1]) {
+    case 'l': return Kind::kList;
+    case 'L': return Kind::kLargeList;
+    case 'm': return Kind::kMap;
+    case 's': return Kind::kStruct;
+    default: return Kind::kUnknown;
+  }
+}
+
+/// Bytes per value of a fixed-width kind; 0 for the others.
+int ByteWidth(Kind k) {
+  switch (k) {
+    case Kind::kInt8: case Kind::kUInt8: return 1;
+    case Kind::kInt16: case Kind::kUInt16: return 2;
+    case Kind::kInt32: case Kind::kUInt32: case Kind::kFloat32: return 4;
+    case Kind::kInt64: case Kind::kUInt64: case Kind::kFloat64: return 8;
+    default: return 0;
+  }
+}
+
+/// N of "+w:N".
+int64_t FixedListSize(const char* format) { return std::strtoll(format + 3, nullptr, 10); }
+
+/// Value `j` (an index into the buffer, offset already added) of buffer `b`.
 template <typename T>
-T Load(const ArrayData& a, int64_t i) {
+T Load(const ArrowArray& a, int b, int64_t j) {
   T v;
-  std::memcpy(&v, a.buffers[0].data() + static_cast<size_t>(i) * sizeof(T), sizeof(T));
+  std::memcpy(&v, static_cast<const char*>(a.buffers[b]) + static_cast<size_t>(j) * sizeof(T),
+              sizeof(T));
   return v;
+}
+
+bool Bit(const void* bitmap, int64_t j) {
+  return (static_cast<const uint8_t*>(bitmap)[static_cast<size_t>(j) >> 3] >> (j & 7)) & 1;
+}
+
+bool IsNull(const ArrowArray& a, int64_t j) {
+  return a.null_count != 0 && a.n_buffers > 0 && a.buffers[0] != nullptr && !Bit(a.buffers[0], j);
+}
+
+/// Offsets [j] and [j + 1] of buffer 1, 32- or 64-bit.
+template <typename Offset>
+void Range(const ArrowArray& a, int64_t j, int64_t* begin, int64_t* end) {
+  *begin = static_cast<int64_t>(Load<Offset>(a, 1, j));
+  *end = static_cast<int64_t>(Load<Offset>(a, 1, j + 1));
 }
 
 void AppendDouble(double d, std::string* out) {
@@ -42,6 +118,17 @@ void AppendInt(T v, std::string* out) {
   out->append(buf, r.ptr);
 }
 
+/// Items [begin, end) of a list's child as a JSON array.
+void AppendItems(const ArrowSchema& schema, const ArrowArray& array, int64_t begin, int64_t end,
+                 std::string* out) {
+  *out += '[';
+  for (int64_t k = begin; k < end; ++k) {
+    if (k != begin) *out += ", ";
+    AppendJson(*schema.children[0], *array.children[0], k, out);
+  }
+  *out += ']';
+}
+
 }  // namespace
 
 void AppendJsonString(const std::string& s, std::string* out) {
@@ -66,71 +153,87 @@ void AppendJsonString(const std::string& s, std::string* out) {
   *out += '"';
 }
 
-void AppendJson(const ArrayData& a, int64_t i, std::string* out) {
-  if (a.null_count > 0 && !((a.validity[static_cast<size_t>(i) >> 3] >> (i & 7)) & 1)) {
+void AppendJson(const ArrowSchema& schema, const ArrowArray& array, int64_t i, std::string* out) {
+  const int64_t j = array.offset + i;
+  if (IsNull(array, j)) {
     *out += "null";  // a null pointer to an object
     return;
   }
-  switch (a.type->id) {
-    case TypeId::kBool: {
-      bool v = (a.buffers[0][static_cast<size_t>(i) >> 3] >> (i & 7)) & 1;
-      *out += v ? "true" : "false";
-      return;
-    }
-    case TypeId::kInt8: AppendInt(Load<int8_t>(a, i), out); return;
-    case TypeId::kUInt8: AppendInt(Load<uint8_t>(a, i), out); return;
-    case TypeId::kInt16: AppendInt(Load<int16_t>(a, i), out); return;
-    case TypeId::kUInt16: AppendInt(Load<uint16_t>(a, i), out); return;
-    case TypeId::kInt32: AppendInt(Load<int32_t>(a, i), out); return;
-    case TypeId::kUInt32: AppendInt(Load<uint32_t>(a, i), out); return;
-    case TypeId::kInt64: AppendInt(Load<int64_t>(a, i), out); return;
-    case TypeId::kUInt64: AppendInt(Load<uint64_t>(a, i), out); return;
-    case TypeId::kFloat32: AppendDouble(static_cast<double>(Load<float>(a, i)), out); return;
-    case TypeId::kFloat64: AppendDouble(Load<double>(a, i), out); return;
-    case TypeId::kUtf8:
-    case TypeId::kBinary: {
-      int32_t b, e;
-      std::memcpy(&b, a.buffers[0].data() + 4 * i, 4);
-      std::memcpy(&e, a.buffers[0].data() + 4 * (i + 1), 4);
-      AppendJsonString(std::string(reinterpret_cast<const char*>(a.buffers[1].data()) + b,
-                                   static_cast<size_t>(e - b)),
+  int64_t begin = 0, end = 0;
+  switch (KindOf(schema.format)) {
+    case Kind::kBool: *out += Bit(array.buffers[1], j) ? "true" : "false"; return;
+    case Kind::kInt8: AppendInt(Load<int8_t>(array, 1, j), out); return;
+    case Kind::kUInt8: AppendInt(Load<uint8_t>(array, 1, j), out); return;
+    case Kind::kInt16: AppendInt(Load<int16_t>(array, 1, j), out); return;
+    case Kind::kUInt16: AppendInt(Load<uint16_t>(array, 1, j), out); return;
+    case Kind::kInt32: AppendInt(Load<int32_t>(array, 1, j), out); return;
+    case Kind::kUInt32: AppendInt(Load<uint32_t>(array, 1, j), out); return;
+    case Kind::kInt64: AppendInt(Load<int64_t>(array, 1, j), out); return;
+    case Kind::kUInt64: AppendInt(Load<uint64_t>(array, 1, j), out); return;
+    case Kind::kFloat32: AppendDouble(static_cast<double>(Load<float>(array, 1, j)), out); return;
+    case Kind::kFloat64: AppendDouble(Load<double>(array, 1, j), out); return;
+    case Kind::kString:
+    case Kind::kBinary:
+    case Kind::kLargeString:
+    case Kind::kLargeBinary: {
+      const Kind k = KindOf(schema.format);
+      if (k == Kind::kString || k == Kind::kBinary) Range<int32_t>(array, j, &begin, &end);
+      else Range<int64_t>(array, j, &begin, &end);
+      AppendJsonString(std::string(static_cast<const char*>(array.buffers[2]) + begin,
+                                   static_cast<size_t>(end - begin)),
                        out);
       return;
     }
-    case TypeId::kList:
-    case TypeId::kMap:
-    case TypeId::kFixedSizeList: {
-      int64_t b, e;
-      if (a.type->id != TypeId::kFixedSizeList) {
-        int32_t b32, e32;
-        std::memcpy(&b32, a.buffers[0].data() + 4 * i, 4);
-        std::memcpy(&e32, a.buffers[0].data() + 4 * (i + 1), 4);
-        b = b32;
-        e = e32;
-      } else {
-        b = i * a.type->list_size;
-        e = b + a.type->list_size;
-      }
-      *out += '[';
-      for (int64_t k = b; k < e; ++k) {
-        if (k != b) *out += ", ";
-        AppendJson(*a.children[0], k, out);
-      }
-      *out += ']';
-      return;
+    case Kind::kList:
+    case Kind::kMap: Range<int32_t>(array, j, &begin, &end); break;
+    case Kind::kLargeList: Range<int64_t>(array, j, &begin, &end); break;
+    case Kind::kFixedSizeList: {
+      const int64_t n = FixedListSize(schema.format);
+      begin = j * n;
+      end = begin + n;
+      break;
     }
-    case TypeId::kStruct: {
+    case Kind::kStruct: {
       *out += '{';
-      for (size_t f = 0; f < a.children.size(); ++f) {
+      for (int64_t f = 0; f < array.n_children; ++f) {
         if (f) *out += ", ";
-        AppendJsonString(a.type->children[f].name, out);
+        const char* name = schema.children[f]->name;
+        AppendJsonString(name ? name : "", out);
         *out += ": ";
-        AppendJson(*a.children[f], i, out);
+        AppendJson(*schema.children[f], *array.children[f], j, out);
       }
       *out += '}';
       return;
     }
+    case Kind::kUnknown: *out += "null"; return;
   }
+  AppendItems(schema, array, begin, end, out);  // the list kinds
+}
+
+uint64_t ArrowValueBytes(const ArrowSchema& schema, const ArrowArray& array) {
+  // Every buffer holds at least offset + length values.
+  const auto n = static_cast<uint64_t>(array.offset + array.length);
+  const Kind kind = KindOf(schema.format);
+  uint64_t bytes = 0;
+  switch (kind) {
+    case Kind::kBool: bytes = (n + 7) / 8; break;
+    case Kind::kString:
+    case Kind::kBinary:
+      bytes = 4 * (n + 1) + static_cast<uint64_t>(Load<int32_t>(array, 1, static_cast<int64_t>(n)));
+      break;
+    case Kind::kLargeString:
+    case Kind::kLargeBinary:
+      bytes = 8 * (n + 1) + static_cast<uint64_t>(Load<int64_t>(array, 1, static_cast<int64_t>(n)));
+      break;
+    case Kind::kList:
+    case Kind::kMap: bytes = 4 * (n + 1); break;
+    case Kind::kLargeList: bytes = 8 * (n + 1); break;
+    default: bytes = static_cast<uint64_t>(ByteWidth(kind)) * n;  // 0: structs, fixed-size lists
+  }
+  for (int64_t c = 0; c < array.n_children; ++c) {
+    bytes += ArrowValueBytes(*schema.children[c], *array.children[c]);
+  }
+  return bytes;
 }
 
 }  // namespace arrowroot::cli

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "c_data.h"
 #include "commands.h"
 #include "commands/open_tree.h"
 #include "value_format.h"
@@ -21,13 +22,6 @@ std::string JsonString(const std::string& s) {
   return out;
 }
 
-uint64_t ArrowBytes(const to_arrow::ArrayData& a) {
-  uint64_t n = 0;
-  for (const auto& b : a.buffers) n += b.size();
-  for (const auto& c : a.children) n += ArrowBytes(*c);
-  return n;
-}
-
 uint64_t PeakRssBytes() {
   struct rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -38,43 +32,52 @@ uint64_t PeakRssBytes() {
 
 Status RunBench(const std::string& file, const std::string& tree, const CatOptions& options,
                 std::ostream& out) {
-  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree, options.source));
-  scan::ScanOptions so = ScanOptionsFor(*reader, options);
-  const int threads = scan::ResolveThreadCount(options.threads);
+  auto opened = OpenTree(file, tree, options.storage);
+  if (!opened.ok()) return opened.status();
+  const File& f = *opened->file;
+  const ScanOptions so = ScanOptionsFor(*opened->tree, options);
+  const int threads = ScanThreadCount(options.threads);
   double best = -1;
-  scan::ScanStats stats;
+  ScanStats stats;
   uint64_t arrow_bytes = 0;
   size_t num_columns = 0;
-  const auto& src = reader->file().source()->stats();
-  const uint64_t requests_before = src.num_requests.load();
-  const uint64_t received_before = src.num_bytes_received.load() + src.num_bytes_read.load();
+  const IoStats before = f.io_stats();
   for (int run = 0; run < std::max(1, options.repeat); ++run) {
     const auto t0 = std::chrono::steady_clock::now();
-    ASSIGN_OR_RETURN(auto batches, reader->Scan(so));
-    num_columns = batches->schema().size();
+    auto scanner = opened->tree->NewScanner(so);
+    if (!scanner.ok()) return scanner.status();
+    OwnedSchema schema;
+    (*scanner)->Schema(schema.out());
+    num_columns = static_cast<size_t>(schema->n_children);
     uint64_t bytes = 0;
+    OwnedArray batch;
     while (true) {
-      ASSIGN_OR_RETURN(auto batch, batches->Next());
-      if (!batch) break;
-      for (const auto& c : batch->columns) bytes += ArrowBytes(*c);
+      Status st = (*scanner)->Next(batch.out());
+      if (!st.ok()) return st;
+      if (!batch.has_value()) break;
+      for (size_t c = 0; c < num_columns; ++c) {
+        bytes += ArrowValueBytes(*schema->children[c], *batch->children[c]);
+      }
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (best < 0 || seconds < best) {
       best = seconds;
-      stats = batches->stats();
+      stats = (*scanner)->stats();
       arrow_bytes = bytes;
     }
   }
   const int runs = std::max(1, options.repeat);
-  const uint64_t requests = (src.num_requests.load() - requests_before) / static_cast<uint64_t>(runs);
-  const uint64_t transferred =
-      (src.num_bytes_received.load() + src.num_bytes_read.load() - received_before) /
-      static_cast<uint64_t>(runs);
+  const IoStats after = f.io_stats();
+  const uint64_t requests =
+      (after.num_requests - before.num_requests) / static_cast<uint64_t>(runs);
+  const uint64_t transferred = (after.num_bytes_received + after.num_bytes_requested -
+                                before.num_bytes_received - before.num_bytes_requested) /
+                               static_cast<uint64_t>(runs);
   const double s = std::max(best, 1e-9);
   const double mb = 1e6;
   if (options.json) {
-    out << "{\"file\": " << JsonString(reader->file().name()) << ", \"tree\": " << JsonString(tree)
+    out << "{\"file\": " << JsonString(f.name()) << ", \"tree\": " << JsonString(tree)
         << ", \"columns\": " << num_columns << ", \"threads\": " << threads
         << ", \"repeat\": " << runs << ", \"entries\": " << stats.num_entries
         << ", \"seconds\": " << best << ", \"entries_per_second\": " << stats.num_entries / s
@@ -94,7 +97,7 @@ Status RunBench(const std::string& file, const std::string& tree, const CatOptio
     o << std::fixed << std::setprecision(digits) << v;
     return o.str();
   };
-  out << reader->file().name() << ":" << tree << ": " << num_columns << " columns, "
+  out << f.name() << ":" << tree << ": " << num_columns << " columns, "
       << stats.num_entries << " entries, " << stats.num_baskets << " baskets, " << threads
       << (threads == 1 ? " thread" : " threads") << (runs > 1 ? ", best of " + std::to_string(runs) : "")
       << "\n"

@@ -1,7 +1,9 @@
 // `arrowroot cat FILE:TREE`: entries as JSON lines, CSV or a table.
+#include <cstring>
 #include <ostream>
 
 #include "aligned_table.h"
+#include "c_data.h"
 #include "commands.h"
 #include "commands/open_tree.h"
 #include "value_format.h"
@@ -24,45 +26,52 @@ std::string CsvQuote(const std::string& s) {
 
 Status RunCat(const std::string& file, const std::string& tree, const CatOptions& options,
               std::ostream& out, std::ostream& err) {
-  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree, options.source));
-  scan::ScanOptions so = ScanOptionsFor(*reader, options);
-  ASSIGN_OR_RETURN(auto batches, reader->Scan(so));
-  const auto& fields = batches->schema();
+  auto opened = OpenTree(file, tree, options.storage);
+  if (!opened.ok()) return opened.status();
+  auto scanner = opened->tree->NewScanner(ScanOptionsFor(*opened->tree, options));
+  if (!scanner.ok()) return scanner.status();
+  OwnedSchema schema;
+  (*scanner)->Schema(schema.out());
+  const auto num_fields = static_cast<size_t>(schema->n_children);
+  auto field = [&](size_t c) -> const ArrowSchema& { return *schema->children[c]; };
   std::vector<std::vector<std::string>> table;
   if (options.format == CatFormat::kCsv) {
     std::string line;
-    for (size_t i = 0; i < fields.size(); ++i) {
+    for (size_t i = 0; i < num_fields; ++i) {
       if (i) line += ',';
-      line += CsvQuote(fields[i].name);
+      line += CsvQuote(field(i).name);
     }
     out << line << '\n';
   } else if (options.format == CatFormat::kTable) {
     std::vector<std::string> header;
-    for (const auto& f : fields) header.push_back(f.name);
+    for (size_t i = 0; i < num_fields; ++i) header.push_back(field(i).name);
     table.push_back(header);
   }
   std::string line;
+  OwnedArray batch;
   while (true) {
-    ASSIGN_OR_RETURN(auto batch, batches->Next());
-    if (!batch) break;
-    for (int64_t row = 0; row < batch->num_rows; ++row) {
+    Status st = (*scanner)->Next(batch.out());
+    if (!st.ok()) return st;
+    if (!batch.has_value()) break;
+    auto column = [&](size_t c) -> const ArrowArray& { return *batch->children[c]; };
+    for (int64_t row = batch->offset; row < batch->offset + batch->length; ++row) {
       line.clear();
       if (options.format == CatFormat::kJsonl) {
         line += '{';
-        for (size_t c = 0; c < fields.size(); ++c) {
+        for (size_t c = 0; c < num_fields; ++c) {
           if (c) line += ", ";
-          AppendJsonString(fields[c].name, &line);
+          AppendJsonString(field(c).name, &line);
           line += ": ";
-          AppendJson(*batch->columns[c], row, &line);
+          AppendJson(field(c), column(c), row, &line);
         }
         line += "}\n";
         out << line;
       } else if (options.format == CatFormat::kCsv) {
-        for (size_t c = 0; c < fields.size(); ++c) {
+        for (size_t c = 0; c < num_fields; ++c) {
           if (c) line += ',';
           std::string v;
-          AppendJson(*batch->columns[c], row, &v);
-          if (batch->columns[c]->type->id == to_arrow::TypeId::kUtf8) {
+          AppendJson(field(c), column(c), row, &v);
+          if (std::strcmp(field(c).format, "u") == 0) {
             // Strings as plain text in CSV.
             v = v.substr(1, v.size() - 2);
           }
@@ -71,9 +80,9 @@ Status RunCat(const std::string& file, const std::string& tree, const CatOptions
         out << line << '\n';
       } else {
         std::vector<std::string> r;
-        for (size_t c = 0; c < fields.size(); ++c) {
+        for (size_t c = 0; c < num_fields; ++c) {
           std::string v;
-          AppendJson(*batch->columns[c], row, &v);
+          AppendJson(field(c), column(c), row, &v);
           if (v.size() > 60) v = v.substr(0, 57) + "...";
           r.push_back(std::move(v));
         }
@@ -83,14 +92,14 @@ Status RunCat(const std::string& file, const std::string& tree, const CatOptions
   }
   if (options.format == CatFormat::kTable) PrintAligned(table, out);
   if (options.stats) {
-    const auto& s = batches->stats();
-    const auto& src = reader->file().source()->stats();
+    const ScanStats s = (*scanner)->stats();
+    const IoStats io = opened->file->io_stats();
     err << "entries " << s.num_entries << ", baskets " << s.num_baskets << ", basket bytes "
         << s.num_basket_bytes << ", uncompressed bytes " << s.num_uncompressed_bytes
-        << ", requests " << src.num_requests.load() << ", bytes read " << src.num_bytes_read.load()
-        << ", bytes received " << src.num_bytes_received.load() << ", retries "
-        << src.num_retries.load() << ", full downloads " << src.num_full_downloads.load()
-        << ", io seconds " << static_cast<double>(src.io_wall_ns.load()) / 1e9
+        << ", requests " << io.num_requests << ", bytes read " << io.num_bytes_requested
+        << ", bytes received " << io.num_bytes_received << ", retries "
+        << io.num_retries << ", full downloads " << io.num_full_downloads
+        << ", io seconds " << io.io_wall_seconds
         << ", prefetched baskets " << s.num_prefetched_baskets << ", prefetch requests "
         << s.num_prefetch_requests << '\n';
   }

@@ -5,24 +5,21 @@
 
 namespace arrowroot::cli {
 
-Result<std::shared_ptr<root_format::RootFile>> OpenFile(const std::string& path,
-                                                         const byte_source::SourceOptions& so) {
-  ASSIGN_OR_RETURN(auto source, byte_source::OpenSource(path, so));
-  return root_format::RootFile::Open(std::move(source));
+Result<OpenedTree> OpenTree(const std::string& file, const std::string& tree,
+                            const StorageOptions& storage) {
+  auto f = File::Open(file, storage);
+  if (!f.ok()) return f.status();
+  auto t = (*f)->OpenTree(tree);
+  if (!t.ok()) return t.status();
+  return OpenedTree{std::move(*f), std::move(*t)};
 }
 
-Result<std::shared_ptr<scan::TreeReader>> OpenTree(const std::string& file, const std::string& tree,
-                                                   const byte_source::SourceOptions& so) {
-  ASSIGN_OR_RETURN(auto f, OpenFile(file, so));
-  return scan::TreeReader::Open(std::move(f), tree);
-}
-
-scan::ScanOptions ScanOptionsFor(const scan::TreeReader& reader, const CatOptions& options) {
-  scan::ScanOptions so;
+ScanOptions ScanOptionsFor(const Tree& tree, const CatOptions& options) {
+  ScanOptions so;
   // A -b value that names a branch exactly is taken whole (names may contain commas).
   for (const std::string& b : options.branches) {
-    bool exact = std::any_of(reader.columns().begin(), reader.columns().end(),
-                             [&](const scan::ColumnInfo& c) { return c.name == b; });
+    bool exact = std::any_of(tree.columns().begin(), tree.columns().end(),
+                             [&](const Column& c) { return c.name == b; });
     if (exact) {
       so.columns.push_back(b);
       continue;

@@ -1,24 +1,25 @@
-// What ls, schema, cat and bench share: opening a file or a tree with the remote options, and
+// What ls, schema, cat and bench share: opening a file or a tree with the storage options, and
 // turning cat / bench options into a scan.
 #pragma once
 
 #include <memory>
 #include <string>
 
-#include "arrowroot/byte_source/open.h"
-#include "arrowroot/common/status.h"
-#include "arrowroot/root_format/root_file.h"
-#include "arrowroot/scan/tree_reader.h"
+#include "arrowroot/arrowroot.h"
 #include "commands.h"
 
 namespace arrowroot::cli {
 
-Result<std::shared_ptr<root_format::RootFile>> OpenFile(const std::string& path,
-                                                         const byte_source::SourceOptions& so);
-Result<std::shared_ptr<scan::TreeReader>> OpenTree(const std::string& file, const std::string& tree,
-                                                   const byte_source::SourceOptions& so);
+/// A tree and the file it is in (whose name and I/O counters the commands print).
+struct OpenedTree {
+  std::shared_ptr<File> file;
+  std::shared_ptr<Tree> tree;
+};
+
+Result<OpenedTree> OpenTree(const std::string& file, const std::string& tree,
+                            const StorageOptions& storage);
 /// The scan cat and bench ask for: -b values (a value that names a branch exactly is taken
 /// whole, others are split at commas), the entry range, batch size and threads.
-scan::ScanOptions ScanOptionsFor(const scan::TreeReader& reader, const CatOptions& options);
+ScanOptions ScanOptionsFor(const Tree& tree, const CatOptions& options);
 
 }  // namespace arrowroot::cli

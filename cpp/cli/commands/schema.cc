@@ -8,13 +8,14 @@
 namespace arrowroot::cli {
 
 Status RunSchema(const std::string& file, const std::string& tree, std::ostream& out,
-                 const byte_source::SourceOptions& source) {
-  ASSIGN_OR_RETURN(auto reader, OpenTree(file, tree, source));
+                 const StorageOptions& storage) {
+  auto opened = OpenTree(file, tree, storage);
+  if (!opened.ok()) return opened.status();
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"BRANCH", "ROOT TYPE", "ARROW TYPE"});
-  for (const auto& c : reader->columns()) {
-    std::string arrow = c.status.ok() ? c.type->ToString() : "unsupported: " + c.status.message();
-    rows.push_back({c.name, c.root_type, arrow});
+  for (const Column& c : opened->tree->columns()) {
+    std::string arrow = c.status.ok() ? c.arrow_type : "unsupported: " + c.status.message();
+    rows.push_back({c.name, c.cpp_type, arrow});
   }
   PrintAligned(rows, out);
   return Status::OK();

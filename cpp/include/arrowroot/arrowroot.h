@@ -139,6 +139,21 @@ class Scanner {
   std::unique_ptr<Rep> rep_;
 };
 
+// ---- What the CLI needs besides the above (listing details, thread count) ----
+
+/// What a listing shows of a TTree, read from its record alone (File::SummarizeTree).
+struct TreeSummary {
+  std::string title;
+  int64_t num_entries = 0;   ///< fEntries as the record says it
+  int64_t num_branches = 0;  ///< every branch, sub-branches included
+};
+
+/// The threads a scan with ScanOptions::num_threads = `num_threads` uses: the number itself,
+/// or for 0 one per core (at most 16, at least 1).
+int ScanThreadCount(int num_threads);
+
+// ---- end of the CLI's block ----
+
 class Tree;
 
 /// A ROOT file (TFile) opened for reading from a local path, file://, http(s)://, s3:// or
@@ -168,6 +183,13 @@ class File {
   Result<std::shared_ptr<Tree>> OpenTree(const std::string& path) const;
 
   IoStats io_stats() const;
+
+  // -- for listings (the CLI's `ls`) --
+  /// The TTree at "dir/name" (";cycle" picks a cycle) as a listing shows it, read from its
+  /// record alone: cheaper than OpenTree, which also resolves every column. NotFound lists
+  /// the names that exist; Corruption names the tree, its class and byte range.
+  Result<TreeSummary> SummarizeTree(const std::string& path) const;
+  // -- end of listings --
 
   struct Rep;  ///< internal
 

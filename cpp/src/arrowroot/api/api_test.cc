@@ -184,4 +184,38 @@ TEST(PublicApi, GlobExpandsLocalPatterns) {
             arrowroot::StatusCode::kNotFound);
 }
 
+// ---- What the CLI needs besides the above (listing details, thread count) ----
+
+TEST(PublicApi, SummarizesATreeFromItsRecord) {
+  auto f = arrowroot::File::Open(kData + "/uproot-nesteddirs.root");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto summary = (*f)->SummarizeTree("one/two/tree");
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->num_entries, 100);
+  EXPECT_EQ(summary->num_branches, 20);
+  auto with_cycle = (*f)->SummarizeTree("one/tree;1");
+  ASSERT_TRUE(with_cycle.ok()) << with_cycle.status().ToString();
+  EXPECT_EQ(with_cycle->num_entries, 4);
+  EXPECT_EQ(with_cycle->num_branches, 3);
+  EXPECT_EQ((*f)->SummarizeTree("one/nope").status().code(), arrowroot::StatusCode::kNotFound);
+
+  auto zmumu = arrowroot::File::Open(kData + "/uproot-Zmumu.root");
+  ASSERT_TRUE(zmumu.ok());
+  auto events = (*zmumu)->SummarizeTree("events");
+  ASSERT_TRUE(events.ok());
+  auto tree = (*zmumu)->OpenTree("events");
+  ASSERT_TRUE(tree.ok());
+  EXPECT_EQ(events->title, (*tree)->title());
+  EXPECT_EQ(events->num_entries, 2304);
+}
+
+TEST(PublicApi, ScanThreadCountResolvesZeroToTheCores) {
+  EXPECT_EQ(arrowroot::ScanThreadCount(1), 1);
+  EXPECT_EQ(arrowroot::ScanThreadCount(3), 3);
+  EXPECT_GE(arrowroot::ScanThreadCount(0), 1);
+  EXPECT_LE(arrowroot::ScanThreadCount(0), 16);
+}
+
+// ---- end of the CLI's block ----
+
 }  // namespace

@@ -9,6 +9,7 @@
 #include "arrowroot/byte_source/open.h"
 #include "arrowroot/common/status.h"
 #include "arrowroot/root_format/root_file.h"
+#include "arrowroot/scan/thread_pool.h"
 #include "arrowroot/scan/tree_reader.h"
 #include "arrowroot/to_arrow/arrow_array.h"
 
@@ -176,5 +177,20 @@ ScanStats Scanner::stats() const {
 void Scanner::ExportStream(std::unique_ptr<Scanner> scanner, ArrowArrayStream* out) {
   scan::BatchReader::ExportStream(std::move(scanner->rep_->reader), out);
 }
+
+// ---- What the CLI needs besides the above (listing details, thread count) ----
+
+Result<TreeSummary> File::SummarizeTree(const std::string& path) const {
+  ASSIGN_OR_RETURN(auto tree, rep_->file->ReadTree(path));
+  TreeSummary out;
+  out.title = tree->title;
+  out.num_entries = tree->entries;
+  out.num_branches = static_cast<int64_t>(tree->all_branches.size());
+  return out;
+}
+
+int ScanThreadCount(int num_threads) { return scan::ResolveThreadCount(num_threads); }
+
+// ---- end of the CLI's block ----
 
 }  // namespace arrowroot
