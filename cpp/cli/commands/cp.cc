@@ -2,18 +2,18 @@
 //
 // The one command that is not built on the public API: the copy is the transfer application's
 // (cpp/transfer, beside the CLI), whose options take the byte sources' settings. The storage
-// options become those settings through the public API's own key table (api/storage_options.h),
-// so the flags mean for cp what they mean for every other command. scripts/check-layers
-// allows these two includes in this file only.
+// options become those settings through the public API's own key table
+// (transfer/source_options.h), so the flags mean for cp what they mean for every other
+// command. scripts/check-layers allows these two includes in this file only.
 #include <algorithm>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 
 #include "args.h"
-#include "arrowroot/api/storage_options.h"
 #include "commands.h"
 #include "transfer/copy.h"
+#include "transfer/source_options.h"
 
 namespace arrowroot::cli {
 
@@ -55,9 +55,9 @@ int RunCp(const std::vector<std::string>& args, const StorageOptions& storage,
           std::ostream& out, std::ostream& err, bool tty) {
   auto usage = [&](const std::string& what) { return UsageError(err, what); };
   transfer::CopyOptions opt;
-  auto parsed = api::ParseStorageOptions(storage);
+  auto parsed = transfer::SourceOptionsFrom(storage);
   if (!parsed.ok()) return usage(parsed.status().message());  // the flags' values are checked
-  opt.source = std::move(parsed->source);
+  opt.source = std::move(*parsed);
   std::vector<std::string> paths;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];

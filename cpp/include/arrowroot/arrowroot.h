@@ -69,6 +69,18 @@ struct ObjectInfo {
   std::string title;
 };
 
+// ---- listing, for the Python extension (issue 17: python/ext on the public API) ----
+
+/// A key a file's directories list that cannot be used (a damaged key header, a corrupt
+/// subdirectory record): ROOT lists such keys and fails when one is read; the rest stays readable.
+struct BadKeyInfo {
+  std::string path;         ///< "dir/name" ("dir/(key 3 of 9)" when its name could not be read)
+  int16_t cycle = 0;
+  std::string description;  ///< one line, as List's `bad`: class, 'path;cycle', bytes, why
+};
+
+// ---- end of the Python extension's listing block ----
+
 /// Counters of the storage requests one file made (summed over everything read from it).
 struct IoStats {
   uint64_t num_requests = 0;        ///< reads asked of the storage (GETs, preads)
@@ -190,6 +202,23 @@ class File {
   /// the names that exist; Corruption names the tree, its class and byte range.
   Result<TreeSummary> SummarizeTree(const std::string& path) const;
   // -- end of listings --
+
+  // ---- for the Python extension (issue 17: python/ext on the public API) ----
+
+  /// The ROOT version that wrote the file, as ROOT encodes it (e.g. 61206).
+  int32_t root_version() const;
+
+  /// The object at "dir/name" (";cycle" picks a cycle, else the highest): its path (without
+  /// the cycle), cycle, class name and title. NotFound lists the names the directory holds, or
+  /// says why a key of that name cannot be read (then with that key's own code, e.g.
+  /// Corruption); InvalidArgument for a cycle that is not a number.
+  Result<ObjectInfo> Find(const std::string& path) const;
+
+  /// Every key the directories list that cannot be used (every cycle), with its path and
+  /// cycle apart (List's `bad` gives the description lines only).
+  Result<std::vector<BadKeyInfo>> BadKeys() const;
+
+  // ---- end of the Python extension's File block ----
 
   struct Rep;  ///< internal
 

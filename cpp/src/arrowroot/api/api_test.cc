@@ -6,6 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace {
@@ -217,5 +220,63 @@ TEST(PublicApi, ScanThreadCountResolvesZeroToTheCores) {
 }
 
 // ---- end of the CLI's block ----
+
+// ---- File::root_version, Find, BadKeys (the Python extension's listing) ----
+
+TEST(PublicApi, FindsAnObjectByPathAndCycle) {
+  auto f = arrowroot::File::Open(kData + "/uproot-issue31.root");  // T;2 and T;1
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_GT((*f)->root_version(), 50000);
+  auto highest = (*f)->Find("T");
+  ASSERT_TRUE(highest.ok()) << highest.status().ToString();
+  EXPECT_EQ(highest->path, "T");
+  EXPECT_EQ(highest->cycle, 2);
+  EXPECT_EQ(highest->class_name, "TTree");
+  auto first = (*f)->Find("/T;1");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->path, "T");
+  EXPECT_EQ(first->cycle, 1);
+  auto missing = (*f)->Find("nope");
+  EXPECT_EQ(missing.status().code(), arrowroot::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().ToString().find("'T'"), std::string::npos);  // names what exists
+  EXPECT_EQ((*f)->Find("T;x").status().code(), arrowroot::StatusCode::kInvalidArgument);
+  auto bad = (*f)->BadKeys();
+  ASSERT_TRUE(bad.ok());
+  EXPECT_TRUE(bad->empty());
+}
+
+TEST(PublicApi, ListsKeysThatCannotBeUsedApart) {
+  // uproot-issue-250.root with the keys list's header of histogram Egap claiming 256 MiB.
+  std::ifstream in(kData + "/uproot-issue-250.root", std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The last "TH1D Egap" is the keys list's (the first, the object's own key header).
+  const size_t name = data.rfind(std::string("\x04" "TH1D" "\x04" "Egap"));
+  ASSERT_NE(name, std::string::npos);
+  const size_t header = name - 26;  // fNbytes..fSeekPdir with 32-bit seeks
+  ASSERT_EQ(data.substr(header + 4, 2), std::string("\x00\x02", 2));  // key version 2: small seeks
+  const char big[4] = {0x10, 0, 0, 0};
+  data.replace(header, 4, big, 4);
+  const std::string path = ::testing::TempDir() + "/api-bad-key.root";
+  std::ofstream(path, std::ios::binary) << data;
+
+  auto f = arrowroot::File::Open(path);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto bad = (*f)->BadKeys();
+  ASSERT_TRUE(bad.ok()) << bad.status().ToString();
+  ASSERT_EQ(bad->size(), 1u);
+  EXPECT_EQ((*bad)[0].path, "Egap");
+  EXPECT_EQ((*bad)[0].cycle, 1);
+  EXPECT_NE((*bad)[0].description.find("TH1D 'Egap;1' at [0x8ca7,+268435456)"), std::string::npos);
+  std::vector<std::string> lines;
+  ASSERT_TRUE((*f)->List(true, &lines).ok());
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], (*bad)[0].description);
+  auto egap = (*f)->Find("Egap");
+  EXPECT_EQ(egap.status().code(), arrowroot::StatusCode::kCorruption);
+  EXPECT_TRUE((*f)->Find("B4").ok());
+  std::filesystem::remove(path);
+}
+
+// ---- end of the Python extension's listing tests ----
 
 }  // namespace

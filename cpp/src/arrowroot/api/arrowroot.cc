@@ -94,6 +94,28 @@ IoStats File::io_stats() const {
   return out;
 }
 
+// ---- File: for the Python extension (issue 17: python/ext on the public API) ----
+
+int32_t File::root_version() const { return rep_->file->header().version; }
+
+Result<ObjectInfo> File::Find(const std::string& path) const {
+  ASSIGN_OR_RETURN(root_format::KeyHeader key, rep_->file->FindKey(path));
+  // The path as asked, without its ";cycle" and leading slashes (FindKey accepted both).
+  std::string plain = path.substr(0, path.rfind(';'));
+  plain.erase(0, plain.find_first_not_of('/'));
+  return ObjectInfo{std::move(plain), key.cycle, key.class_name, key.title};
+}
+
+Result<std::vector<BadKeyInfo>> File::BadKeys() const {
+  ASSIGN_OR_RETURN(root_format::ObjectListing listing, rep_->file->List(/*all_cycles=*/true));
+  std::vector<BadKeyInfo> out;
+  out.reserve(listing.bad_keys.size());
+  for (const auto& b : listing.bad_keys) out.push_back(BadKeyInfo{b.path, b.cycle, b.Describe()});
+  return out;
+}
+
+// ---- end of the Python extension's File block ----
+
 // ---- Tree ----
 
 Tree::Tree(std::shared_ptr<Rep> rep) : rep_(std::move(rep)) {}
