@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,19 @@ TEST(FetchRanges, AnErrorNamesTheRange) {
   auto got = FetchRanges(*src, {{0, 10}, {95, 10}}, CoalesceOptions{0, 0.0, 1 << 20}, 2);
   ASSERT_FALSE(got.ok());
   EXPECT_NE(got.status().ToString().find("past the end"), std::string::npos);
+}
+
+TEST(FetchRanges, AStopRequestedSkipsTheRequestsNotStarted) {
+  auto src = byte_source::MakeMemorySource(Counting(1000), "mem");
+  std::stop_source stop;
+  stop.request_stop();
+  for (int in_flight : {1, 4}) {
+    auto got = FetchRanges(*src, {{0, 10}, {500, 10}, {900, 10}}, CoalesceOptions{0, 0.0, 1 << 20},
+                           in_flight, stop.get_token());
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.status().code(), StatusCode::kCancelled);
+  }
+  EXPECT_EQ(src->stats().num_requests.load(), 0u);
 }
 
 std::string TestFile(const std::string& name) { return std::string(ARROWROOT_TESTDATA_DIR) + "/" + name; }
