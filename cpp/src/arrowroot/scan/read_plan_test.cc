@@ -192,5 +192,33 @@ TEST(Threads, EveryTestFileDecodesTheSameWithOneAndFourThreads) {
   }
 }
 
+TEST(BasketLoader, AReaderDestroyedMidScanStopsItsLoadsAhead) {
+  // Loads ahead (pool tasks on local reads; a background window fetch when prefetching) are
+  // still queued or running when the reader goes: they must stop, not outlive it (ASan).
+  for (auto mode : {ScanOptions::Prefetch::kNever, ScanOptions::Prefetch::kAlways}) {
+    for (int threads : {1, 4}) {
+      SCOPED_TRACE(std::to_string(threads) + " threads, prefetch " +
+                   (mode == ScanOptions::Prefetch::kNever ? "never" : "always"));
+      auto src = byte_source::OpenLocalFile(TestFile("uproot-foriter.root"));
+      ASSERT_TRUE(src.ok());
+      auto file = root_format::RootFile::Open(*src);
+      ASSERT_TRUE(file.ok());
+      auto tree = TreeReader::Open(*file, "foriter");
+      ASSERT_TRUE(tree.ok());
+      ScanOptions o;
+      o.batch_size = 7;
+      o.num_threads = threads;
+      o.prefetch = mode;
+      o.max_prefetch_bytes = 300;  // several windows: one is fetched in the background
+      auto reader = (*tree)->Scan(o);
+      ASSERT_TRUE(reader.ok());
+      auto batch = (*reader)->Next();
+      ASSERT_TRUE(batch.ok() && batch->has_value());
+      EXPECT_EQ((*batch)->num_rows, 7);
+      reader->reset();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace arrowroot::scan
