@@ -192,6 +192,12 @@ TEST(Threads, EveryTestFileDecodesTheSameWithOneAndFourThreads) {
   }
 }
 
+Result<std::shared_ptr<TreeReader>> OpenTree(const std::string& path, const std::string& tree) {
+  ASSIGN_OR_RETURN(auto src, byte_source::OpenLocalFile(path));
+  ASSIGN_OR_RETURN(auto file, root_format::RootFile::Open(std::move(src)));
+  return TreeReader::Open(std::move(file), tree);
+}
+
 TEST(BasketLoader, AReaderDestroyedMidScanStopsItsLoadsAhead) {
   // Loads ahead (pool tasks on local reads; a background window fetch when prefetching) are
   // still queued or running when the reader goes: they must stop, not outlive it (ASan).
@@ -199,12 +205,8 @@ TEST(BasketLoader, AReaderDestroyedMidScanStopsItsLoadsAhead) {
     for (int threads : {1, 4}) {
       SCOPED_TRACE(std::to_string(threads) + " threads, prefetch " +
                    (mode == ScanOptions::Prefetch::kNever ? "never" : "always"));
-      auto src = byte_source::OpenLocalFile(TestFile("uproot-foriter.root"));
-      ASSERT_TRUE(src.ok());
-      auto file = root_format::RootFile::Open(*src);
-      ASSERT_TRUE(file.ok());
-      auto tree = TreeReader::Open(*file, "foriter");
-      ASSERT_TRUE(tree.ok());
+      auto tree = OpenTree(TestFile("uproot-foriter.root"), "foriter");
+      ASSERT_TRUE(tree.ok()) << tree.status().ToString();
       ScanOptions o;
       o.batch_size = 7;
       o.num_threads = threads;
