@@ -26,8 +26,8 @@ Status VerifyBranch(const root_format::RootFile& file, const std::string& tree_p
       if (!basket.ok()) return std::move(basket).status().AddContext("verify root: " + b.path);
       continue;
     }
-    // A slot never written (no seek or no bytes) holds no entries: ListBaskets checked that.
-    if (slot.seek == 0 || slot.bytes == 0) continue;
+    // Every slot below fWriteBasket is read, even one that claims no bytes (the scan skips
+    // those when they hold no entries): a written basket must decode as a key.
     auto raw = file.source()->Read(ByteRange{slot.seek, slot.bytes});
     if (!raw.ok()) return std::move(raw).status().AddContext("verify root: basket of " + b.path);
     auto basket = root_format::DecodeBasketKey(std::move(*raw), slot.seek, b.name);
