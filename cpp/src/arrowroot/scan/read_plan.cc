@@ -48,7 +48,8 @@ std::vector<CoalescedRead> CoalesceRanges(const std::vector<ByteRange>& ranges,
 
 Result<std::vector<Bytes>> FetchRanges(const byte_source::ByteSource& source,
                                        const std::vector<ByteRange>& ranges,
-                                       const CoalesceOptions& options, int max_in_flight) {
+                                       const CoalesceOptions& options, int max_in_flight,
+                                       std::stop_token stop) {
   const std::vector<CoalescedRead> reads = CoalesceRanges(ranges, options);
   std::vector<Bytes> out(ranges.size());
   std::atomic<size_t> next{0};
@@ -58,6 +59,12 @@ Result<std::vector<Bytes>> FetchRanges(const byte_source::ByteSource& source,
 
   auto worker = [&] {
     while (!failed.load(std::memory_order_relaxed)) {
+      if (stop.stop_requested()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error.ok()) first_error = Status::Cancelled("fetch stopped");
+        failed = true;
+        return;
+      }
       const size_t k = next.fetch_add(1);
       if (k >= reads.size()) return;
       const CoalescedRead& read = reads[k];

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stop_token>
 #include <vector>
 
 #include "arrowroot/byte_source/byte_source.h"
@@ -38,9 +39,11 @@ std::vector<CoalescedRead> CoalesceRanges(const std::vector<ByteRange>& ranges,
 
 /// Fetch every request from `source` with at most `max_in_flight` at a time (threads owned by
 /// this call), returning the bytes of each input range (empty ones stay empty), in input order.
-/// The first error wins; requests not yet started are then skipped.
+/// The first error wins; requests not yet started are then skipped. Once `stop` is requested,
+/// requests not yet started are skipped too and the result is Cancelled.
 Result<std::vector<Bytes>> FetchRanges(const byte_source::ByteSource& source,
                                        const std::vector<ByteRange>& ranges,
-                                       const CoalesceOptions& options, int max_in_flight);
+                                       const CoalesceOptions& options, int max_in_flight,
+                                       std::stop_token stop = {});
 
 }  // namespace arrowroot::scan

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,19 @@ TEST(FetchRanges, AnErrorNamesTheRange) {
   EXPECT_NE(got.status().ToString().find("past the end"), std::string::npos);
 }
 
+TEST(FetchRanges, AStopRequestedSkipsTheRequestsNotStarted) {
+  auto src = byte_source::MakeMemorySource(Counting(1000), "mem");
+  std::stop_source stop;
+  stop.request_stop();
+  for (int in_flight : {1, 4}) {
+    auto got = FetchRanges(*src, {{0, 10}, {500, 10}, {900, 10}}, CoalesceOptions{0, 0.0, 1 << 20},
+                           in_flight, stop.get_token());
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.status().code(), StatusCode::kCancelled);
+  }
+  EXPECT_EQ(src->stats().num_requests.load(), 0u);
+}
+
 std::string TestFile(const std::string& name) { return std::string(ARROWROOT_TESTDATA_DIR) + "/" + name; }
 
 std::vector<std::string> Dump(BatchReader& reader) {
@@ -175,6 +189,36 @@ TEST(Threads, EveryTestFileDecodesTheSameWithOneAndFourThreads) {
       EXPECT_GT((*reader)->stats().num_baskets, 0u);
     }
     EXPECT_EQ(results[0], results[1]);
+  }
+}
+
+Result<std::shared_ptr<TreeReader>> OpenTree(const std::string& path, const std::string& tree) {
+  ASSIGN_OR_RETURN(auto src, byte_source::OpenLocalFile(path));
+  ASSIGN_OR_RETURN(auto file, root_format::RootFile::Open(std::move(src)));
+  return TreeReader::Open(std::move(file), tree);
+}
+
+TEST(BasketLoader, AReaderDestroyedMidScanStopsItsLoadsAhead) {
+  // Loads ahead (pool tasks on local reads; a background window fetch when prefetching) are
+  // still queued or running when the reader goes: they must stop, not outlive it (ASan).
+  for (auto mode : {ScanOptions::Prefetch::kNever, ScanOptions::Prefetch::kAlways}) {
+    for (int threads : {1, 4}) {
+      SCOPED_TRACE(std::to_string(threads) + " threads, prefetch " +
+                   (mode == ScanOptions::Prefetch::kNever ? "never" : "always"));
+      auto tree = OpenTree(TestFile("uproot-foriter.root"), "foriter");
+      ASSERT_TRUE(tree.ok()) << tree.status().ToString();
+      ScanOptions o;
+      o.batch_size = 7;
+      o.num_threads = threads;
+      o.prefetch = mode;
+      o.max_prefetch_bytes = 300;  // several windows: one is fetched in the background
+      auto reader = (*tree)->Scan(o);
+      ASSERT_TRUE(reader.ok());
+      auto batch = (*reader)->Next();
+      ASSERT_TRUE(batch.ok() && batch->has_value());
+      EXPECT_EQ((*batch)->num_rows, 7);
+      reader->reset();
+    }
   }
 }
 

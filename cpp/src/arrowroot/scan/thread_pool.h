@@ -13,10 +13,9 @@
 #include <thread>
 #include <vector>
 
-namespace arrowroot::scan {
+#include "arrowroot/scan/scan_options.h"  // kMaxThreads, ResolveThreadCount
 
-/// The most threads a scan may ask for (as the CLI's --threads); more is InvalidArgument.
-inline constexpr int kMaxThreads = 1024;
+namespace arrowroot::scan {
 
 class ThreadPool {
  public:
@@ -55,8 +54,5 @@ class ThreadPool {
   bool stop_ = false;                                // guarded by mu_
   std::deque<std::function<void()>> tasks_;          // guarded by mu_
 };
-
-/// Threads to use for `requested` (0 = one per core, at most 16).
-int ResolveThreadCount(int requested);
 
 }  // namespace arrowroot::scan
