@@ -1,3 +1,7 @@
+// Over ~500 lines on purpose: the block-header checks and the five codecs (zlib through
+// libdeflate with a zlib fallback, old ROOT zlib, lzma, lz4 with its checksum, zstd) each
+// need their size and bounds checks next to the header that promises the sizes.
+//
 // Decoding ROOT compression blocks. Format facts and where they come from:
 //
 // - Block header, magics and method bytes: ROOT core/zip/src/RZip.cxx (HDRSIZE 9,

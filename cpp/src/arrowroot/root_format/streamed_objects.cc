@@ -1,3 +1,8 @@
+// Over ~500 lines on purpose: one short reader per class the TTree record streams (TTree,
+// TBranch and its subclasses, the TLeaf family, TBasket, TObjArray, TAttLine/Fill/Marker),
+// each with its own version dispatch; they share the record's cursor discipline and are read
+// side by side with ROOT's and uproot's models, so they stay in one file.
+//
 // Object layouts follow ROOT's streamers (tree/tree/src/TTree.cxx, TBranch.cxx,
 // TBranchElement.cxx, TLeaf.cxx, TBasket.cxx; io/io/src/TBufferFile.cxx ReadObjectAny) as
 // documented by uproot5 src/uproot/models/{TTree,TBranch,TLeaf,TBasket,TObjArray}.py and
