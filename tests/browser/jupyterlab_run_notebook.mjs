@@ -33,7 +33,20 @@ try {
   // try again until some cell shows it is queued or ran ([*] or [n]).
   const started = async () => (await page.locator('.jp-InputPrompt').allInnerTexts())
     .some((t) => /\[(\*|\d+)\]/.test(t));
+  // JupyterLab may ask which kernel to use even though the notebook names one that exists
+  // (seen with JupyterLab 4.6 when the session is created while the page is still loading):
+  // take the one it offers, as a user would. Any other dialog is a failure, and says so.
+  const answerDialogs = async () => {
+    const dialog = page.locator('.jp-Dialog');
+    if (!(await dialog.count())) return;
+    const text = (await dialog.first().innerText()).replace(/\s+/g, ' ');
+    console.log(`dialog: ${text.slice(0, 500)}`);
+    if (!/^Select Kernel/.test(text)) throw new Error(`unexpected dialog: ${text.slice(0, 500)}`);
+    await dialog.first().locator('button.jp-mod-accept').click();
+    await dialog.first().waitFor({ state: 'detached', timeout: 30000 });
+  };
   for (let attempt = 1; ; attempt++) {
+    await answerDialogs();
     await page.getByRole('menuitem', { name: 'Run', exact: true }).click();
     await page.getByRole('menuitem', { name: /^Run All Cells/ }).click();
     const deadline = Date.now() + 30000;
