@@ -33,9 +33,10 @@ try {
   // try again until some cell shows it is queued or ran ([*] or [n]).
   const started = async () => (await page.locator('.jp-InputPrompt').allInnerTexts())
     .some((t) => /\[(\*|\d+)\]/.test(t));
-  // JupyterLab may ask which kernel to use even though the notebook names one that exists
-  // (seen with JupyterLab 4.6 when the session is created while the page is still loading):
-  // take the one it offers, as a user would. Any other dialog is a failure, and says so.
+  // JupyterLab may ask which kernel to use even though the notebook names one that exists and
+  // the server started it (seen with JupyterLab 4.6.6, after a first "Run All Cells" that
+  // started nothing): take the one it offers, as a user would. Any other dialog is a failure,
+  // and says so.
   const answerDialogs = async () => {
     const dialog = page.locator('.jp-Dialog');
     if (!(await dialog.count())) return;
