@@ -42,6 +42,9 @@ class NodeReader {
 
   /// `with_header = false` reads a container or string without its byte-count header even if
   /// the node has one (the items of a member-wise column, the members of split collections).
+  ///
+  /// Over ~80 lines on purpose: one switch with a short case per Node kind, run once per value
+  /// read; each case is the kind's whole wire layout, read top to bottom beside the others.
   Status Read(const Node& n, ArrayBuilder& out, bool with_header = true) {
     switch (n.kind) {
       case Node::Kind::kPrim: {
