@@ -428,8 +428,11 @@ def memory_section(args, results: dict) -> None:
 # --- S3 section -------------------------------------------------------------------------------
 
 S3_SERVERS_DIR = "/tmp/arrowroot-bench-servers"
-S3_PORTS = {"ARROWROOT_TEST_S3_PORT": "47580", "ARROWROOT_TEST_MON_PORT": "46889",
-            "ARROWROOT_TEST_HTTP_PORT": "47581", "ARROWROOT_TEST_HTTP_NORANGE_PORT": "47582",
+# Below Linux's ephemeral range (32768-60999 by default): the bench starts these servers late
+# in a CI run, when long-lived client connections (the tests' Spark cluster, HDFS) hold random
+# ports of that range; one held 47582 and nginx could not bind it.
+S3_PORTS = {"ARROWROOT_TEST_S3_PORT": "29580", "ARROWROOT_TEST_MON_PORT": "29589",
+            "ARROWROOT_TEST_HTTP_PORT": "29581", "ARROWROOT_TEST_HTTP_NORANGE_PORT": "29582",
             # RAM the memstore OSD may use: the cp section holds a full-mode dataset (1.6 GB)
             # twice at most (a copy being verified and the download source)
             "ARROWROOT_TEST_S3_STORE_BYTES": str(6 << 30)}
