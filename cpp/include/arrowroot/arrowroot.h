@@ -1,4 +1,4 @@
-// arrowroot: CERN ROOT files (TTrees) read into Apache Arrow — the public C++ API.
+// arrowroot: CERN ROOT files (TTrees and RNTuples) read into Apache Arrow — the public C++ API.
 //
 // This header and the ones it includes (status.h, c_abi.h) are the whole contract the front
 // ends build on: the CLI, the Python extension, the examples and the JNI layer of the Spark
@@ -155,9 +155,10 @@ class Scanner {
 
 /// What a listing shows of a TTree, read from its record alone (File::SummarizeTree).
 struct TreeSummary {
-  std::string title;
-  int64_t num_entries = 0;   ///< fEntries as the record says it
-  int64_t num_branches = 0;  ///< every branch, sub-branches included
+  std::string title;         ///< an RNTuple's description
+  int64_t num_entries = 0;   ///< fEntries as the record says it (RNTuple: its footer)
+  int64_t num_branches = 0;  ///< every branch, sub-branches included (RNTuple: top-level fields)
+  bool is_rntuple = false;
 };
 
 /// The threads a scan with ScanOptions::num_threads = `num_threads` uses: the number itself,
@@ -190,15 +191,15 @@ class File {
   Result<std::vector<ObjectInfo>> List(bool all_cycles = false,
                                        std::vector<std::string>* bad = nullptr) const;
 
-  /// The TTree at "dir/name" (";cycle" picks a cycle). NotFound lists the names that exist;
-  /// InvalidArgument when the object is not a TTree (saying what it is).
+  /// The TTree or RNTuple at "dir/name" (";cycle" picks a cycle). NotFound lists the names
+  /// that exist; InvalidArgument when the object is neither (saying what it is).
   Result<std::shared_ptr<Tree>> OpenTree(const std::string& path) const;
 
   IoStats io_stats() const;
 
   // -- for listings (the CLI's `ls`) --
-  /// The TTree at "dir/name" (";cycle" picks a cycle) as a listing shows it, read from its
-  /// record alone: cheaper than OpenTree, which also resolves every column. NotFound lists
+  /// The TTree or RNTuple at "dir/name" (";cycle" picks a cycle) as a listing shows it, read
+  /// from its record alone (an RNTuple: its anchor, header and footer): cheaper than OpenTree, which also resolves every column. NotFound lists
   /// the names that exist; Corruption names the tree, its class and byte range.
   Result<TreeSummary> SummarizeTree(const std::string& path) const;
   // -- end of listings --
@@ -227,7 +228,15 @@ class File {
   std::shared_ptr<Rep> rep_;
 };
 
-/// A TTree: its branches as Arrow columns. Immutable; share it freely.
+/// A TTree (its branches) or an RNTuple (its top-level fields) as Arrow columns: one reading
+/// API over both. Immutable; share it freely.
+///
+/// RNTuple fields map to Arrow as: fundamental types → primitives; std::string → utf8;
+/// vector/RVec/set/unordered_set/multiset → list; map/unordered_map/multimap → map;
+/// std::array and T[N] → fixed_size_list; std::bitset<N> → fixed_size_list<bool>[N]; records,
+/// pair, tuple → struct; optional/unique_ptr → nullable; atomic/enum → the inner type;
+/// RNTupleCardinality → uint32/uint64. std::variant and ROOT-streamed fields are Unsupported.
+/// Batches never cross an RNTuple's clusters; CommonEntryOffsets gives the cluster bounds.
 class Tree {
  public:
   ~Tree();
@@ -235,7 +244,8 @@ class Tree {
   Tree& operator=(const Tree&) = delete;
 
   const std::string& path() const;  ///< "dir/name" in its file
-  const std::string& title() const;
+  const std::string& title() const;  ///< an RNTuple's description
+  bool is_rntuple() const;           ///< an RNTuple (else a TTree)
   /// The tree's entries (fEntries, unless no branch holds that many: then the most any holds).
   int64_t num_entries() const;
   /// Every branch, depth first (a parent before its sub-branches).

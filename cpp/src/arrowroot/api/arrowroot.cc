@@ -9,6 +9,8 @@
 #include "arrowroot/byte_source/open.h"
 #include "arrowroot/common/status.h"
 #include "arrowroot/root_format/root_file.h"
+#include "arrowroot/root_format/rntuple/rntuple.h"
+#include "arrowroot/scan/rntuple_reader.h"
 #include "arrowroot/scan/thread_pool.h"
 #include "arrowroot/scan/tree_reader.h"
 #include "arrowroot/to_arrow/arrow_array.h"
@@ -21,11 +23,13 @@ struct File::Rep {
 };
 
 struct Scanner::Rep {
-  std::unique_ptr<scan::BatchReader> reader;
+  std::unique_ptr<scan::BatchStream> reader;
 };
 
+/// A TTree (reader) or an RNTuple (ntuple): the same reading API over either.
 struct Tree::Rep {
   std::shared_ptr<scan::TreeReader> reader;
+  std::shared_ptr<scan::RNTupleReader> ntuple;
   api::IoTuning tuning;
   std::vector<Column> columns;
 };
@@ -65,12 +69,17 @@ Result<std::vector<ObjectInfo>> File::List(bool all_cycles, std::vector<std::str
 }
 
 Result<std::shared_ptr<Tree>> File::OpenTree(const std::string& path) const {
-  ASSIGN_OR_RETURN(auto reader, scan::TreeReader::Open(rep_->file, path));
   auto rep = std::make_shared<Tree::Rep>();
-  rep->reader = std::move(reader);
+  ASSIGN_OR_RETURN(root_format::KeyHeader key, rep_->file->FindKey(path));
+  if (key.class_name == root_format::rntuple::kAnchorClass) {
+    ASSIGN_OR_RETURN(rep->ntuple, scan::RNTupleReader::Open(rep_->file, path));
+  } else {
+    ASSIGN_OR_RETURN(rep->reader, scan::TreeReader::Open(rep_->file, path));
+  }
   rep->tuning = rep_->tuning;
-  rep->columns.reserve(rep->reader->columns().size());
-  for (const scan::ColumnInfo& c : rep->reader->columns()) {
+  const auto& infos = rep->ntuple ? rep->ntuple->columns() : rep->reader->columns();
+  rep->columns.reserve(infos.size());
+  for (const scan::ColumnInfo& c : infos) {
     Column& col = rep->columns.emplace_back();
     col.name = c.name;
     col.cpp_type = c.root_type;
@@ -118,29 +127,47 @@ Result<std::vector<BadKeyInfo>> File::BadKeys() const {
 
 // ---- Tree ----
 
+namespace {
+Result<std::unique_ptr<scan::BatchStream>> StartScan(const Tree::Rep& rep,
+                                                     const scan::ScanOptions& options) {
+  if (rep.ntuple) return rep.ntuple->Scan(options);
+  ASSIGN_OR_RETURN(auto reader, rep.reader->Scan(options));
+  return std::unique_ptr<scan::BatchStream>(std::move(reader));
+}
+}  // namespace
+
 Tree::Tree(std::shared_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Tree::~Tree() = default;
 
-const std::string& Tree::path() const { return rep_->reader->path(); }
-const std::string& Tree::title() const { return rep_->reader->tree().title; }
-int64_t Tree::num_entries() const { return rep_->reader->num_entries(); }
+const std::string& Tree::path() const {
+  return rep_->ntuple ? rep_->ntuple->path() : rep_->reader->path();
+}
+const std::string& Tree::title() const {
+  return rep_->ntuple ? rep_->ntuple->description() : rep_->reader->tree().title;
+}
+int64_t Tree::num_entries() const {
+  return rep_->ntuple ? rep_->ntuple->num_entries() : rep_->reader->num_entries();
+}
+bool Tree::is_rntuple() const { return rep_->ntuple != nullptr; }
 const std::vector<Column>& Tree::columns() const { return rep_->columns; }
 
 Status Tree::Schema(const std::vector<std::string>& columns, ArrowSchema* out) const {
   scan::ScanOptions options;
   options.columns = columns;
   options.entry_stop = 0;  // plans the columns, reads nothing
-  ASSIGN_OR_RETURN(auto reader, rep_->reader->Scan(options));
+  ASSIGN_OR_RETURN(auto reader, StartScan(*rep_, options));
   to_arrow::ExportSchema(reader->schema(), out);
   return Status::OK();
 }
 
 Result<std::vector<int64_t>> Tree::CommonEntryOffsets(
     const std::vector<std::string>& columns) const {
+  if (rep_->ntuple) return rep_->ntuple->CommonEntryOffsets(columns);
   return rep_->reader->CommonEntryOffsets(columns);
 }
 
 Result<double> Tree::BytesPerEntry(const std::vector<std::string>& columns) const {
+  if (rep_->ntuple) return rep_->ntuple->BytesPerEntry(columns);
   return rep_->reader->BytesPerEntry(columns);
 }
 
@@ -155,7 +182,7 @@ Result<std::unique_ptr<Scanner>> Tree::NewScanner(const ScanOptions& options) co
   so.coalesce = rep_->tuning.coalesce;
   so.max_requests_in_flight = rep_->tuning.max_requests_in_flight;
   so.max_prefetch_bytes = rep_->tuning.max_prefetch_bytes;
-  ASSIGN_OR_RETURN(auto reader, rep_->reader->Scan(so));
+  ASSIGN_OR_RETURN(auto reader, StartScan(*rep_, so));
   auto rep = std::make_unique<Scanner::Rep>();
   rep->reader = std::move(reader);
   return std::unique_ptr<Scanner>(new Scanner(std::move(rep)));
@@ -197,12 +224,22 @@ ScanStats Scanner::stats() const {
 }
 
 void Scanner::ExportStream(std::unique_ptr<Scanner> scanner, ArrowArrayStream* out) {
-  scan::BatchReader::ExportStream(std::move(scanner->rep_->reader), out);
+  scan::BatchStream::Export(std::move(scanner->rep_->reader), out);
 }
 
 // ---- What the CLI needs besides the above (listing details, thread count) ----
 
 Result<TreeSummary> File::SummarizeTree(const std::string& path) const {
+  ASSIGN_OR_RETURN(root_format::KeyHeader key, rep_->file->FindKey(path));
+  if (key.class_name == root_format::rntuple::kAnchorClass) {
+    ASSIGN_OR_RETURN(auto nt, root_format::rntuple::ReadRNTupleSummary(*rep_->file, path));
+    TreeSummary out;
+    out.title = nt->schema.description;
+    out.num_entries = static_cast<int64_t>(nt->num_entries);
+    out.num_branches = static_cast<int64_t>(nt->top_fields.size());
+    out.is_rntuple = true;
+    return out;
+  }
   ASSIGN_OR_RETURN(auto tree, rep_->file->ReadTree(path));
   TreeSummary out;
   out.title = tree->title;

@@ -13,6 +13,7 @@
 #include "arrowroot/c_abi.h"
 #include "arrowroot/common/status.h"
 #include "arrowroot/root_format/root_file.h"
+#include "arrowroot/scan/batch_stream.h"
 #include "arrowroot/scan/column_info.h"
 #include "arrowroot/scan/read_plan.h"
 #include "arrowroot/scan/scan_options.h"
@@ -65,16 +66,16 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
 
 /// Produces record batches in entry order. Not thread-safe; one consumer. Destroying it mid-scan
 /// stops its loads ahead and waits only for those already running.
-class BatchReader {
+class BatchReader : public BatchStream {
  public:
-  ~BatchReader();
+  ~BatchReader() override;
   BatchReader(const BatchReader&) = delete;
   BatchReader& operator=(const BatchReader&) = delete;
 
-  const std::vector<to_arrow::Field>& schema() const;
+  const std::vector<to_arrow::Field>& schema() const override;
   /// The next batch, or nullopt at the end.
-  Result<std::optional<to_arrow::RecordBatch>> Next();
-  const ScanStats& stats() const;
+  Result<std::optional<to_arrow::RecordBatch>> Next() override;
+  const ScanStats& stats() const override;
 
   /// Hand this reader over as an ArrowArrayStream (the reader is moved into the stream).
   static void ExportStream(std::unique_ptr<BatchReader> reader, ArrowArrayStream* out);

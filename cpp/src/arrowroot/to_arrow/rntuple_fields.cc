@@ -1,0 +1,682 @@
+// RNTuple fields → Arrow. Field/column mapping facts: ROOT's RNTuple Binary Format
+// Specification 1.0.0.1, "Mapping of C++ Types to Fields and Columns" (root-project/root,
+// tree/ntuple/doc/BinaryFormatSpecification.md).
+#include "arrowroot/to_arrow/rntuple_fields.h"
+
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include "arrowroot/to_arrow/rntuple_columns.h"
+
+namespace arrowroot::to_arrow::rntuple {
+
+namespace {
+
+using rf::ColumnType;
+using rf::FieldDesc;
+using rf::FieldRole;
+
+bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+/// The Arrow type of a fundamental C++ type name, as the spec normalises it (std::int32_t...)
+/// and as older writers spelled it (int, Long64_t...).
+std::optional<TypeId> FundamentalType(const std::string& t) {
+  static const std::pair<const char*, TypeId> kNames[] = {
+      {"bool", TypeId::kBool},           {"Bool_t", TypeId::kBool},
+      {"char", TypeId::kInt8},           {"Char_t", TypeId::kInt8},
+      {"signed char", TypeId::kInt8},    {"std::int8_t", TypeId::kInt8},
+      {"int8_t", TypeId::kInt8},         {"std::byte", TypeId::kUInt8},
+      {"unsigned char", TypeId::kUInt8}, {"std::uint8_t", TypeId::kUInt8},
+      {"uint8_t", TypeId::kUInt8},       {"UChar_t", TypeId::kUInt8},
+      {"std::int16_t", TypeId::kInt16},  {"short", TypeId::kInt16},
+      {"int16_t", TypeId::kInt16},       {"Short_t", TypeId::kInt16},
+      {"std::uint16_t", TypeId::kUInt16}, {"unsigned short", TypeId::kUInt16},
+      {"uint16_t", TypeId::kUInt16},     {"UShort_t", TypeId::kUInt16},
+      {"std::int32_t", TypeId::kInt32},  {"int", TypeId::kInt32},
+      {"int32_t", TypeId::kInt32},       {"Int_t", TypeId::kInt32},
+      {"std::uint32_t", TypeId::kUInt32}, {"unsigned int", TypeId::kUInt32},
+      {"unsigned", TypeId::kUInt32},     {"uint32_t", TypeId::kUInt32},
+      {"UInt_t", TypeId::kUInt32},       {"std::int64_t", TypeId::kInt64},
+      {"long", TypeId::kInt64},          {"long long", TypeId::kInt64},
+      {"int64_t", TypeId::kInt64},       {"Long64_t", TypeId::kInt64},
+      {"std::uint64_t", TypeId::kUInt64}, {"unsigned long", TypeId::kUInt64},
+      {"unsigned long long", TypeId::kUInt64}, {"uint64_t", TypeId::kUInt64},
+      {"ULong64_t", TypeId::kUInt64},    {"std::size_t", TypeId::kUInt64},
+      {"float", TypeId::kFloat32},       {"Float_t", TypeId::kFloat32},
+      {"double", TypeId::kFloat64},      {"Double_t", TypeId::kFloat64},
+      {"Double32_t", TypeId::kFloat64},  {"Float16_t", TypeId::kFloat32},
+  };
+  for (const auto& [name, id] : kNames) {
+    if (t == name) return id;
+  }
+  return std::nullopt;
+}
+
+/// What a column's elements are in memory (rntuple_columns.h, NativeWidth).
+std::optional<TypeId> NativeType(ColumnType t) {
+  switch (t) {
+    case ColumnType::kBit:
+    case ColumnType::kByte:
+    case ColumnType::kUInt8: return TypeId::kUInt8;
+    case ColumnType::kChar:
+    case ColumnType::kInt8: return TypeId::kInt8;
+    case ColumnType::kInt16:
+    case ColumnType::kSplitInt16: return TypeId::kInt16;
+    case ColumnType::kUInt16:
+    case ColumnType::kSplitUInt16: return TypeId::kUInt16;
+    case ColumnType::kInt32:
+    case ColumnType::kSplitInt32: return TypeId::kInt32;
+    case ColumnType::kUInt32:
+    case ColumnType::kSplitUInt32: return TypeId::kUInt32;
+    case ColumnType::kInt64:
+    case ColumnType::kSplitInt64: return TypeId::kInt64;
+    case ColumnType::kUInt64:
+    case ColumnType::kSplitUInt64:
+    case ColumnType::kIndex32:
+    case ColumnType::kIndex64:
+    case ColumnType::kSplitIndex32:
+    case ColumnType::kSplitIndex64: return TypeId::kUInt64;
+    case ColumnType::kReal16:
+    case ColumnType::kSplitReal16:
+    case ColumnType::kReal32:
+    case ColumnType::kSplitReal32:
+    case ColumnType::kReal32Trunc:
+    case ColumnType::kReal32Quant: return TypeId::kFloat32;
+    case ColumnType::kReal64:
+    case ColumnType::kSplitReal64: return TypeId::kFloat64;
+    case ColumnType::kSwitch: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool IsIndex(ColumnType t) {
+  return t == ColumnType::kIndex32 || t == ColumnType::kIndex64 ||
+         t == ColumnType::kSplitIndex32 || t == ColumnType::kSplitIndex64;
+}
+bool IsFloat(TypeId t) { return t == TypeId::kFloat32 || t == TypeId::kFloat64; }
+
+class Planner {
+ public:
+  explicit Planner(const rf::Schema& schema) : s_(schema) {}
+
+  Result<FieldNode> Plan(uint32_t id, uint64_t epe, const std::string& path) {
+    const FieldDesc& f = s_.fields[id];
+    FieldNode n;
+    n.field_id = id;
+    n.name = f.name;
+    n.elements_per_entry = epe;
+    auto fail = [&](const std::string& why) {
+      return Status::Unsupported("field '" + path + "' of type " + TypeText(f) + ": " + why);
+    };
+    RETURN_IF_ERROR(GroupColumns(f, path, &n));
+    const auto& kids = f.children;
+    const bool has_columns = !n.representations.empty();
+
+    if (f.role == FieldRole::kStreamer) {
+      return fail("objects stored with ROOT's streamer (a byte blob per entry) are not decoded");
+    }
+    if (f.role == FieldRole::kVariant) {
+      return fail("std::variant fields are not read yet");
+    }
+    if (f.role_raw > 4) return fail("structural role " + std::to_string(f.role_raw) + " is unknown");
+    if (f.flags & rf::kFieldRepetitive) {
+      if (f.array_size == 0 || f.array_size > (1u << 30)) {
+        return fail("a fixed-size array of " + std::to_string(f.array_size) + " items");
+      }
+      n.size = static_cast<int32_t>(f.array_size);
+      if (kids.empty() && has_columns) {  // std::bitset<N>: one Bit column
+        RETURN_IF_ERROR(CheckPrincipal(n, {ColumnType::kBit}, path));
+        n.kind = NodeKind::kBitset;
+        n.type = MakeFixedSizeList(MakePrimitive(TypeId::kBool), n.size);
+        return n;
+      }
+      if (kids.size() != 1 || has_columns) return fail("a fixed-size array must have one item field");
+      n.kind = NodeKind::kFixedList;
+      uint64_t child_epe = epe == 0 ? 0 : epe * f.array_size;
+      ASSIGN_OR_RETURN(FieldNode item, Plan(kids[0], child_epe, path + "." + s_.fields[kids[0]].name));
+      n.type = MakeFixedSizeList(item.type, n.size);
+      n.type->children[0].nullable = item.nullable;
+      n.children.push_back(std::move(item));
+      return n;
+    }
+    switch (f.role) {
+      case FieldRole::kLeaf: return PlanLeaf(f, std::move(n), path);
+      case FieldRole::kCollection: return PlanCollection(f, std::move(n), path);
+      case FieldRole::kRecord: {
+        if (has_columns) return fail("a record with columns of its own");
+        std::vector<Field> members;
+        for (uint32_t k : kids) {
+          ASSIGN_OR_RETURN(FieldNode c, Plan(k, epe, path + "." + s_.fields[k].name));
+          members.push_back(Field{c.name, c.type, c.nullable});
+          n.children.push_back(std::move(c));
+        }
+        n.kind = NodeKind::kStruct;
+        n.type = MakeStruct(std::move(members));
+        return n;
+      }
+      default: break;
+    }
+    return fail("unexpected structure");
+  }
+
+ private:
+  static std::string TypeText(const FieldDesc& f) {
+    std::string t = f.type_name.empty() ? std::string("(untyped)") : f.type_name;
+    if (!f.type_alias.empty()) t += " (" + f.type_alias + ")";
+    return t;
+  }
+
+  /// Group the field's columns by representation index; check every column type is known.
+  Status GroupColumns(const FieldDesc& f, const std::string& path, FieldNode* n) {
+    for (uint32_t cid : f.column_ids) {
+      const rf::ColumnDesc& c = s_.columns[cid];
+      if (!rf::IsKnownColumnType(c.type_raw)) {
+        return Status::Unsupported("field '" + path + "' of type " + TypeText(f) + ": " +
+                                   rf::ColumnTypeName(c.type_raw) +
+                                   " is not an RNTuple 1.0 column type (written by a newer ROOT?)");
+      }
+      Status ok = CheckColumnSpec(c.type, c.bits_on_storage, c.min_value, c.max_value);
+      if (!ok.ok()) return std::move(ok).AddContext("field '" + path + "', column " + std::to_string(cid));
+      if (c.representation >= n->representations.size()) {
+        if (c.representation > 64) {
+          return Status::Corruption("field '" + path + "': column " + std::to_string(cid) +
+                                    " has representation index " +
+                                    std::to_string(c.representation));
+        }
+        n->representations.resize(c.representation + 1u);
+      }
+      n->representations[c.representation].push_back(cid);
+    }
+    for (size_t r = 0; r < n->representations.size(); ++r) {
+      if (n->representations[r].size() != n->representations[0].size()) {
+        return Status::Corruption("field '" + path + "': its column representations have " +
+                                  std::to_string(n->representations[0].size()) + " and " +
+                                  std::to_string(n->representations[r].size()) + " columns");
+      }
+    }
+    return Status::OK();
+  }
+
+  /// Every representation's columns have one of `allowed` types at position `pos`.
+  Status CheckPrincipal(const FieldNode& n, std::initializer_list<ColumnType> allowed,
+                        const std::string& path, size_t pos = 0, size_t ncols = 1) {
+    const FieldDesc& f = s_.fields[n.field_id];
+    for (const auto& rep : n.representations) {
+      if (rep.size() != ncols) {
+        return Status::Unsupported("field '" + path + "' of type " + TypeText(f) + ": " +
+                                   std::to_string(rep.size()) + " columns, expected " +
+                                   std::to_string(ncols));
+      }
+      ColumnType t = s_.columns[rep[pos]].type;
+      bool found = false;
+      for (ColumnType a : allowed) found = found || a == t;
+      if (!found) {
+        return Status::Unsupported("field '" + path + "' of type " + TypeText(f) +
+                                   ": stored in a " + rf::ColumnTypeName(s_.columns[rep[pos]].type_raw) +
+                                   " column, which arrowroot does not read as this type");
+      }
+    }
+    if (n.representations.empty()) {
+      return Status::Corruption("field '" + path + "' of type " + TypeText(f) +
+                                " has no columns");
+    }
+    return Status::OK();
+  }
+
+  Status CheckIndex(const FieldNode& n, const std::string& path, size_t ncols = 1) {
+    return CheckPrincipal(n, {ColumnType::kIndex32, ColumnType::kIndex64, ColumnType::kSplitIndex32,
+                              ColumnType::kSplitIndex64},
+                          path, 0, ncols);
+  }
+
+  Result<FieldNode> PlanLeaf(const FieldDesc& f, FieldNode n, const std::string& path) {
+    const std::string& t = f.type_name;
+    if (!f.children.empty()) {
+      // std::atomic<T> and enums: no columns of their own, one subfield with the value.
+      if (f.children.size() != 1 || !n.representations.empty()) {
+        return Status::Unsupported("field '" + path + "' of type " + TypeText(f) +
+                                   ": a leaf with subfields and columns");
+      }
+      ASSIGN_OR_RETURN(FieldNode inner, Plan(f.children[0], n.elements_per_entry, path));
+      inner.name = n.name;
+      inner.field_id = n.field_id == inner.field_id ? inner.field_id : inner.field_id;
+      return inner;
+    }
+    if (t == "std::string" || t == "string" || t == "std::basic_string<char>") {
+      RETURN_IF_ERROR(CheckIndex(n, path, 2));
+      RETURN_IF_ERROR(CheckPrincipal(n, {ColumnType::kChar, ColumnType::kByte, ColumnType::kInt8,
+                                         ColumnType::kUInt8},
+                                     path, 1, 2));
+      n.kind = NodeKind::kString;
+      n.type = MakePrimitive(TypeId::kUtf8);
+      return n;
+    }
+    if (StartsWith(t, "ROOT::RNTupleCardinality<") ||
+        StartsWith(t, "ROOT::Experimental::RNTupleCardinality<")) {
+      RETURN_IF_ERROR(CheckIndex(n, path));
+      n.kind = NodeKind::kCardinality;
+      bool u32 = t.find("uint32") != std::string::npos || t.find("unsigned int") != std::string::npos;
+      n.type = MakePrimitive(u32 ? TypeId::kUInt32 : TypeId::kUInt64);
+      return n;
+    }
+    std::optional<TypeId> id = FundamentalType(t);
+    if (!id && n.representations.size() >= 1 && n.representations[0].size() == 1) {
+      // An enum or typedef written without a subfield: read the column as it is stored.
+      id = NativeType(s_.columns[n.representations[0][0]].type);
+      if (id && s_.columns[n.representations[0][0]].type == ColumnType::kBit) id = TypeId::kBool;
+    }
+    if (!id) {
+      return Status::Unsupported("field '" + path + "' of type " + TypeText(f) +
+                                 ": not a type arrowroot reads from RNTuple");
+    }
+    if (n.representations.empty()) {
+      return Status::Corruption("field '" + path + "' of type " + TypeText(f) + " has no columns");
+    }
+    for (const auto& rep : n.representations) {
+      if (rep.size() != 1) {
+        return Status::Unsupported("field '" + path + "' of type " + TypeText(f) + ": " +
+                                   std::to_string(rep.size()) + " columns, expected 1");
+      }
+      const rf::ColumnDesc& c = s_.columns[rep[0]];
+      std::optional<TypeId> native = NativeType(c.type);
+      bool ok = native && !IsIndex(c.type) && (IsFloat(*id) == IsFloat(*native));
+      if (!ok) {
+        return Status::Unsupported("field '" + path + "' of type " + TypeText(f) +
+                                   ": stored in a " + rf::ColumnTypeName(c.type_raw) +
+                                   " column, which arrowroot does not read as this type");
+      }
+    }
+    n.kind = NodeKind::kPrimitive;
+    n.type = MakePrimitive(*id);
+    return n;
+  }
+
+  Result<FieldNode> PlanCollection(const FieldDesc& f, FieldNode n, const std::string& path) {
+    RETURN_IF_ERROR(CheckIndex(n, path));
+    const std::string& t = f.type_name;
+    const auto& kids = f.children;
+    if (kids.empty()) {
+      return Status::Corruption("field '" + path + "' of type " + TypeText(f) +
+                                ": a collection without an item field");
+    }
+    if (kids.size() > 1) {
+      // An untyped collection of several subfields: a list of records.
+      std::vector<Field> members;
+      FieldNode rec;
+      rec.kind = NodeKind::kStruct;
+      rec.field_id = f.id;
+      rec.name = "item";
+      rec.elements_per_entry = 0;
+      for (uint32_t k : kids) {
+        ASSIGN_OR_RETURN(FieldNode c, Plan(k, 0, path + "." + s_.fields[k].name));
+        members.push_back(Field{c.name, c.type, c.nullable});
+        rec.children.push_back(std::move(c));
+      }
+      rec.type = MakeStruct(std::move(members));
+      n.kind = NodeKind::kList;
+      n.type = MakeList(rec.type);
+      n.children.push_back(std::move(rec));
+      return n;
+    }
+    ASSIGN_OR_RETURN(FieldNode item, Plan(kids[0], 0, path + "." + s_.fields[kids[0]].name));
+    if (StartsWith(t, "std::optional<") || StartsWith(t, "std::unique_ptr<")) {
+      n.kind = NodeKind::kNullable;
+      n.type = item.type;
+      n.nullable = true;
+      n.children.push_back(std::move(item));
+      return n;
+    }
+    bool is_map = StartsWith(t, "std::map<") || StartsWith(t, "std::unordered_map<") ||
+                  StartsWith(t, "std::multimap<") || StartsWith(t, "std::unordered_multimap<");
+    if (is_map && item.kind == NodeKind::kStruct && item.children.size() == 2) {
+      n.kind = NodeKind::kMap;
+      n.type = MakeMap(item.children[0].type, item.children[1].type);
+      n.type->children[0].type->children[1].nullable = item.children[1].nullable;
+      n.children.push_back(std::move(item));
+      return n;
+    }
+    n.kind = NodeKind::kList;
+    n.type = MakeList(item.type, item.nullable);
+    item.name = "item";
+    n.children.push_back(std::move(item));
+    return n;
+  }
+
+  const rf::Schema& s_;
+};
+
+// ---- assembly ----
+
+void SetBit(uint8_t* bits, size_t i) { bits[i >> 3] |= static_cast<uint8_t>(1u << (i & 7)); }
+bool GetBit(const uint8_t* bits, size_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
+
+template <typename S, typename D>
+void CastLoop(const std::byte* src, size_t n, std::byte* dst) {
+  const S* s = reinterpret_cast<const S*>(src);
+  D* d = reinterpret_cast<D*>(dst);
+  for (size_t i = 0; i < n; ++i) d[i] = static_cast<D>(s[i]);
+}
+
+template <typename D>
+void CastFrom(TypeId src, const std::byte* s, size_t n, std::byte* d) {
+  switch (src) {
+    case TypeId::kInt8: return CastLoop<int8_t, D>(s, n, d);
+    case TypeId::kUInt8: return CastLoop<uint8_t, D>(s, n, d);
+    case TypeId::kInt16: return CastLoop<int16_t, D>(s, n, d);
+    case TypeId::kUInt16: return CastLoop<uint16_t, D>(s, n, d);
+    case TypeId::kInt32: return CastLoop<int32_t, D>(s, n, d);
+    case TypeId::kUInt32: return CastLoop<uint32_t, D>(s, n, d);
+    case TypeId::kInt64: return CastLoop<int64_t, D>(s, n, d);
+    case TypeId::kUInt64: return CastLoop<uint64_t, D>(s, n, d);
+    case TypeId::kFloat32: return CastLoop<float, D>(s, n, d);
+    case TypeId::kFloat64: return CastLoop<double, D>(s, n, d);
+    default: return;
+  }
+}
+
+/// `n` native elements of `src_type` as an Arrow buffer of `dst` (bool: bit-packed).
+Buffer Convert(TypeId src_type, const std::byte* s, size_t n, TypeId dst) {
+  if (dst == TypeId::kBool) {
+    Buffer bits((n + 7) / 8, 0);
+    const int w = MakePrimitive(src_type)->ByteWidth();
+    for (size_t i = 0; i < n; ++i) {
+      bool v = false;
+      for (int b = 0; b < w; ++b) v = v || s[i * w + b] != std::byte{0};
+      if (v) SetBit(bits.data(), i);
+    }
+    return bits;
+  }
+  const int dw = MakePrimitive(dst)->ByteWidth();
+  Buffer out(n * static_cast<size_t>(dw));
+  if (src_type == dst) {
+    if (n > 0) std::memcpy(out.data(), s, n * static_cast<size_t>(dw));
+    return out;
+  }
+  auto* d = reinterpret_cast<std::byte*>(out.data());
+  switch (dst) {
+    case TypeId::kInt8: CastFrom<int8_t>(src_type, s, n, d); break;
+    case TypeId::kUInt8: CastFrom<uint8_t>(src_type, s, n, d); break;
+    case TypeId::kInt16: CastFrom<int16_t>(src_type, s, n, d); break;
+    case TypeId::kUInt16: CastFrom<uint16_t>(src_type, s, n, d); break;
+    case TypeId::kInt32: CastFrom<int32_t>(src_type, s, n, d); break;
+    case TypeId::kUInt32: CastFrom<uint32_t>(src_type, s, n, d); break;
+    case TypeId::kInt64: CastFrom<int64_t>(src_type, s, n, d); break;
+    case TypeId::kUInt64: CastFrom<uint64_t>(src_type, s, n, d); break;
+    case TypeId::kFloat32: CastFrom<float>(src_type, s, n, d); break;
+    case TypeId::kFloat64: CastFrom<double>(src_type, s, n, d); break;
+    default: break;
+  }
+  return out;
+}
+
+class Assembler {
+ public:
+  explicit Assembler(const std::vector<DecodedColumn>& cols) : cols_(cols) {}
+
+  /// Items [b, e) of `node` (its principal column's elements, relative to the cluster).
+  Result<std::shared_ptr<ArrayData>> Build(const FieldNode& node, uint64_t b, uint64_t e) {
+    auto out = std::make_shared<ArrayData>();
+    out->type = node.type;
+    out->length = static_cast<int64_t>(e - b);
+    const size_t n = static_cast<size_t>(e - b);
+    switch (node.kind) {
+      case NodeKind::kPrimitive: {
+        ASSIGN_OR_RETURN(const DecodedColumn* c, Column(node, 0, e));
+        TypeId src = *NativeType(c->type);
+        const int w = MakePrimitive(src)->ByteWidth();
+        out->buffers.push_back(Convert(src, c->data.data() + b * w, n, node.type->id));
+        return out;
+      }
+      case NodeKind::kBitset: {
+        const uint64_t sz = static_cast<uint64_t>(node.size);
+        ASSIGN_OR_RETURN(const DecodedColumn* c, Column(node, 0, e * sz));
+        auto child = std::make_shared<ArrayData>();
+        child->type = node.type->children[0].type;
+        child->length = static_cast<int64_t>(n * sz);
+        child->buffers.push_back(Convert(TypeId::kUInt8, c->data.data() + b * sz, n * sz, TypeId::kBool));
+        out->children.push_back(std::move(child));
+        return out;
+      }
+      case NodeKind::kFixedList: {
+        const uint64_t sz = static_cast<uint64_t>(node.size);
+        ASSIGN_OR_RETURN(auto child, Build(node.children[0], b * sz, e * sz));
+        out->children.push_back(std::move(child));
+        return out;
+      }
+      case NodeKind::kStruct: {
+        for (const FieldNode& c : node.children) {
+          ASSIGN_OR_RETURN(auto child, Build(c, b, e));
+          out->children.push_back(std::move(child));
+        }
+        return out;
+      }
+      case NodeKind::kCardinality: {
+        ASSIGN_OR_RETURN(const uint64_t* idx, Index(node, b, e));
+        Buffer values(n * (node.type->id == TypeId::kUInt32 ? 4 : 8));
+        for (size_t i = 0; i < n; ++i) {
+          uint64_t prev = b + i == 0 ? 0 : idx[b + i - 1];
+          uint64_t len = idx[b + i] - prev;
+          if (node.type->id == TypeId::kUInt32) {
+            auto v = static_cast<uint32_t>(len);
+            std::memcpy(values.data() + 4 * i, &v, 4);
+          } else {
+            std::memcpy(values.data() + 8 * i, &len, 8);
+          }
+        }
+        out->buffers.push_back(std::move(values));
+        return out;
+      }
+      case NodeKind::kString:
+      case NodeKind::kList:
+      case NodeKind::kMap: {
+        ASSIGN_OR_RETURN(const uint64_t* idx, Index(node, b, e));
+        const uint64_t start = b == 0 ? 0 : idx[b - 1];
+        const uint64_t stop = n == 0 ? start : idx[e - 1];
+        if (stop - start > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
+          return Status::InvalidArgument("field '" + node.name + "': " +
+                                         std::to_string(stop - start) +
+                                         " items in one batch, more than Arrow's 32-bit list "
+                                         "offsets hold; read with a smaller batch size");
+        }
+        Buffer offsets((n + 1) * 4);
+        auto* o = reinterpret_cast<int32_t*>(offsets.data());
+        o[0] = 0;
+        for (size_t i = 0; i < n; ++i) o[i + 1] = static_cast<int32_t>(idx[b + i] - start);
+        out->buffers.push_back(std::move(offsets));
+        if (node.kind == NodeKind::kString) {
+          ASSIGN_OR_RETURN(const DecodedColumn* chars, Column(node, 1, stop));
+          Buffer bytes(static_cast<size_t>(stop - start));
+          if (stop > start) std::memcpy(bytes.data(), chars->data.data() + start, stop - start);
+          out->buffers.push_back(std::move(bytes));
+          return out;
+        }
+        ASSIGN_OR_RETURN(auto child, Build(node.children[0], start, stop));
+        if (node.kind == NodeKind::kMap) child->type = node.type->children[0].type;
+        out->children.push_back(std::move(child));
+        return out;
+      }
+      case NodeKind::kNullable: {
+        ASSIGN_OR_RETURN(const uint64_t* idx, Index(node, b, e));
+        const uint64_t start = b == 0 ? 0 : idx[b - 1];
+        const uint64_t stop = n == 0 ? start : idx[e - 1];
+        PodVector<uint8_t> present(n);
+        for (size_t i = 0; i < n; ++i) {
+          uint64_t prev = b + i == 0 ? 0 : idx[b + i - 1];
+          uint64_t len = idx[b + i] - prev;
+          if (len > 1) {
+            return Status::Corruption("field '" + node.name + "': an optional value with " +
+                                      std::to_string(len) + " items at element " +
+                                      std::to_string(b + i) + " of the cluster");
+          }
+          present[i] = static_cast<uint8_t>(len);
+        }
+        ASSIGN_OR_RETURN(auto dense, Build(node.children[0], start, stop));
+        return Spread(std::move(dense), present.data(), n);
+      }
+    }
+    return Status::Corruption("field '" + node.name + "': unknown node kind");
+  }
+
+ private:
+  /// The active representation's column `pos`, which must hold at least `need` elements.
+  Result<const DecodedColumn*> Column(const FieldNode& node, size_t pos, uint64_t need) {
+    const DecodedColumn* found = nullptr;
+    uint32_t id = 0;
+    for (const auto& rep : node.representations) {
+      if (rep.size() > pos && rep[pos] < cols_.size() && cols_[rep[pos]].present) {
+        id = rep[pos];
+        found = &cols_[id];
+        break;
+      }
+    }
+    if (found == nullptr) {
+      return Status::Corruption("field '" + node.name + "': no column of it was loaded for this cluster");
+    }
+    if (found->count < need) {
+      return Status::Corruption("field '" + node.name + "': column " + std::to_string(id) +
+                                " holds " + std::to_string(found->count) +
+                                " elements in this cluster, its entries need " +
+                                std::to_string(need));
+    }
+    return found;
+  }
+
+  /// The index column of `node`, checked to be non-decreasing over [b-1, e).
+  Result<const uint64_t*> Index(const FieldNode& node, uint64_t b, uint64_t e) {
+    ASSIGN_OR_RETURN(const DecodedColumn* c, Column(node, 0, e));
+    const auto* idx = reinterpret_cast<const uint64_t*>(c->data.data());
+    uint64_t prev = b == 0 ? 0 : idx[b - 1];
+    for (uint64_t i = b; i < e; ++i) {
+      if (idx[i] < prev) {
+        return Status::Corruption("field '" + node.name + "': its index column decreases at "
+                                  "element " + std::to_string(i) + " of the cluster (" +
+                                  std::to_string(prev) + " then " + std::to_string(idx[i]) + ")");
+      }
+      prev = idx[i];
+    }
+    return idx;
+  }
+
+  /// Spread `dense` (one value per set flag) over `n` slots; unset slots are null.
+  Result<std::shared_ptr<ArrayData>> Spread(std::shared_ptr<ArrayData> dense, const uint8_t* present,
+                                            size_t n) {
+    auto out = std::make_shared<ArrayData>();
+    out->type = dense->type;
+    out->length = static_cast<int64_t>(n);
+    // Validity: present and valid in the dense array.
+    out->validity = Buffer((n + 7) / 8, 0);
+    size_t j = 0;
+    int64_t nulls = 0;
+    for (size_t i = 0; i < n; ++i) {
+      bool valid = present[i] && (dense->null_count == 0 || GetBit(dense->validity.data(), j));
+      if (valid) SetBit(out->validity.data(), i); else ++nulls;
+      j += present[i];
+    }
+    out->null_count = nulls;
+    if (nulls == 0) out->validity = Buffer();
+    const TypeId id = dense->type->id;
+    switch (id) {
+      case TypeId::kBool: {
+        Buffer bits((n + 7) / 8, 0);
+        j = 0;
+        for (size_t i = 0; i < n; ++i) {
+          if (!present[i]) continue;
+          if (GetBit(dense->buffers[0].data(), j)) SetBit(bits.data(), i);
+          ++j;
+        }
+        out->buffers.push_back(std::move(bits));
+        break;
+      }
+      case TypeId::kUtf8:
+      case TypeId::kBinary:
+      case TypeId::kList:
+      case TypeId::kMap: {
+        const auto* d = reinterpret_cast<const int32_t*>(dense->buffers[0].data());
+        Buffer offsets((n + 1) * 4);
+        auto* o = reinterpret_cast<int32_t*>(offsets.data());
+        o[0] = d[0];
+        j = 0;
+        for (size_t i = 0; i < n; ++i) {
+          o[i + 1] = present[i] ? d[++j] : o[i];
+        }
+        out->buffers.push_back(std::move(offsets));
+        for (size_t k = 1; k < dense->buffers.size(); ++k) out->buffers.push_back(std::move(dense->buffers[k]));
+        out->children = std::move(dense->children);
+        break;
+      }
+      case TypeId::kFixedSizeList: {
+        const size_t sz = static_cast<size_t>(dense->type->list_size);
+        PodVector<uint8_t> inner(n * sz);
+        for (size_t i = 0; i < n; ++i) {
+          for (size_t k = 0; k < sz; ++k) inner[i * sz + k] = present[i];
+        }
+        ASSIGN_OR_RETURN(auto child, Spread(std::move(dense->children[0]), inner.data(), n * sz));
+        out->children.push_back(std::move(child));
+        break;
+      }
+      case TypeId::kStruct: {
+        for (auto& c : dense->children) {
+          ASSIGN_OR_RETURN(auto child, Spread(std::move(c), present, n));
+          out->children.push_back(std::move(child));
+        }
+        break;
+      }
+      default: {
+        const size_t w = static_cast<size_t>(dense->type->ByteWidth());
+        Buffer values(n * w, 0);
+        j = 0;
+        for (size_t i = 0; i < n; ++i) {
+          if (!present[i]) continue;
+          std::memcpy(values.data() + i * w, dense->buffers[0].data() + j * w, w);
+          ++j;
+        }
+        out->buffers.push_back(std::move(values));
+      }
+    }
+    return out;
+  }
+
+  const std::vector<DecodedColumn>& cols_;
+};
+
+/// The representation of `node` active in `cluster`: the first whose principal column the
+/// page list does not mark suppressed (representation 0 where the cluster lists none of them).
+const std::vector<uint32_t>* ActiveRepresentation(const FieldNode& node, const rf::ClusterDesc& cluster) {
+  if (node.representations.empty()) return nullptr;
+  for (const auto& rep : node.representations) {
+    if (rep.empty()) continue;
+    uint32_t id = rep[0];
+    if (id < cluster.columns.size() && !cluster.columns[id].suppressed) return &rep;
+  }
+  return &node.representations[0];
+}
+
+}  // namespace
+
+Result<FieldNode> PlanField(const rf::Schema& schema, uint32_t field_id) {
+  Planner p(schema);
+  return p.Plan(field_id, 1, schema.fields[field_id].name);
+}
+
+void CollectColumns(const FieldNode& node, const rf::ClusterDesc& cluster,
+                    std::vector<ColumnNeed>* out) {
+  if (const auto* rep = ActiveRepresentation(node, cluster)) {
+    for (size_t k = 0; k < rep->size(); ++k) {
+      uint64_t epe = k == 0 ? node.elements_per_entry : 0;  // a string's chars: decided by its index
+      if (k == 0 && node.kind == NodeKind::kBitset) epe *= static_cast<uint64_t>(node.size);
+      out->push_back(ColumnNeed{(*rep)[k], epe});
+    }
+  }
+  for (const FieldNode& c : node.children) CollectColumns(c, cluster, out);
+}
+
+Result<std::shared_ptr<ArrayData>> Assemble(const FieldNode& node,
+                                            const std::vector<DecodedColumn>& columns,
+                                            uint64_t e0, uint64_t e1) {
+  Assembler a(columns);
+  return a.Build(node, e0, e1);
+}
+
+}  // namespace arrowroot::to_arrow::rntuple

@@ -1,0 +1,92 @@
+// RNTuple fields → Arrow (pure: no I/O, no threads).
+//
+// PlanField turns a field of the schema (and its subfields) into a tree of FieldNodes: the Arrow
+// type and which columns feed it. Assemble builds the Arrow array of entries [e0, e1) of one
+// cluster from that cluster's decoded columns (rntuple_columns.h). The mapping:
+//   fundamental types            → primitives (bool → bool; char → int8; std::byte → uint8);
+//                                  the column's type is converted to the field's (Double32_t
+//                                  stored as SplitReal32 → float64, Real16/Trunc/Quant → float)
+//   std::string                  → utf8
+//   vector, RVec, set, multiset, unordered_* sets, untyped and proxied collections → list
+//   map, multimap, unordered_*maps → map<key, value>
+//   std::array<T,N>, T[N]        → fixed_size_list<T>[N];  std::bitset<N> → fixed_size_list<bool>[N]
+//   records (classes, pair, tuple) → struct (base classes are the ":_0", ":_1"... members)
+//   optional, unique_ptr         → the inner type, nullable
+//   atomic<T>, enums             → T (the underlying integer)
+//   RNTupleCardinality<T>        → uint32 / uint64
+// Unsupported (with the field, its type and why): std::variant, ROOT-streamed fields, unknown
+// column types or column/field combinations.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arrowroot/common/pod_vector.h"
+#include "arrowroot/common/status.h"
+#include "arrowroot/root_format/rntuple/model.h"
+#include "arrowroot/to_arrow/arrow_array.h"
+
+namespace arrowroot::to_arrow::rntuple {
+
+namespace rf = root_format::rntuple;
+
+enum class NodeKind {
+  kPrimitive,    ///< one column, converted to `type`
+  kString,       ///< index + char columns
+  kList,         ///< index column + one child (the item)
+  kMap,          ///< index column + one child (a struct of key, value)
+  kFixedList,    ///< no column; one child with `size` items per entry
+  kBitset,       ///< one Bit column, `size` bits per entry
+  kStruct,       ///< no column; children
+  kNullable,     ///< index column (0 or 1 items per entry) + one child
+  kCardinality,  ///< index column, read as collection sizes
+};
+
+struct FieldNode {
+  NodeKind kind = NodeKind::kPrimitive;
+  uint32_t field_id = 0;
+  std::string name;                     ///< the Arrow field name
+  std::shared_ptr<DataType> type;       ///< this node's Arrow type
+  bool nullable = false;                ///< kNullable: its values may be null
+  int32_t size = 0;                     ///< kFixedList, kBitset
+  /// The columns per representation (each: principal column first; a string's second is its
+  /// chars). One representation is active per cluster (the others are suppressed there).
+  std::vector<std::vector<uint32_t>> representations;
+  /// Elements of this node's columns per entry when every ancestor is a record or a
+  /// fixed-size array (1 at top level, N under an array of N); 0 below a collection.
+  uint64_t elements_per_entry = 1;
+  std::vector<FieldNode> children;
+};
+
+/// Plan a field and its subfields. Unsupported (naming the field, its C++ type and why) when
+/// some part of it cannot be read.
+Result<FieldNode> PlanField(const rf::Schema& schema, uint32_t field_id);
+
+/// One column of one cluster, decoded: `count` native elements (rntuple_columns.h's
+/// NativeWidth(type) bytes each), relative to the cluster.
+struct DecodedColumn {
+  bool present = false;  ///< decoded for this cluster (false: suppressed or not needed)
+  rf::ColumnType type = rf::ColumnType::kByte;
+  uint64_t count = 0;
+  PodVector<std::byte> data;
+};
+
+/// The columns a node reads in `cluster` (the active representation of it and of every
+/// descendant), with how many elements each needs per entry (0 = decided by the parent).
+struct ColumnNeed {
+  uint32_t column_id = 0;
+  uint64_t elements_per_entry = 0;
+};
+void CollectColumns(const FieldNode& node, const rf::ClusterDesc& cluster,
+                    std::vector<ColumnNeed>* out);
+
+/// The Arrow array of entries [e0, e1) (relative to the cluster) of a top-level node, from the
+/// cluster's decoded columns (indexed by column id). Corruption when index columns point
+/// outside their child columns or decrease.
+Result<std::shared_ptr<ArrayData>> Assemble(const FieldNode& node,
+                                            const std::vector<DecodedColumn>& columns,
+                                            uint64_t e0, uint64_t e1);
+
+}  // namespace arrowroot::to_arrow::rntuple
