@@ -20,7 +20,7 @@ from ._options import check_path, check_storage_options, expand_glob, split_obje
 __all__ = ["open", "File", "Tree", "ArrowStream", "iterate", "concatenate"]
 
 #: Classes arrowroot reads as trees.
-TREE_CLASSES = ("TTree", "TNtuple", "TNtupleD")
+TREE_CLASSES = ("TTree", "TNtuple", "TNtupleD", "ROOT::RNTuple")
 
 Columns = Union[str, Sequence[str], None]
 Filter = Union[str, Sequence[str], Callable[[str], bool], None]

@@ -23,7 +23,7 @@ Status RunLs(const std::string& file, std::ostream& out, std::ostream& err,
   for (const ObjectInfo& o : *objects) {
     std::vector<std::string> row = {o.path, o.class_name, "", ""};
     const std::string& c = o.class_name;
-    if (c == "TTree" || c == "TNtuple" || c == "TNtupleD") {
+    if (c == "TTree" || c == "TNtuple" || c == "TNtupleD" || c == "ROOT::RNTuple") {
       auto tree = (*f)->SummarizeTree(o.path + ";" + std::to_string(o.cycle));
       if (tree.ok()) {
         row[2] = std::to_string(tree->num_entries);

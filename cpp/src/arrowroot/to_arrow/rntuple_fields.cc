@@ -97,6 +97,17 @@ bool IsIndex(ColumnType t) {
 }
 bool IsFloat(TypeId t) { return t == TypeId::kFloat32 || t == TypeId::kFloat64; }
 
+/// Whether a base class's members would repeat a name the record already has (then the base
+/// stays a nested member, ":_0").
+bool NamesCollide(const std::vector<Field>& members, const FieldNode& base) {
+  for (const FieldNode& m : base.children) {
+    for (const Field& f : members) {
+      if (f.name == m.name) return true;
+    }
+  }
+  return false;
+}
+
 class Planner {
  public:
   explicit Planner(const rf::Schema& schema) : s_(schema) {}
@@ -149,6 +160,16 @@ class Planner {
         std::vector<Field> members;
         for (uint32_t k : kids) {
           ASSIGN_OR_RETURN(FieldNode c, Plan(k, epe, path + "." + s_.fields[k].name));
+          if (!c.name.empty() && c.name[0] == ':' && c.kind == NodeKind::kStruct &&
+              !NamesCollide(members, c)) {
+            // A base class (":_0", ":_1"...): its members become the record's own, as a C++
+            // user and uproot see them (a class's fields include its bases').
+            for (FieldNode& m : c.children) {
+              members.push_back(Field{m.name, m.type, m.nullable});
+              n.children.push_back(std::move(m));
+            }
+            continue;
+          }
           members.push_back(Field{c.name, c.type, c.nullable});
           n.children.push_back(std::move(c));
         }

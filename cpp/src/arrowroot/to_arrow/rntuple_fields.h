@@ -10,7 +10,7 @@
 //   vector, RVec, set, multiset, unordered_* sets, untyped and proxied collections → list
 //   map, multimap, unordered_*maps → map<key, value>
 //   std::array<T,N>, T[N]        → fixed_size_list<T>[N];  std::bitset<N> → fixed_size_list<bool>[N]
-//   records (classes, pair, tuple) → struct (base classes are the ":_0", ":_1"... members)
+//   records (classes, pair, tuple) → struct (a base class's members are the record's own)
 //   optional, unique_ptr         → the inner type, nullable
 //   atomic<T>, enums             → T (the underlying integer)
 //   RNTupleCardinality<T>        → uint32 / uint64
