@@ -208,12 +208,12 @@ void UnpackTrunc(const std::byte* src, size_t size, size_t n, unsigned bits, std
 void UnpackQuant(const std::byte* src, size_t size, size_t n, unsigned bits, double min,
                  double max, std::byte* dst) {
   // ROOT's Quantize::UnquantizeReals: e = q * ((max - min) / (2^bits - 1)) + min in double,
-  // clamped to max, then narrowed to float.
+  // clamped to max; kept in double (a double field holds it as is, a float field narrows it,
+  // as ROOT's double and float fields do).
   const double scale = (max - min) / static_cast<double>((uint64_t{1} << bits) - 1);
   ForEachPacked(src, size, n, bits, [&](size_t i, uint32_t q) {
     const double e = std::min(static_cast<double>(q) * scale + min, max);
-    const float f = static_cast<float>(e);
-    std::memcpy(dst + 4 * i, &f, 4);
+    std::memcpy(dst + 8 * i, &e, 8);
   });
 }
 
@@ -300,12 +300,12 @@ int NativeWidth(ColumnType type) {
     case ColumnType::kReal32:
     case ColumnType::kSplitReal32:
     case ColumnType::kReal32Trunc:
-    case ColumnType::kReal32Quant:
       return 4;
     case ColumnType::kInt64:
     case ColumnType::kUInt64:
     case ColumnType::kSplitInt64:
     case ColumnType::kSplitUInt64:
+    case ColumnType::kReal32Quant:
     case ColumnType::kReal64:
     case ColumnType::kSplitReal64:
     case ColumnType::kIndex32:

@@ -30,8 +30,8 @@ struct SwitchElement {
 /// What a column decodes to in memory:
 ///   Bit, Byte, Char, Int8, UInt8        → 1 byte (Bit: 0 or 1)
 ///   (Split)Int16/UInt16                 → 2 bytes, (Split)Int32/UInt32 → 4, (Split)Int64/UInt64 → 8
-///   (Split)Real16, Real32Trunc, Real32Quant, (Split)Real32 → float (4)
-///   (Split)Real64                       → double (8)
+///   (Split)Real16, Real32Trunc, (Split)Real32 → float (4)
+///   (Split)Real64, Real32Quant          → double (8) (Real32Quant: computed in double, as ROOT)
 ///   (Split)Index32, (Split)Index64      → uint64_t (8)  (Index32 widened)
 ///   Switch                              → SwitchElement (16)
 int NativeWidth(ColumnType type);

@@ -82,8 +82,8 @@ std::optional<TypeId> NativeType(ColumnType t) {
     case ColumnType::kSplitReal16:
     case ColumnType::kReal32:
     case ColumnType::kSplitReal32:
-    case ColumnType::kReal32Trunc:
-    case ColumnType::kReal32Quant: return TypeId::kFloat32;
+    case ColumnType::kReal32Trunc: return TypeId::kFloat32;
+    case ColumnType::kReal32Quant:
     case ColumnType::kReal64:
     case ColumnType::kSplitReal64: return TypeId::kFloat64;
     case ColumnType::kSwitch: return std::nullopt;
