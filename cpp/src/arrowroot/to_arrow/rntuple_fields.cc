@@ -97,17 +97,6 @@ bool IsIndex(ColumnType t) {
 }
 bool IsFloat(TypeId t) { return t == TypeId::kFloat32 || t == TypeId::kFloat64; }
 
-/// Whether a base class's members would repeat a name the record already has (then the base
-/// stays a nested member, ":_0").
-bool NamesCollide(const std::vector<Field>& members, const FieldNode& base) {
-  for (const FieldNode& m : base.children) {
-    for (const Field& f : members) {
-      if (f.name == m.name) return true;
-    }
-  }
-  return false;
-}
-
 class Planner {
  public:
   explicit Planner(const rf::Schema& schema) : s_(schema) {}
@@ -157,22 +146,35 @@ class Planner {
       case FieldRole::kCollection: return PlanCollection(f, std::move(n), path);
       case FieldRole::kRecord: {
         if (has_columns) return fail("a record with columns of its own");
-        std::vector<Field> members;
+        // A base class (":_0", ":_1"...): its members become the record's own, as a C++ user
+        // and uproot see them. Where two bases (or a base and the record) have a member of one
+        // name, both are qualified by their class, "Base::name" (uproot's naming).
+        std::vector<std::string> origin;  // per child: the base class it came from, or ""
         for (uint32_t k : kids) {
           ASSIGN_OR_RETURN(FieldNode c, Plan(k, epe, path + "." + s_.fields[k].name));
-          if (!c.name.empty() && c.name[0] == ':' && c.kind == NodeKind::kStruct &&
-              !NamesCollide(members, c)) {
-            // A base class (":_0", ":_1"...): its members become the record's own, as a C++
-            // user and uproot see them (a class's fields include its bases').
+          if (!c.name.empty() && c.name[0] == ':' && c.kind == NodeKind::kStruct) {
+            const std::string& base = s_.fields[k].type_name;
             for (FieldNode& m : c.children) {
-              members.push_back(Field{m.name, m.type, m.nullable});
+              origin.push_back(base);
               n.children.push_back(std::move(m));
             }
             continue;
           }
-          members.push_back(Field{c.name, c.type, c.nullable});
+          origin.push_back("");
           n.children.push_back(std::move(c));
         }
+        for (size_t i = 0; i < n.children.size(); ++i) {
+          for (size_t j = i + 1; j < n.children.size(); ++j) {
+            if (n.children[i].name != n.children[j].name) continue;
+            for (size_t x : {i, j}) {
+              if (!origin[x].empty() && n.children[x].name.find("::") == std::string::npos) {
+                n.children[x].name = origin[x] + "::" + n.children[x].name;
+              }
+            }
+          }
+        }
+        std::vector<Field> members;
+        for (const FieldNode& c : n.children) members.push_back(Field{c.name, c.type, c.nullable});
         n.kind = NodeKind::kStruct;
         n.type = MakeStruct(std::move(members));
         return n;
