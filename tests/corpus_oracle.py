@@ -32,6 +32,9 @@ takes longer than --timeout seconds counts as a hang. Per file the worker:
   sibling of one name (n >= 2) is addressed in arrowroot as `name;n` (README, "Duplicate
   names"; oracle_common.addressed_names).
 
+(Over 500 lines: the worker, the driver and the table of one oracle stay together so a run is
+one file; the RNTuple value rules live in tests/rntuple_values.py.)
+
 Run directly for the table:
     .venv/bin/python tests/corpus_oracle.py [--corpus DIR] [--jobs 2] [--json out.json] [FILE...]
 """
