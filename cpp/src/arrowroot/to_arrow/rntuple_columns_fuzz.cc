@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const double max = std::bit_cast<float>(in.U32());
   uint64_t n = in.U32();
   if (mode & 0x01) n |= static_cast<uint64_t>(in.U32()) << 32;  // huge counts
-  Bytes page = fuzz::Copy(reinterpret_cast<const uint8_t*>(in.Rest().data()), in.remaining());
+  const ByteView rest = in.Rest();
+  Bytes page = fuzz::Copy(reinterpret_cast<const uint8_t*>(rest.data()), rest.size());
   const int width = to_arrow::rntuple::NativeWidth(type);
   if ((mode & 0x02) && bits > 0) {
     // Mostly well-formed: as many elements as the page holds, the page trimmed to match.
