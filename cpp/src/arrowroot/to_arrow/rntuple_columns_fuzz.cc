@@ -44,10 +44,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   if (st.ok() && type == ColumnType::kReal32Quant) {
-    for (size_t i = 0; i + 4 <= out.size(); i += 4) {
-      float v;
-      std::memcpy(&v, out.data() + i, 4);
-      if (!(v >= static_cast<float>(min) && v <= static_cast<float>(max))) __builtin_trap();
+    for (size_t i = 0; i + 8 <= out.size(); i += 8) {  // decoded in double
+      double v;
+      std::memcpy(&v, out.data() + i, 8);
+      if (!(v >= min && v <= max)) __builtin_trap();
     }
   }
   return 0;
