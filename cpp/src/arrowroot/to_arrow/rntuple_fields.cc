@@ -436,7 +436,7 @@ Buffer Convert(TypeId src_type, const std::byte* s, size_t n, TypeId dst) {
 
 class Assembler {
  public:
-  explicit Assembler(const std::vector<DecodedColumn>& cols) : cols_(cols) {}
+  explicit Assembler(std::vector<DecodedColumn>& cols) : cols_(cols) {}
 
   /// Items [b, e) of `node` (its principal column's elements, relative to the cluster).
   Result<std::shared_ptr<ArrayData>> Build(const FieldNode& node, uint64_t b, uint64_t e) {
@@ -449,6 +449,10 @@ class Assembler {
         ASSIGN_OR_RETURN(const DecodedColumn* c, Column(node, 0, e));
         TypeId src = *NativeType(c->type);
         const int w = MakePrimitive(src)->ByteWidth();
+        if (src == node.type->id && b == 0 && e == c->count && TakeOver(c)) {
+          out->buffers.push_back(std::move(const_cast<DecodedColumn*>(c)->data).Reinterpret<uint8_t>());
+          return out;
+        }
         out->buffers.push_back(Convert(src, c->data.data() + b * w, n, node.type->id));
         return out;
       }
@@ -494,9 +498,13 @@ class Assembler {
       case NodeKind::kString:
       case NodeKind::kList:
       case NodeKind::kMap: {
-        ASSIGN_OR_RETURN(const uint64_t* idx, Index(node, b, e));
+        // One pass: offsets rebased to the range's start, and the index checked to never
+        // decrease (every offset then lies in [0, stop - start]).
+        ASSIGN_OR_RETURN(const DecodedColumn* ic, Column(node, 0, e));
+        const auto* idx = reinterpret_cast<const uint64_t*>(ic->data.data());
         const uint64_t start = b == 0 ? 0 : idx[b - 1];
         const uint64_t stop = n == 0 ? start : idx[e - 1];
+        if (stop < start) return Decreasing(node, e - 1, start, stop);
         if (stop - start > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
           return Status::InvalidArgument("field '" + node.name + "': " +
                                          std::to_string(stop - start) +
@@ -506,10 +514,28 @@ class Assembler {
         Buffer offsets((n + 1) * 4);
         auto* o = reinterpret_cast<int32_t*>(offsets.data());
         o[0] = 0;
-        for (size_t i = 0; i < n; ++i) o[i + 1] = static_cast<int32_t>(idx[b + i] - start);
+        uint64_t bad = 0;  // any decrease sets the top bit (v - prev wraps)
+        uint64_t prev = start;
+        for (size_t i = 0; i < n; ++i) {
+          const uint64_t v = idx[b + i];
+          bad |= v - prev;
+          bad |= (stop - v);
+          prev = v;
+          o[i + 1] = static_cast<int32_t>(v - start);
+        }
+        if (bad >> 63) {
+          ASSIGN_OR_RETURN(const uint64_t* checked, Index(node, b, e));  // names the element
+          (void)checked;
+          return Status::Corruption("field '" + node.name + "': its index column leaves [" +
+                                    std::to_string(start) + ", " + std::to_string(stop) + "]");
+        }
         out->buffers.push_back(std::move(offsets));
         if (node.kind == NodeKind::kString) {
           ASSIGN_OR_RETURN(const DecodedColumn* chars, Column(node, 1, stop));
+          if (start == 0 && stop == chars->count && TakeOver(chars)) {
+            out->buffers.push_back(std::move(const_cast<DecodedColumn*>(chars)->data).Reinterpret<uint8_t>());
+            return out;
+          }
           Buffer bytes(static_cast<size_t>(stop - start));
           if (stop > start) std::memcpy(bytes.data(), chars->data.data() + start, stop - start);
           out->buffers.push_back(std::move(bytes));
@@ -543,6 +569,10 @@ class Assembler {
   }
 
  private:
+  /// Whether the caller may move `c`'s data out: no other field reads it (fields are
+  /// assembled in parallel, so a shared column is only ever copied).
+  static bool TakeOver(const DecodedColumn* c) { return c->uses == 1; }
+
   /// The active representation's column `pos`, which must hold at least `need` elements.
   Result<const DecodedColumn*> Column(const FieldNode& node, size_t pos, uint64_t need) {
     const DecodedColumn* found = nullptr;
@@ -564,6 +594,12 @@ class Assembler {
                                 std::to_string(need));
     }
     return found;
+  }
+
+  static Status Decreasing(const FieldNode& node, uint64_t i, uint64_t prev, uint64_t v) {
+    return Status::Corruption("field '" + node.name + "': its index column decreases at "
+                              "element " + std::to_string(i) + " of the cluster (" +
+                              std::to_string(prev) + " then " + std::to_string(v) + ")");
   }
 
   /// The index column of `node`, checked to be non-decreasing over [b-1, e).
@@ -661,7 +697,7 @@ class Assembler {
     return out;
   }
 
-  const std::vector<DecodedColumn>& cols_;
+  std::vector<DecodedColumn>& cols_;
 };
 
 /// The representation of `node` active in `cluster`: the first whose principal column the
@@ -696,7 +732,7 @@ void CollectColumns(const FieldNode& node, const rf::ClusterDesc& cluster,
 }
 
 Result<std::shared_ptr<ArrayData>> Assemble(const FieldNode& node,
-                                            const std::vector<DecodedColumn>& columns,
+                                            std::vector<DecodedColumn>& columns,
                                             uint64_t e0, uint64_t e1) {
   Assembler a(columns);
   return a.Build(node, e0, e1);
