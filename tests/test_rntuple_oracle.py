@@ -42,17 +42,7 @@ SHARED = [REPO_ROOT.parent / "shared" / "testdata", Path("/work/shared/testdata"
 RNTUPLE_CLASS = "ROOT::RNTuple"
 
 # (file name, ntuple name, field) -> why arrowroot declines it (arrowroot.UnsupportedError).
-_NO_VARIANT = ("std::variant is not read yet (issue 18 allows a clear Unsupported): Arrow's dense "
-               "union needs its own array layout in to_arrow/arrow_array; until then the error "
-               "names the field and its type")
-ALLOWED_DECLINES: dict[tuple[str, str, str], str] = {
-    **{(f"rntuple_records_{codec}.root", "ntpl", field): _NO_VARIANT
-       for codec in ("zstd", "none")
-       for field in ("variant_i32_f32_str", "variant_i32_fragile", "vec_variant_i32_f64")},
-    ("test_stl_containers_rntuple_v1-0-0-0.root", "ntuple", "variant_int32_string"): _NO_VARIANT,
-    ("test_stl_containers_rntuple_v1-0-0-0.root", "ntuple", "vector_variant_int64_string"): _NO_VARIANT,
-    ("test_emptystruct_invalidvar_rntuple_v1-0-0-0.root", "ntuple", "variant"): _NO_VARIANT,
-}
+ALLOWED_DECLINES: dict[tuple[str, str, str], str] = {}
 
 # (file name, field) -> why uproot's values are wrong there; such a field is compared with
 # uproot only on its first cluster (where uproot is right), and fully with ROOT's golden.

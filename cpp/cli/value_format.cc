@@ -19,7 +19,7 @@ namespace {
 enum class Kind {
   kUnknown, kBool, kInt8, kUInt8, kInt16, kUInt16, kInt32, kUInt32, kInt64, kUInt64, kFloat32,
   kFloat64, kString, kBinary, kLargeString, kLargeBinary, kList, kLargeList, kMap,
-  kFixedSizeList, kStruct,
+  kFixedSizeList, kStruct, kDenseUnion, kNull,
 };
 
 Kind KindOf(const char* f) {
@@ -42,10 +42,12 @@ Kind KindOf(const char* f) {
       case 'z': return Kind::kBinary;
       case 'U': return Kind::kLargeString;
       case 'Z': return Kind::kLargeBinary;
+      case 'n': return Kind::kNull;
       default: return Kind::kUnknown;
     }
   }
   if (f[1] == 'w' && f[2] == ':') return Kind::kFixedSizeList;
+  if (f[1] == 'u' && f[2] == 'd' && f[3] == ':') return Kind::kDenseUnion;
   if (f[2] != '\0') return Kind::kUnknown;
   switch (f[1]) {
     case 'l': return Kind::kList;
@@ -153,8 +155,37 @@ void AppendJsonString(const std::string& s, std::string* out) {
   *out += '"';
 }
 
+/// The child of a dense union ("+ud:I0,I1,...") whose type id is `type_id`, or -1.
+int64_t UnionChild(const char* format, int8_t type_id) {
+  const char* p = format + 4;
+  for (int64_t child = 0; *p != '\0'; ++child) {
+    char* end = nullptr;
+    long id = std::strtol(p, &end, 10);
+    if (end == p) return -1;
+    if (id == type_id) return child;
+    p = *end == ',' ? end + 1 : end;
+  }
+  return -1;
+}
+
 void AppendJson(const ArrowSchema& schema, const ArrowArray& array, int64_t i, std::string* out) {
   const int64_t j = array.offset + i;
+  const Kind kind = KindOf(schema.format);
+  if (kind == Kind::kNull) {
+    *out += "null";
+    return;
+  }
+  if (kind == Kind::kDenseUnion) {  // no validity: buffers are type ids and offsets
+    const auto type_id = static_cast<const int8_t*>(array.buffers[0])[j];
+    const int64_t child = UnionChild(schema.format, type_id);
+    if (child < 0 || child >= array.n_children) {
+      *out += "null";
+      return;
+    }
+    const int32_t off = static_cast<const int32_t*>(array.buffers[1])[j];
+    AppendJson(*schema.children[child], *array.children[child], off, out);
+    return;
+  }
   if (IsNull(array, j)) {
     *out += "null";  // a null pointer to an object
     return;
@@ -205,7 +236,9 @@ void AppendJson(const ArrowSchema& schema, const ArrowArray& array, int64_t i, s
       *out += '}';
       return;
     }
-    case Kind::kUnknown: *out += "null"; return;
+    case Kind::kUnknown:
+    case Kind::kNull:
+    case Kind::kDenseUnion: *out += "null"; return;  // (the last two are handled above)
   }
   AppendItems(schema, array, begin, end, out);  // the list kinds
 }
@@ -257,7 +290,15 @@ uint64_t ValueBytes(const ArrowSchema& schema, const ArrowArray& array, int64_t 
       child_count = count * size;
       break;
     }
-    default: bytes = static_cast<uint64_t>(ByteWidth(kind)) * n;  // 0: structs
+    case Kind::kDenseUnion: {  // type ids and offsets; each alternative whole
+      bytes = 5 * n;
+      for (int64_t c = 0; c < array.n_children; ++c) {
+        const ArrowArray& child = *array.children[c];
+        bytes += ValueBytes(*schema.children[c], child, child.offset, child.length);
+      }
+      return bytes;
+    }
+    default: bytes = static_cast<uint64_t>(ByteWidth(kind)) * n;  // 0: structs, null
   }
   for (int64_t c = 0; c < array.n_children; ++c) {
     const ArrowArray& child = *array.children[c];

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
@@ -194,22 +195,40 @@ def arrow_to_spark_type(t: Any) -> Any:
         return T.StringType()
     if pa.types.is_binary(t) or pa.types.is_large_binary(t):
         return T.BinaryType()
+    # Nullability follows arrowroot's: only pointers to objects (TTree) and std::optional /
+    # std::unique_ptr (RNTuple) hold nulls.
     if pa.types.is_map(t):
         return T.MapType(arrow_to_spark_type(t.key_type), arrow_to_spark_type(t.item_type),
-                         valueContainsNull=False)
+                         valueContainsNull=t.item_field.nullable)
     if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
-        return T.ArrayType(arrow_to_spark_type(t.value_type), containsNull=False)
+        return T.ArrayType(arrow_to_spark_type(t.value_type), containsNull=t.value_field.nullable)
     if pa.types.is_struct(t):
         return T.StructType([T.StructField(t.field(i).name, arrow_to_spark_type(t.field(i).type),
-                                           nullable=False) for i in range(t.num_fields)])
+                                           nullable=t.field(i).nullable)
+                             for i in range(t.num_fields)])
     raise TypeError(f"no Spark type for Arrow type {t}")
 
 
-def _spark_schema(arrow_schema: Any) -> Any:
+def _spark_schema(arrow_schema: Any, explicit: bool = False) -> Any:
+    """The Spark schema of the columns. Columns Spark has no type for (an RNTuple's
+    std::variant, an Arrow union) are left out with a warning when the columns were not named,
+    and are an error naming them when they were."""
     from pyspark.sql import types as T
 
-    return T.StructType([T.StructField(f.name, arrow_to_spark_type(f.type), nullable=False)
-                         for f in arrow_schema])
+    fields, left_out = [], []
+    for f in arrow_schema:
+        try:
+            fields.append(T.StructField(f.name, arrow_to_spark_type(f.type), nullable=f.nullable))
+        except TypeError as e:
+            if explicit:
+                raise TypeError(f"column '{f.name}' ({f.type}) cannot be a Spark column: {e}; "
+                                "read it with arrowroot in Python, or leave it out of "
+                                "option('columns', ...)") from None
+            left_out.append(f"{f.name} ({f.type})")
+    if left_out:
+        warnings.warn("arrowroot: columns without a Spark type left out: " + ", ".join(left_out),
+                      stacklevel=2)
+    return T.StructType(fields)
 
 
 # --- planning ----------------------------------------------------------------------------------
@@ -297,8 +316,9 @@ class RootDataSource(DataSource):
     def schema(self) -> Any:
         storage = self._storage()
         paths = _expand(_paths(dict(self.options)), storage)
-        info = _describe(paths[0], self.options.get("tree"), _columns(dict(self.options), None), storage)
-        return _spark_schema(info.arrow_schema)
+        columns = _columns(dict(self.options), None)
+        info = _describe(paths[0], self.options.get("tree"), columns, storage)
+        return _spark_schema(info.arrow_schema, explicit=columns is not None)
 
     def reader(self, schema: Any) -> DataSourceReader:
         return RootReader(dict(self.options), schema, self._conf_storage)

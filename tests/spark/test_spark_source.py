@@ -165,6 +165,22 @@ def test_an_rntuple_is_read_and_split_at_its_cluster_boundaries(spark):
     assert all(s % 10000 == 0 for s in sizes), sizes
 
 
+def test_rntuple_optionals_are_nullable_and_variants_left_out_or_refused(spark):
+    # rntuple_records_zstd: std::optional / std::unique_ptr fields hold nulls; std::variant
+    # fields (Arrow dense unions) have no Spark type.
+    path = str(TESTDATA / "rntuple" / "rntuple_records_zstd.root")
+    df = _read(spark, path, tree="ntpl")  # (the schema's Python worker warns of what it left out)
+    assert "variant_i32_f32_str" not in df.columns and "uptr_f32" in df.columns
+    assert df.schema["uptr_f32"].nullable and not df.schema["atomic_i32"].nullable
+    up = uproot.open(path)["ntpl"].arrays(["uptr_f32"], library="ak")["uptr_f32"].to_list()
+    # uproot gives a unique_ptr as a list of 0 or 1 values.
+    expected_nulls = sum(1 for v in up if v in (None, []))
+    assert expected_nulls > 0
+    assert df.filter(F.col("uptr_f32").isNull()).count() == expected_nulls
+    with pytest.raises(Exception, match="variant_i32_f32_str.*cannot be a Spark column"):
+        _read(spark, path, tree="ntpl", columns="uptr_f32,variant_i32_f32_str").count()
+
+
 def test_small_files_are_grouped_into_one_partition(spark, tmp_path):
     for i in range(4):
         shutil.copy(FORITER, tmp_path / f"f{i}.root")

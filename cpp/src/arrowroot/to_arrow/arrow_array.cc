@@ -27,6 +27,12 @@ std::string DataType::Format() const {
     case TypeId::kFixedSizeList: return "+w:" + std::to_string(list_size);
     case TypeId::kStruct: return "+s";
     case TypeId::kMap: return "+m";
+    case TypeId::kDenseUnion: {
+      std::string f = "+ud:";
+      for (size_t i = 0; i < children.size(); ++i) f += (i ? "," : "") + std::to_string(i);
+      return f;
+    }
+    case TypeId::kNull: return "n";
   }
   return "?";
 }
@@ -61,6 +67,15 @@ std::string DataType::ToString() const {
       }
       return s + ">";
     }
+    case TypeId::kDenseUnion: {
+      std::string s = "dense_union<";
+      for (size_t i = 0; i < children.size(); ++i) {
+        if (i) s += ", ";
+        s += children[i].name + ": " + children[i].type->ToString();
+      }
+      return s + ">";
+    }
+    case TypeId::kNull: return "null";
   }
   return "?";
 }
@@ -104,6 +119,12 @@ std::shared_ptr<DataType> MakeMap(std::shared_ptr<DataType> key, std::shared_ptr
   auto t = std::make_shared<DataType>();
   t->id = TypeId::kMap;
   t->children.push_back({"entries", MakeStruct({{"key", std::move(key)}, {"value", std::move(value)}})});
+  return t;
+}
+std::shared_ptr<DataType> MakeDenseUnion(std::vector<Field> alternatives) {
+  auto t = std::make_shared<DataType>();
+  t->id = TypeId::kDenseUnion;
+  t->children = std::move(alternatives);
   return t;
 }
 std::shared_ptr<DataType> MakeStruct(std::vector<Field> fields) {
@@ -291,7 +312,11 @@ void FillArray(std::shared_ptr<ArrayData> data, ArrowArray* out) {
   p->keep = data;
   // A slice exports its base's buffers and children with an offset.
   const ArrayData& src = data->base ? *data->base : *data;
-  p->buffer_ptrs.push_back(src.null_count > 0 ? src.validity.data() : nullptr);
+  // Unions and the null type have no validity bitmap in the C Data Interface.
+  const TypeId id = src.type->id;
+  if (id != TypeId::kDenseUnion && id != TypeId::kNull) {
+    p->buffer_ptrs.push_back(src.null_count > 0 ? src.validity.data() : nullptr);
+  }
   for (const auto& b : src.buffers) p->buffer_ptrs.push_back(b.empty() ? kEmpty : b.data());
   p->children.resize(src.children.size());
   for (size_t i = 0; i < src.children.size(); ++i) {
@@ -322,7 +347,9 @@ std::shared_ptr<ArrayData> Slice(std::shared_ptr<const ArrayData> whole, int64_t
   s->type = whole->type;
   s->length = length;
   s->offset = offset;
-  if (whole->null_count > 0) {
+  if (whole->type->id == TypeId::kNull) {
+    s->null_count = length;
+  } else if (whole->null_count > 0 && !whole->validity.empty()) {
     const uint8_t* bits = whole->validity.data();
     int64_t valid = 0;
     for (int64_t i = offset; i < offset + length; ++i) valid += (bits[i >> 3] >> (i & 7)) & 1;

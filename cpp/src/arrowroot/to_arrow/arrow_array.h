@@ -20,6 +20,8 @@ enum class TypeId {
   kBool, kInt8, kUInt8, kInt16, kUInt16, kInt32, kUInt32, kInt64, kUInt64, kFloat32, kFloat64,
   kUtf8, kBinary, kList, kFixedSizeList, kStruct,
   kMap,  ///< list of struct<key, value> entries
+  kDenseUnion,  ///< children = alternatives; type id k = child k (RNTuple std::variant)
+  kNull,        ///< every value null (a dense union's "no alternative")
 };
 
 struct Field;
@@ -51,11 +53,14 @@ std::shared_ptr<DataType> MakeList(std::shared_ptr<DataType> item, bool nullable
 std::shared_ptr<DataType> MakeFixedSizeList(std::shared_ptr<DataType> item, int32_t n);
 std::shared_ptr<DataType> MakeStruct(std::vector<Field> fields);
 std::shared_ptr<DataType> MakeMap(std::shared_ptr<DataType> key, std::shared_ptr<DataType> value);
+/// A dense union of `alternatives` (type id k is alternative k).
+std::shared_ptr<DataType> MakeDenseUnion(std::vector<Field> alternatives);
 
 /// Owned array data: buffers laid out as the Arrow columnar format requires.
 /// Buffers: primitives [validity, values]; bool values are bit-packed; utf8/binary
 /// [validity, int32 offsets, bytes]; list [validity, int32 offsets]; fixed-size list and
-/// struct [validity]. The validity bitmap is kept apart and present only with nulls.
+/// struct [validity]; dense union [int8 type ids, int32 offsets] (no validity); null: none.
+/// The validity bitmap is kept apart and present only with nulls.
 struct ArrayData {
   std::shared_ptr<DataType> type;
   int64_t length = 0;

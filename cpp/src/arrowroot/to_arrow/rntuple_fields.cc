@@ -117,9 +117,7 @@ class Planner {
     if (f.role == FieldRole::kStreamer) {
       return fail("objects stored with ROOT's streamer (a byte blob per entry) are not decoded");
     }
-    if (f.role == FieldRole::kVariant) {
-      return fail("std::variant fields are not read yet");
-    }
+    if (f.role == FieldRole::kVariant) return PlanVariant(f, std::move(n), path);
     if (f.role_raw > 4) return fail("structural role " + std::to_string(f.role_raw) + " is unknown");
     if (f.flags & rf::kFieldRepetitive) {
       if (f.array_size == 0 || f.array_size > (1u << 30)) {
@@ -316,6 +314,24 @@ class Planner {
     return n;
   }
 
+  Result<FieldNode> PlanVariant(const FieldDesc& f, FieldNode n, const std::string& path) {
+    RETURN_IF_ERROR(CheckPrincipal(n, {ColumnType::kSwitch}, path));
+    if (f.children.empty() || f.children.size() > 125) {
+      return Status::Corruption("field '" + path + "' of type " + TypeText(f) + ": a variant of " +
+                                std::to_string(f.children.size()) + " alternatives");
+    }
+    std::vector<Field> alternatives;
+    for (uint32_t k : f.children) {
+      ASSIGN_OR_RETURN(FieldNode c, Plan(k, 0, path + "." + s_.fields[k].name));
+      alternatives.push_back(Field{c.name, c.type, c.nullable});
+      n.children.push_back(std::move(c));
+    }
+    alternatives.push_back(Field{"null", MakePrimitive(TypeId::kNull), true});
+    n.kind = NodeKind::kVariant;
+    n.type = MakeDenseUnion(std::move(alternatives));
+    return n;
+  }
+
   Result<FieldNode> PlanCollection(const FieldDesc& f, FieldNode n, const std::string& path) {
     RETURN_IF_ERROR(CheckIndex(n, path));
     const std::string& t = f.type_name;
@@ -345,6 +361,11 @@ class Planner {
     }
     ASSIGN_OR_RETURN(FieldNode item, Plan(kids[0], 0, path + "." + s_.fields[kids[0]].name));
     if (StartsWith(t, "std::optional<") || StartsWith(t, "std::unique_ptr<")) {
+      if (item.kind == NodeKind::kVariant) {
+        return Status::Unsupported("field '" + path + "' of type " + TypeText(f) +
+                                   ": an optional std::variant (an Arrow union holds no nulls of "
+                                   "its own) is not read yet");
+      }
       n.kind = NodeKind::kNullable;
       n.type = item.type;
       n.nullable = true;
@@ -546,6 +567,7 @@ class Assembler {
         out->children.push_back(std::move(child));
         return out;
       }
+      case NodeKind::kVariant: return BuildVariant(node, b, e, std::move(out));
       case NodeKind::kNullable: {
         ASSIGN_OR_RETURN(const uint64_t* idx, Index(node, b, e));
         const uint64_t start = b == 0 ? 0 : idx[b - 1];
@@ -569,6 +591,61 @@ class Assembler {
   }
 
  private:
+  /// A variant's items [b, e): each Switch element names its alternative (tag k + 1; 0 is
+  /// the valueless state) and the element of that alternative, relative to the cluster. Each
+  /// alternative's child spans the elements these entries use; offsets point into it.
+  Result<std::shared_ptr<ArrayData>> BuildVariant(const FieldNode& node, uint64_t b, uint64_t e,
+                                                  std::shared_ptr<ArrayData> out) {
+    ASSIGN_OR_RETURN(const DecodedColumn* c, Column(node, 0, e));
+    const auto* sw = reinterpret_cast<const SwitchElement*>(c->data.data());
+    const size_t k = node.children.size();
+    const size_t n = static_cast<size_t>(e - b);
+    std::vector<uint64_t> lo(k, UINT64_MAX), hi(k, 0);
+    for (uint64_t i = b; i < e; ++i) {
+      const uint32_t tag = sw[i].tag;
+      if (tag == 0) continue;
+      if (tag > k) {
+        return Status::Corruption("field '" + node.name + "': variant tag " + std::to_string(tag) +
+                                  " at element " + std::to_string(i) + " of the cluster, it has " +
+                                  std::to_string(k) + " alternatives");
+      }
+      lo[tag - 1] = std::min(lo[tag - 1], sw[i].index);
+      hi[tag - 1] = std::max(hi[tag - 1], sw[i].index + 1);
+    }
+    Buffer type_ids(n), offsets(n * 4);
+    auto* o = reinterpret_cast<int32_t*>(offsets.data());
+    int32_t invalid = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const SwitchElement& el = sw[b + i];
+      if (el.tag == 0) {
+        type_ids[i] = static_cast<uint8_t>(k);
+        o[i] = invalid++;
+        continue;
+      }
+      const uint64_t rel = el.index - lo[el.tag - 1];
+      if (rel > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
+        return Status::Corruption("field '" + node.name + "': variant element index " +
+                                  std::to_string(el.index) + " out of range");
+      }
+      type_ids[i] = static_cast<uint8_t>(el.tag - 1);
+      o[i] = static_cast<int32_t>(rel);
+    }
+    out->buffers.push_back(std::move(type_ids));
+    out->buffers.push_back(std::move(offsets));
+    for (size_t a = 0; a < k; ++a) {
+      const uint64_t from = lo[a] == UINT64_MAX ? 0 : lo[a];
+      const uint64_t to = lo[a] == UINT64_MAX ? 0 : hi[a];
+      ASSIGN_OR_RETURN(auto child, Build(node.children[a], from, to));
+      out->children.push_back(std::move(child));
+    }
+    auto nulls = std::make_shared<ArrayData>();
+    nulls->type = node.type->children[k].type;
+    nulls->length = invalid;
+    nulls->null_count = invalid;
+    out->children.push_back(std::move(nulls));
+    return out;
+  }
+
   /// Whether the caller may move `c`'s data out: no other field reads it (fields are
   /// assembled in parallel, so a shared column is only ever copied).
   static bool TakeOver(const DecodedColumn* c) { return c->uses == 1; }
@@ -619,8 +696,10 @@ class Assembler {
   }
 
   /// Spread `dense` (one value per set flag) over `n` slots; unset slots are null.
+  /// `mark_nulls` false: the unset slots get default values but stay valid (the members of
+  /// a null struct: the struct's own bit says null, its fields are declared non-nullable).
   Result<std::shared_ptr<ArrayData>> Spread(std::shared_ptr<ArrayData> dense, const uint8_t* present,
-                                            size_t n) {
+                                            size_t n, bool mark_nulls = true) {
     auto out = std::make_shared<ArrayData>();
     out->type = dense->type;
     out->length = static_cast<int64_t>(n);
@@ -629,13 +708,18 @@ class Assembler {
     size_t j = 0;
     int64_t nulls = 0;
     for (size_t i = 0; i < n; ++i) {
-      bool valid = present[i] && (dense->null_count == 0 || GetBit(dense->validity.data(), j));
+      bool valid = present[i] ? (dense->null_count == 0 || GetBit(dense->validity.data(), j))
+                              : !mark_nulls;
       if (valid) SetBit(out->validity.data(), i); else ++nulls;
       j += present[i];
     }
     out->null_count = nulls;
     if (nulls == 0) out->validity = Buffer();
     const TypeId id = dense->type->id;
+    if (id == TypeId::kDenseUnion || id == TypeId::kNull) {
+      return Status::Unsupported("field '" + dense->type->ToString() +
+                                 "': nulls inside a union are not represented");
+    }
     switch (id) {
       case TypeId::kBool: {
         Buffer bits((n + 7) / 8, 0);
@@ -671,13 +755,14 @@ class Assembler {
         for (size_t i = 0; i < n; ++i) {
           for (size_t k = 0; k < sz; ++k) inner[i * sz + k] = present[i];
         }
-        ASSIGN_OR_RETURN(auto child, Spread(std::move(dense->children[0]), inner.data(), n * sz));
+        ASSIGN_OR_RETURN(auto child, Spread(std::move(dense->children[0]), inner.data(), n * sz,
+                                            /*mark_nulls=*/false));
         out->children.push_back(std::move(child));
         break;
       }
       case TypeId::kStruct: {
         for (auto& c : dense->children) {
-          ASSIGN_OR_RETURN(auto child, Spread(std::move(c), present, n));
+          ASSIGN_OR_RETURN(auto child, Spread(std::move(c), present, n, /*mark_nulls=*/false));
           out->children.push_back(std::move(child));
         }
         break;

@@ -14,8 +14,10 @@
 //   optional, unique_ptr         → the inner type, nullable
 //   atomic<T>, enums             → T (the underlying integer)
 //   RNTupleCardinality<T>        → uint32 / uint64
-// Unsupported (with the field, its type and why): std::variant, ROOT-streamed fields, unknown
-// column types or column/field combinations.
+//   std::variant<T0, T1, ...>    → dense_union<_0: T0, _1: T1, ..., null: null> (the last
+//                                  alternative holds the valueless entries)
+// Unsupported (with the field, its type and why): ROOT-streamed fields, an optional variant,
+// unknown column types or column/field combinations.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +44,7 @@ enum class NodeKind {
   kStruct,       ///< no column; children
   kNullable,     ///< index column (0 or 1 items per entry) + one child
   kCardinality,  ///< index column, read as collection sizes
+  kVariant,      ///< Switch column + the alternatives; a dense union (last child: null)
 };
 
 struct FieldNode {
