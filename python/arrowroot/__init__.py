@@ -1,4 +1,4 @@
-"""arrowroot: read CERN ROOT files (TTree) into Apache Arrow with a native C++ engine.
+"""arrowroot: read CERN ROOT files (TTree, RNTuple) into Apache Arrow with a native C++ engine.
 
 >>> import arrowroot
 >>> with arrowroot.open("Zmumu.root") as f:

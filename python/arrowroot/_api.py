@@ -149,7 +149,7 @@ class File:
         return {f"{path};{cyc}": why for path, cyc, why in self._handle().bad_keys()}
 
     def trees(self) -> list[str]:
-        """Paths of the trees in the file."""
+        """Paths of the trees (TTrees and RNTuples) in the file."""
         return [p for p, c in self.classnames(cycle=False).items() if c in TREE_CLASSES]
 
     def __contains__(self, path: object) -> bool:
@@ -179,8 +179,8 @@ class File:
         classname, _ = handle.find(path)
         if classname not in TREE_CLASSES:
             raise UnsupportedError(
-                f"'{path}' in '{self._path}' is a {classname}; arrowroot reads TTrees "
-                f"(trees in this file: {', '.join(self.trees()) or 'none'})"
+                f"'{path}' in '{self._path}' is a {classname}; arrowroot reads TTrees and "
+                f"RNTuples (in this file: {', '.join(self.trees()) or 'none'})"
             )
         return Tree(handle.tree(path), self)
 
@@ -190,7 +190,8 @@ class File:
 
 
 class Tree:
-    """A TTree: named columns (branches) of ``num_entries`` entries.
+    """A TTree or an RNTuple: named columns (branches; an RNTuple's top-level fields) of
+    ``num_entries`` entries. Both read the same way; ``is_rntuple`` says which it is.
 
     Get one with ``arrowroot.open(path)["name"]``. Reading never changes it, and it may be
     read from several threads at once (the engine runs without the GIL).
@@ -222,6 +223,11 @@ class Tree:
     def num_entries(self) -> int:
         """Number of entries (rows)."""
         return self._core.num_entries
+
+    @property
+    def is_rntuple(self) -> bool:
+        """An RNTuple (ROOT's columnar format), not a TTree."""
+        return self._core.is_rntuple
 
     def __len__(self) -> int:
         return self.num_entries
@@ -386,7 +392,8 @@ class Tree:
 
     def __repr__(self) -> str:
         where = f" in {self._file.file_path!r}" if self._file else ""
-        return f"<arrowroot.Tree {self.object_path!r}{where} ({self.num_entries} entries)>"
+        kind = "RNTuple" if self.is_rntuple else "Tree"
+        return f"<arrowroot.{kind} {self.object_path!r}{where} ({self.num_entries} entries)>"
 
 
 class ArrowStream:

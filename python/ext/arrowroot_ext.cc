@@ -257,6 +257,7 @@ class Tree {
   int64_t num_entries() const { return tree_->num_entries(); }
   std::string path() const { return tree_->path(); }
   std::string title() const { return tree_->title(); }
+  bool is_rntuple() const { return tree_->is_rntuple(); }
   std::string file_name() const { return file_->name(); }
 
   /// (name, C++ type, Arrow type or None, why unsupported or None, is a group) per branch.
@@ -451,8 +452,9 @@ NB_MODULE(_core, m) {
       .def("__arrow_c_stream__", &Scanner::stream_capsule,
            nb::arg("requested_schema") = nb::none());
 
-  nb::class_<Tree>(m, "Tree", "A TTree opened for reading.")
+  nb::class_<Tree>(m, "Tree", "A TTree or an RNTuple opened for reading.")
       .def_prop_ro("num_entries", &Tree::num_entries)
+      .def_prop_ro("is_rntuple", &Tree::is_rntuple)
       .def_prop_ro("path", &Tree::path)
       .def_prop_ro("title", &Tree::title)
       .def_prop_ro("file_name", &Tree::file_name)

@@ -112,7 +112,7 @@ def test_missing_file_is_file_not_found_and_not_found():
 
 
 def test_a_histogram_is_not_a_tree():
-    with pytest.raises(arrowroot.UnsupportedError, match="is a TH1D; arrowroot reads TTrees"):
+    with pytest.raises(arrowroot.UnsupportedError, match="is a TH1D; arrowroot reads TTrees and RNTuples"):
         arrowroot.open(HISTOS)["h_Muon_pt"]
 
 
