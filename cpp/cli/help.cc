@@ -17,8 +17,9 @@ const char* const kUsage =
     "                     (checks a Spark-on-Kubernetes setup; runs python -m arrowroot.doctor)\n"
     "       options for remote files (any command): --endpoint-url URL --region R\n"
     "                     --profile P --no-sign-request --read-timeout SECONDS\n"
-    "FILE is a local path, or a file://, http(s):// or s3://bucket/key URL; TREE may include\n"
-    "directories (dir/sub/tree). S3 credentials, region and endpoint come from the options\n"
+    "FILE is a local path, or a file://, http(s):// or s3://bucket/key URL; TREE is a TTree\n"
+    "or an RNTuple (its branches: the top-level fields) and may include directories\n"
+    "(dir/sub/tree). S3 credentials, region and endpoint come from the options\n"
     "above, else the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
     "AWS_REGION, AWS_ENDPOINT_URL, AWS_PROFILE) and ~/.aws/{credentials,config}, as the AWS CLI.\n"
     "`arrowroot CMD --help` describes each command's options and defaults.\n";

@@ -163,6 +163,16 @@ def test_an_rntuple_is_read_and_split_at_its_cluster_boundaries(spark):
     sizes = df.rdd.glom().map(len).collect()
     assert len(sizes) > 1 and sum(sizes) == 200000
     assert all(s % 10000 == 0 for s in sizes), sizes
+    # A file uproot 5.7 wrote with its default writer (`f["Events"] = {...}` is an RNTuple).
+    written = str(TESTDATA / "rntuple" / "rntuple_uproot_writer.root")
+    up_tree = uproot.open(written)
+    name = next(k.split(";")[0] for k, c in up_tree.classnames().items() if c == "ROOT::RNTuple")
+    up_all = up_tree[name].arrays(library="ak")
+    df2 = _read(spark, written, tree=name)
+    assert df2.count() == len(up_all)
+    first = up_all.fields[0]
+    assert sorted(df2.columns) == sorted(up_all.fields)
+    assert [r[0] for r in df2.select(first).limit(5).collect()] == up_all[first][:5].to_list()
 
 
 def test_rntuple_optionals_are_nullable_and_variants_left_out_or_refused(spark):
