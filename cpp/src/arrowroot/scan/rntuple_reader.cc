@@ -211,6 +211,25 @@ class RNTupleBatchStream : public BatchStream {
   }
   uint64_t ClusterEnd(size_t i) const { return s_.clusters[i].first_entry + s_.clusters[i].num_entries; }
 
+  /// Before the column's decoded buffer is sized from its pages' element counts: no page may
+  /// claim more bytes of elements than its stored bytes can expand to with the strongest ROOT
+  /// codec (the bound root_file.cc's DecompressPayload allows TTree baskets).
+  Status CheckPageSizes(uint32_t column_id, const rf::ColumnRange& range) const {
+    constexpr uint64_t kMaxExpansion = 65536;  // ZSTD / LZMA
+    const rf::ColumnDesc& desc = s_.schema.columns[column_id];
+    for (const rf::PageDesc& p : range.pages) {
+      const uint64_t length = tr::StoredPageBytes(desc.type, desc.bits_on_storage, p.num_elements);
+      if (length / kMaxExpansion > p.locator.size) {
+        return Status::Corruption(
+            "column " + std::to_string(column_id) + " (" + rf::ColumnTypeName(desc.type_raw) +
+            "): the page at " + FormatRange(p.locator.offset, p.locator.size) + " claims " +
+            std::to_string(p.num_elements) + " elements (" + std::to_string(length) +
+            " bytes), more than its stored bytes can expand to");
+      }
+    }
+    return Status::OK();
+  }
+
   /// Decode every column the selected fields need in cluster `ci` into decoded_.
   Status LoadCluster(size_t ci) {
     const rf::ClusterDesc& c = s_.clusters[ci];
@@ -227,6 +246,7 @@ class RNTupleBatchStream : public BatchStream {
       const rf::ColumnRange* range =
           need.column_id < c.columns.size() && !c.columns[need.column_id].suppressed
               ? &c.columns[need.column_id] : nullptr;
+      if (range) RETURN_IF_ERROR(CheckPageSizes(need.column_id, *range));
       uint64_t leading = 0, count = range ? range->num_elements : 0;
       if (need.elements_per_entry > 0) {
         // Entry-level column: it must cover the cluster's entries; a deferred column's elements

@@ -179,7 +179,8 @@ TEST(RNTupleFormat, FlippedEnvelopeByteIsChecksumMismatch) {
     EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
     EXPECT_NE(st.ToString().find("checksum mismatch"), std::string::npos) << st.ToString();
     EXPECT_NE(st.ToString().find(c.name), std::string::npos) << st.ToString();
-    EXPECT_NE(st.ToString().find("RNTuple '" + Name(clean) + "'"), std::string::npos) << st.ToString();
+    EXPECT_NE(st.ToString().find("RNTuple '" + Name(clean) + "'"), std::string::npos)
+        << st.ToString();
   }
 }
 
@@ -318,6 +319,55 @@ TEST(RNTupleFormat, BadPageChecksumNamesFieldColumnAndPage) {
         "RNTuple '" + Name(p) + "'"}) {
     EXPECT_NE(st.ToString().find(part), std::string::npos) << part << " in " << st.ToString();
   }
+}
+
+// Regression (cpp/fuzz/regressions/rntuple_reader/page-element-count-sizes-decoded-buffer): a
+// page claiming far more elements than its bytes can hold must not size the decoded column.
+TEST(RNTupleFormat, PageClaimingTooManyElementsIsCorruption) {
+  Plain p = LoadPlain();
+  // A page of a 64-bit column in the first cluster, and its item in the page list envelope:
+  // i32 element count (negative: checksummed), i32 size, u64 offset (spec, "Page List Envelope").
+  const Locator pl = p.schema.cluster_groups[0].page_list.locator;
+  for (uint32_t c = 0; c < p.clusters[0].columns.size(); ++c) {
+    if (p.schema.columns[c].bits_on_storage != 64 || p.clusters[0].columns[c].pages.empty()) {
+      continue;
+    }
+    const PageDesc& page = p.clusters[0].columns[c].pages[0];
+    const int32_t ne = page.has_checksum ? -static_cast<int32_t>(page.num_elements)
+                                         : static_cast<int32_t>(page.num_elements);
+    const int32_t size = static_cast<int32_t>(page.locator.size);
+    const uint64_t offset = page.locator.offset;
+    std::byte item[16];
+    std::memcpy(item, &ne, 4);
+    std::memcpy(item + 4, &size, 4);
+    std::memcpy(item + 8, &offset, 8);
+    std::byte* env = p.bytes.data() + pl.offset;
+    std::byte* at = std::search(env, env + pl.size, item, item + 16);
+    ASSERT_NE(at, env + pl.size) << "page item not found";
+    const int32_t huge = -0x7FFFFFFF;  // 2^31 - 1 elements, checksummed
+    std::memcpy(at, &huge, 4);
+    Bytes list = Slice(p.bytes, pl.offset, pl.size);
+    Resign(list);
+    std::memcpy(env, list.data(), pl.size);
+    auto file = OpenBytes(p.bytes);
+    ASSERT_TRUE(file.ok());
+    auto reader = scan::RNTupleReader::Open(*file, p.path);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    scan::ScanOptions options;
+    options.num_threads = 1;
+    auto batches = (*reader)->Scan(options);
+    Status st = batches.status();
+    while (st.ok()) {
+      auto batch = (*batches)->Next();
+      if (!batch.ok()) st = batch.status();
+      else if (!batch->has_value()) break;
+    }
+    EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
+    EXPECT_NE(st.ToString().find("claims 2147483647 elements"), std::string::npos)
+        << st.ToString();
+    return;
+  }
+  FAIL() << "no 64-bit column with pages in " << kPlain;
 }
 
 // Regression (cpp/fuzz/regressions/rntuple_envelopes/failed-list-frame-count-sizes-columns): a
