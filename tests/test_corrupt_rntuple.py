@@ -55,7 +55,8 @@ def _layout(source: str) -> dict[str, tuple[int, int]]:
     # TKey: i32 fNbytes, i16 fVersion, i32 fObjlen, u32 fDatime, i16 fKeylen).
     data = (TESTDATA_DIR / "rntuple" / source).read_bytes()
     blob = m["fSeekHeader"] + m["fNBytesHeader"]
-    nbytes, keylen = struct.unpack(">i", data[blob:blob + 4])[0], struct.unpack(">h", data[blob + 14:blob + 16])[0]
+    (nbytes,) = struct.unpack_from(">i", data, blob)
+    (keylen,) = struct.unpack_from(">h", data, blob + 14)
     out["page"] = (blob + keylen, nbytes - keylen)
     return out
 
@@ -97,7 +98,8 @@ def _anchor_with(data: bytes, payload: int, field: int, value: int) -> bytes:
     fields = ANCHOR.pack(*values)
     out = bytearray(data)
     out[start:start + len(fields)] = fields
-    out[start + len(fields):start + len(fields) + 8] = struct.pack(">Q", xxhash.xxh3_64_intdigest(fields))
+    end = start + len(fields)
+    out[end:end + 8] = struct.pack(">Q", xxhash.xxh3_64_intdigest(fields))
     return bytes(out)
 
 
@@ -147,7 +149,8 @@ try:
     sys.exit(3 if must_fail else 0)
 except arrowroot.Error as e:
     print(type(e).__name__, str(e).replace("\n", " "))
-    if must_fail and not (isinstance(e, arrowroot.CorruptionError) and f"RNTuple '{name}'" in str(e)):
+    named = f"RNTuple '{name}'" in str(e)
+    if must_fail and not (isinstance(e, arrowroot.CorruptionError) and named):
         sys.exit(4)
 """
 

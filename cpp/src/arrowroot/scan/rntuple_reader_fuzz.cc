@@ -109,7 +109,8 @@ void Resign(Bytes& b) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Bytes bytes = fuzz::Copy(data, size);
   if (size > 0 && (data[size - 1] & 1)) Resign(bytes);
-  auto file = root_format::RootFile::Open(byte_source::MakeMemorySource(std::move(bytes), "fuzz.root"));
+  auto file =
+      root_format::RootFile::Open(byte_source::MakeMemorySource(std::move(bytes), "fuzz.root"));
   if (!file.ok()) return 0;
   auto objects = (*file)->ListObjects();
   if (!objects.ok()) return 0;
