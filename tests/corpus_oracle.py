@@ -24,9 +24,16 @@ takes longer than --timeout seconds counts as a hang. Per file the worker:
     uproot-declined  uproot cannot read it (arrowroot may or may not);
   and checks that `Tree.unsupported()` agrees with what reading does (a branch listed as
   readable must read; one listed as unsupported must fail with UnsupportedError).
+- RNTuples (class ROOT::RNTuple): every top-level field is read by uproot
+  (`ntuple.arrays([field], library="ak")`) and by arrowroot (`arrays([field])`), compared in
+  the canonical form of tests/rntuple_values.py, classified with the same outcomes, and
+  counted in rows of their own ("RNTuple fields ...").
 - Duplicate branch names (ROOT allows them): uproot's name lookup gives the first; the n-th
   sibling of one name (n >= 2) is addressed in arrowroot as `name;n` (README, "Duplicate
   names"; oracle_common.addressed_names).
+
+(Over 500 lines: the worker, the driver and the table of one oracle stay together so a run is
+one file; the RNTuple value rules live in tests/rntuple_values.py.)
 
 Run directly for the table:
     .venv/bin/python tests/corpus_oracle.py [--corpus DIR] [--jobs 2] [--json out.json] [FILE...]
@@ -49,6 +56,7 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "testdata" / "corpus"
 TREE_CLASSES = ("TTree", "TNtuple", "TNtupleD")
+RNTUPLE_CLASS = "ROOT::RNTuple"
 
 # Branch outcomes. FAILURES break the test.
 IDENTICAL = "identical"
@@ -171,7 +179,10 @@ def check_file(path: Path) -> dict:
     if missing_keys:
         result["problems"].append(f"keys uproot lists and arrowroot does not: {missing_keys[:10]}")
     u_tree_names = sorted({k.rsplit(";", 1)[0] for k in tree_keys})
-    if sorted(set(a_trees)) != u_tree_names:
+    # Tree-like objects: arrowroot's trees() may list RNTuples beside TTrees (they are read
+    # through the same API); what it lists must be TTrees or RNTuples uproot lists.
+    rntuple_names = {k.rsplit(";", 1)[0] for k, c in classnames.items() if c == RNTUPLE_CLASS}
+    if sorted(set(a_trees) - (rntuple_names - set(u_tree_names))) != u_tree_names:
         result["problems"].append(f"trees(): arrowroot {sorted(set(a_trees))}, uproot {u_tree_names}")
 
     cli = cli_path()
@@ -276,7 +287,61 @@ def check_file(path: Path) -> dict:
             else:
                 rec["outcome"] = DIFFERENT
                 rec["why"] = diff
+    result["rntuples"] = [check_rntuple(path, ufile, afile, key)
+                          for key, c in classnames.items() if c == RNTUPLE_CLASS]
     return result
+
+
+def check_rntuple(path: Path, ufile, afile, key: str) -> dict:
+    """Every top-level field of one RNTuple: uproot vs arrowroot (outcomes as for branches)."""
+    from rntuple_values import canon, first_difference, is_flat_numeric, numpy_difference, schema
+
+    entry: dict = {"ntuple": key, "fields": {}}
+    try:
+        untuple = ufile[key]
+        nodes = schema(untuple)
+    except Exception as exc:  # noqa: BLE001 - uproot's limits are not ours to test
+        entry["uproot_error"] = f"{type(exc).__name__}: {_one_line(exc)}"
+        return entry
+    try:
+        antuple = afile[key]
+        a_fields = list(antuple.keys())
+    except Exception as exc:  # noqa: BLE001
+        outcome = _classify_error(exc)
+        for name, node in nodes.items():
+            entry["fields"][name] = {"outcome": outcome if outcome == DECLINED else ERROR,
+                                     "type": node.type_name, "why": f"ntuple: {_one_line(exc, 300)}"}
+        return entry
+    for name, node in nodes.items():
+        rec = entry["fields"][name] = {"type": node.type_name}
+        # Flat numeric fields compare as NumPy arrays: a Python list per entry of 10^8 entries
+        # (test_int_multicluster) would take minutes.
+        flat = is_flat_numeric(node)
+        try:
+            arr = untuple.arrays([name], library="np" if flat else "ak")[name]
+            want = arr if flat else arr.to_list()
+        except Exception as exc:  # noqa: BLE001
+            rec.update(outcome=UPROOT_DECLINED, why=f"{type(exc).__name__}: {_one_line(exc, 200)}")
+            continue
+        if name not in a_fields:
+            rec.update(outcome=ERROR, why="not in arrowroot's keys()")
+            continue
+        try:
+            column = antuple.arrays([name]).column(0)
+            got = column.to_numpy() if flat and column.null_count == 0 else column.to_pylist()
+        except Exception as exc:  # noqa: BLE001
+            outcome = _classify_error(exc)
+            rec.update(outcome=outcome if outcome in (DECLINED, CORRUPTION) else ERROR,
+                       why=f"{type(exc).__name__}: {_one_line(exc, 300)}")
+            continue
+        if flat and not isinstance(got, list):
+            diff = numpy_difference(want, got, node)
+        else:
+            diff = first_difference([canon(v, node) for v in list(want)], [canon(v, node) for v in got])
+        rec["outcome"] = IDENTICAL if diff is None else DIFFERENT
+        if diff is not None:
+            rec["why"] = diff
+    return entry
 
 
 # Address space of one worker. uproot needs 13 GB for one branch of uproot-issue-123a.root
@@ -341,7 +406,13 @@ def summarize(results: list[dict]) -> dict:
     files_with_trees = 0
     trees = 0
     second_opinions = 0
+    rn_counts = dict.fromkeys(OUTCOMES, 0)
+    rntuples = 0
     for r in results:
+        for n in r.get("rntuples", []):
+            rntuples += 1
+            for rec in n["fields"].values():
+                rn_counts[rec.get("outcome", ERROR)] += 1
         if r["trees"]:
             files_with_trees += 1
         for t in r["trees"]:
@@ -363,6 +434,8 @@ def summarize(results: list[dict]) -> dict:
         "second_opinions": second_opinions,
         **counts,
         "declined_fraction": (counts[DECLINED] / readable_by_uproot) if readable_by_uproot else 0.0,
+        "rntuples": rntuples,
+        "rntuple_fields": {k: v for k, v in rn_counts.items()},
     }
 
 
@@ -383,6 +456,11 @@ def table(summary: dict) -> str:
         ("crashed files", summary["crashes"]),
         ("hung files", summary["hangs"]),
         ("file-level problems", summary["file_problems"]),
+        ("RNTuples", summary["rntuples"]),
+        ("RNTuple fields: identical / different / declined",
+         " / ".join(str(summary["rntuple_fields"][k]) for k in (IDENTICAL, DIFFERENT, DECLINED))),
+        ("RNTuple fields: corruption / other errors / declined by uproot",
+         " / ".join(str(summary["rntuple_fields"][k]) for k in (CORRUPTION, ERROR, UPROOT_DECLINED))),
     ]
     width = max(len(r[0]) for r in rows)
     lines = [f"| {'':<{width}} | count |", f"|{'-' * (width + 2)}|------:|"]
@@ -398,6 +476,11 @@ def problems(results: list[dict], kinds=FAILURES) -> list[str]:
             for name, rec in t["branches"].items():
                 if rec.get("outcome") in kinds:
                     out.append(f"{r['file']}:{t['tree']} {name!r} [{rec.get('type', '')}] "
+                               f"{rec['outcome']}: {rec.get('why', '')}")
+        for n in r.get("rntuples", []):
+            for name, rec in n["fields"].items():
+                if rec.get("outcome") in kinds:
+                    out.append(f"{r['file']}:{n['ntuple']} (RNTuple) {name!r} [{rec.get('type', '')}] "
                                f"{rec['outcome']}: {rec.get('why', '')}")
     return out
 
@@ -446,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(summary))
     print(f"{len(files)} files in {time.monotonic() - start:.0f} s with {args.jobs} jobs")
     bad = summary["crashes"] + summary["hangs"] + summary["file_problems"] + sum(
-        summary[k] for k in FAILURES)
+        summary[k] + summary["rntuple_fields"][k] for k in FAILURES)
     if summary["declined_fraction"] > MAX_DECLINED_FRACTION:
         print(f"declined {100 * summary['declined_fraction']:.2f} % of the branches uproot "
               f"reads: more than {100 * MAX_DECLINED_FRACTION:.0f} %")

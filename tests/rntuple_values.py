@@ -21,6 +21,10 @@ spec: tree/ntuple/doc/BinaryFormatSpecification.md, "Field record frame"). Each 
 - char: a signed integer (arrowroot maps char to int8); uproot gives it unsigned.
 - floats: NaN/inf written as the strings "nan"/"inf"/"-inf" in the golden are floats again;
   NaN equals NaN in the comparison.
+- a record without data members (an empty class, or one whose bases hold none): {}; uproot
+  gives [].
+- diamond inheritance: uproot names a member that two bases hold 'Base::member'; the
+  qualifier is dropped and equal names are numbered in value order (see _record).
 - bytes (uproot may give bytes for a string) are decoded as UTF-8.
 """
 
@@ -99,6 +103,8 @@ def canon(value, node: FieldNode | None):
     if t.startswith(("std::pair<", "std::tuple<")):
         items = list(value.values()) if isinstance(value, dict) else list(value)
         return [canon(v, c) for v, c in zip(items, node.children)]
+    if not t.startswith(("std::", "ROOT::")) and isinstance(value, (list, tuple, dict)) and not value:
+        return {}  # a record without data members (maybe with empty bases): uproot gives []
     if node.children and isinstance(value, dict):
         return _record(value, node)
     if node.children and isinstance(value, (list, tuple)) and not t.startswith("std::variant<"):
@@ -123,28 +129,41 @@ def _entry(e):
     return e[0], e[1]
 
 
-def _record(value: dict, node: FieldNode) -> dict:
-    members = {c.name: c for c in node.children}
-    out: dict = {}
+def _members(value: dict, node: FieldNode | None) -> list[tuple[str, object]]:
+    """(member name, canonical value) of a record and, recursively, of its base classes."""
+    members = {c.name: c for c in node.children} if node is not None else {}
+    out: list[tuple[str, object]] = []
     for k, v in value.items():
         child = members.get(k)
         if k.startswith(":") and isinstance(v, dict):  # a base class: merge its members
-            out.update(_record(v, child) if child is not None else _generic(v))
+            out += _members(v, child)
         else:
-            out[k] = canon(v, child)
+            out.append((k.rsplit("::", 1)[-1], canon(v, child) if node is not None else _generic(v)))
+    return out
+
+
+def _record(value: dict, node: FieldNode | None) -> dict:
+    """A record's members by name, base classes' members merged in. When two bases hold a
+    member of the same name (a diamond), uproot names them 'Base::member'; the qualifier is
+    dropped and the values of one name are kept under 'name', 'name#2', ... in a sorted order,
+    so both sides give the same keys."""
+    groups: dict[str, list] = {}
+    for k, v in _members(value, node):
+        groups.setdefault(k, []).append(v)
+    out: dict = {}
+    for k, vs in groups.items():
+        if len(vs) == 1:
+            out[k] = vs[0]
+            continue
+        for n, v in enumerate(sorted(vs, key=_sort_key), start=1):
+            out[k if n == 1 else f"{k}#{n}"] = v
     return out
 
 
 def _generic(value):
     """Canonical form without a type: tuples are lists, base records merged."""
     if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            if k.startswith(":") and isinstance(v, dict):
-                out.update(_generic(v))
-            else:
-                out[k] = _generic(v)
-        return out
+        return _record(value, None)
     if isinstance(value, (list, tuple)):
         return [_generic(v) for v in value]
     if isinstance(value, bytes):
@@ -212,3 +231,34 @@ def has_lossy_double(node: FieldNode) -> bool:
     if node.type_name in ("double", "Double32_t") and any(0 < b < 64 for b in node.column_bits):
         return True
     return any(has_lossy_double(c) for c in node.children)
+
+
+NUMERIC_TYPES = ("bool", "char", "std::byte", "std::int8_t", "std::uint8_t", "std::int16_t",
+                 "std::uint16_t", "std::int32_t", "std::uint32_t", "std::int64_t",
+                 "std::uint64_t", "float", "double", "Double32_t")
+
+
+def is_flat_numeric(node: FieldNode) -> bool:
+    """A field whose values can be compared as one NumPy array (no Python objects)."""
+    return node.type_name in NUMERIC_TYPES or node.type_name.startswith("ROOT::RNTupleCardinality<")
+
+
+def numpy_difference(want, got, node: FieldNode) -> str | None:
+    """Exact comparison of two NumPy arrays of a flat numeric field (NaN equals NaN); char is
+    compared as signed (uproot gives it unsigned)."""
+    import numpy as np
+
+    want, got = np.asarray(want), np.asarray(got)
+    if node.type_name == "char":
+        want, got = want.astype(np.uint8).view(np.int8), got.astype(np.uint8).view(np.int8)
+    if want.shape != got.shape:
+        return f"{len(got)} entries, expected {len(want)}"
+    if (want.dtype.kind == "b") != (got.dtype.kind == "b") or (want.dtype.kind == "f") != (got.dtype.kind == "f"):
+        return f"dtype {got.dtype}, expected {want.dtype}"
+    equal = want == got
+    if want.dtype.kind == "f":
+        equal |= np.isnan(want) & np.isnan(got)
+    if equal.all():
+        return None
+    i = int(np.argmin(equal))
+    return f"entry {i}: got {got[i]!r}, expected {want[i]!r}"

@@ -42,7 +42,17 @@ SHARED = [REPO_ROOT.parent / "shared" / "testdata", Path("/work/shared/testdata"
 RNTUPLE_CLASS = "ROOT::RNTuple"
 
 # (file name, ntuple name, field) -> why arrowroot declines it (arrowroot.UnsupportedError).
-ALLOWED_DECLINES: dict[tuple[str, str, str], str] = {}
+_NO_VARIANT = ("std::variant is not read yet (issue 18 allows a clear Unsupported): Arrow's dense "
+               "union needs its own array layout in to_arrow/arrow_array; until then the error "
+               "names the field and its type")
+ALLOWED_DECLINES: dict[tuple[str, str, str], str] = {
+    **{(f"rntuple_records_{codec}.root", "ntpl", field): _NO_VARIANT
+       for codec in ("zstd", "none")
+       for field in ("variant_i32_f32_str", "variant_i32_fragile", "vec_variant_i32_f64")},
+    ("test_stl_containers_rntuple_v1-0-0-0.root", "ntuple", "variant_int32_string"): _NO_VARIANT,
+    ("test_stl_containers_rntuple_v1-0-0-0.root", "ntuple", "vector_variant_int64_string"): _NO_VARIANT,
+    ("test_emptystruct_invalidvar_rntuple_v1-0-0-0.root", "ntuple", "variant"): _NO_VARIANT,
+}
 
 # (file name, field) -> why uproot's values are wrong there; such a field is compared with
 # uproot only on its first cluster (where uproot is right), and fully with ROOT's golden.
@@ -98,8 +108,13 @@ def arrowroot_field(path: Path, ntuple: str, name: str, entry_start=None, entry_
     return table.column(0).to_pylist()
 
 
-def check_decline(exc: Exception, where: tuple[str, str, str], type_name: str) -> str | None:
-    """None if declining is allowed and well said; else the problem."""
+def _types(node) -> list[str]:
+    return [node.type_name] + [t for c in node.children for t in _types(c)]
+
+
+def check_decline(exc: Exception, where: tuple[str, str, str], node) -> str | None:
+    """None if declining is allowed and well said (the error names the field and its type or
+    the type of the sub-field it cannot read); else the problem."""
     import arrowroot
 
     if not isinstance(exc, arrowroot.UnsupportedError):
@@ -107,8 +122,8 @@ def check_decline(exc: Exception, where: tuple[str, str, str], type_name: str) -
     if where not in ALLOWED_DECLINES:
         return (f"declined ({exc}) but not in ALLOWED_DECLINES (add it there with the reason "
                 "if it is deliberate)")
-    if where[2] not in str(exc) or type_name not in str(exc):
-        return f"the Unsupported error does not name the field and its type {type_name!r}: {exc}"
+    if where[2] not in str(exc) or not any(t in str(exc) for t in _types(node)):
+        return f"the Unsupported error does not name the field and its type {node.type_name!r}: {exc}"
     STATS["declined"].append(f"{':'.join(where)}: {ALLOWED_DECLINES[where]}")
     return None
 
@@ -204,7 +219,7 @@ def test_arrowroot_matches_root_golden(path: Path):
             else:
                 got = arrowroot_field(path, g["ntuple"], name)
         except Exception as exc:  # noqa: BLE001 - classified
-            problem = check_decline(exc, where, g["types"][name])
+            problem = check_decline(exc, where, nodes[name])
             if problem:
                 problems.append(f"{name} [{g['types'][name]}]: {problem}")
             continue
@@ -235,7 +250,7 @@ def _check_against_uproot(path: Path):
             try:
                 got = arrowroot_field(path, name, field_name)
             except Exception as exc:  # noqa: BLE001 - classified
-                problem = check_decline(exc, (path.name, name, field_name), node.type_name)
+                problem = check_decline(exc, (path.name, name, field_name), node)
                 if problem:
                     problems.append(f"{name}:{field_name} [{node.type_name}]: {problem}")
                 continue

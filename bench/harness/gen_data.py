@@ -1,7 +1,7 @@
 """Write the harness's NanoAOD-like files, one per codec, in one pass over the events.
 
     <python> bench/harness/gen_data.py --writer root|uproot --entries N --seed S \
-        --out-dir DIR --codecs zlib,lz4,zstd,lzma,none
+        --out-dir DIR --codecs zlib,lz4,zstd,lzma,none [--rntuple zstd]
 
 Run by the harness (bench/harness/main.py), not by hand: with ``--writer root`` under the
 Python of the ROOT wheel's venv (only numpy and ROOT needed), with ``--writer uproot`` under
@@ -15,6 +15,14 @@ optimizes (TTree::OptimizeBaskets at the first flush), as a CMSSW/ROOT job would
 the fill loop is C++ (JIT-compiled by cling), fed with numpy buffers; implicit MT (2 threads)
 compresses baskets in parallel. uproot writer: ``mktree`` + ``extend`` with one basket per
 branch per 100k-event chunk (uproot cannot size baskets by bytes).
+
+``--rntuple CODECS`` also writes the same events as an RNTuple ``Events`` into
+``nanoaod-<codec>.rntuple.root`` (``--codecs ''`` writes only those): the same 55 top-level
+fields with the TTree's names and types (``nMuon`` std::uint32_t, ``Muon_pt``
+ROOT::RVec<float>, ...), which is also what RDataFrame's Snapshot of the TTree into an
+RNTuple gives. ROOT writer (gen_rntuple.py): ROOT::RNTupleWriter with its default write
+options (zstd level 5 = ROOT's default RNTuple compression, default cluster and page sizes),
+filled from C++; uproot fallback: ``mkrntuple`` + ``extend`` per 100k-event chunk.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gen_rntuple  # noqa: E402
 import nanoaod  # noqa: E402
 
 # ROOT compression settings (algorithm * 100 + level) per codec, ROOT's own presets:
@@ -208,9 +217,11 @@ def main() -> None:
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--out-dir", type=Path, required=True)
     p.add_argument("--codecs", default=",".join(CODECS))
+    p.add_argument("--rntuple", default="", help="codecs of RNTuple files to write too")
     p.add_argument("--threads", type=int, default=2, help="ROOT implicit MT threads (compression)")
     args = p.parse_args()
     codecs = [c for c in args.codecs.split(",") if c]
+    nt_codecs = [c for c in args.rntuple.split(",") if c]
     args.out_dir.mkdir(parents=True, exist_ok=True)
     if args.writer == "root":
         import ROOT
@@ -220,17 +231,23 @@ def main() -> None:
             ROOT.EnableImplicitMT(args.threads)
         ROOT.gInterpreter.Declare(_CPP)
         make = RootWriter
+        make_nt = gen_rntuple.RootNTupleWriter
         version = f"ROOT {ROOT.gROOT.GetVersion()}"
     else:
         import uproot
 
         make = UprootWriter
+        make_nt = gen_rntuple.UprootNTupleWriter
         version = f"uproot {uproot.__version__}"
-    parts = {c: args.out_dir / f"nanoaod-{c}.root.part" for c in codecs}
+    finals = {c: args.out_dir / f"nanoaod-{c}.root" for c in codecs}
+    finals.update({f"rntuple-{c}": args.out_dir / f"nanoaod-{c}.rntuple.root" for c in nt_codecs})
+    parts = {k: v.with_name(v.name + ".part") for k, v in finals.items()}
     writers = {c: make(parts[c], c) for c in codecs}
+    writers.update({f"rntuple-{c}": make_nt(parts[f"rntuple-{c}"], CODECS[c])
+                    for c in nt_codecs})
     t0 = time.perf_counter()
     gen = 0.0
-    fill = {c: 0.0 for c in codecs}
+    fill = {c: 0.0 for c in writers}
     for index, first, n in nanoaod.chunks(args.seed, args.entries):
         t = time.perf_counter()
         chunk = nanoaod.make_chunk(args.seed, index, first, n)
@@ -244,11 +261,13 @@ def main() -> None:
         t = time.perf_counter()
         n = w.close()
         fill[c] += time.perf_counter() - t
-        final = args.out_dir / f"nanoaod-{c}.root"
+        final = finals[c]
         os.replace(parts[c], final)
+        codec = c.removeprefix("rntuple-")
         out.append({"codec": c, "file": final.name, "bytes": final.stat().st_size, "entries": n,
                     "write_seconds": round(fill[c], 2), "writer": version,
-                    "compression": CODECS[c]})
+                    "compression": CODECS[codec],
+                    "format": "RNTuple" if c.startswith("rntuple-") else "TTree"})
     for o in out:
         print(json.dumps(o))
     print(json.dumps({"generate_seconds": round(gen, 2),

@@ -1,6 +1,6 @@
 """The benchmark harness behind ``bench/run`` (see bench/README.md).
 
-    bench/run [--quick] [--only local,memory,s3,cp,spark,ml] [--repeat N] [--events N]
+    bench/run [--quick] [--only local,rntuple,memory,s3,cp,spark,ml] [--repeat N] [--events N]
 
 Measures arrowroot against what users would pick instead (uproot 5, ROOT, uproot + s3fs,
 Parquet in Spark, pyspark-root-datasource; rclone and the AWS CLI for `arrowroot cp`), on the same files and cores in the same run, and
@@ -36,8 +36,9 @@ import cp_bench  # noqa: E402
 from s3curl import S3, file_md5  # noqa: E402
 import nanoaod  # noqa: E402
 import report  # noqa: E402
+import rntuple_bench  # noqa: E402
 
-SECTIONS = ("local", "memory", "s3", "cp", "spark", "ml")
+SECTIONS = ("local", "rntuple", "memory", "s3", "cp", "spark", "ml")
 CODECS = ("zlib", "lz4", "zstd", "lzma", "none")
 SEED = 20_240_601
 DISTURBED = 0.3  # other processes used more than this many CPUs during a run: flagged
@@ -658,6 +659,7 @@ def main() -> None:
     if bad:
         raise SystemExit(f"--only: unknown section(s) {bad}; choose from {', '.join(SECTIONS)}")
     args.codecs = [c for c in args.codecs.split(",") if c]
+    args.seed = SEED
     args.events = args.events or (100_000 if args.quick else 1_000_000)
     args.repeat = args.repeat or (3 if args.quick else 5)
     args.min_repeat = 2 if args.quick else 3
@@ -697,6 +699,12 @@ def main() -> None:
             try:
                 if section == "local":
                     local_section(args, files, root_py, results)
+                elif section == "rntuple":
+                    import types
+
+                    rntuple_bench.rntuple_section(args, root_py, results, types.SimpleNamespace(
+                        Worker=Worker, run_cli=run_cli, cli=REPO / "build" / "arrowroot", log=log,
+                        cli_bench_available=cli_bench_available, warm_page_cache=warm_page_cache))
                 elif section == "memory":
                     memory_section(args, results)
                 elif section == "s3":

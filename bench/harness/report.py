@@ -424,6 +424,10 @@ def write(results: dict, out_dir: Path) -> str:
     lines += tlines
     if results.get("local"):
         lines += _local_tables(results)
+    if results.get("rntuple"):
+        import rntuple_bench
+
+        lines += rntuple_bench.table(results)
     if results.get("s3"):
         lines += _s3_table(results)
     if results.get("cp"):

@@ -24,6 +24,10 @@ Commands (one JSON object per line):
   into memory first (not timed), then only the decompression of all of them is timed, with
   each available decompressor of the codec (or only the one named in ``only``; best of
   ``repeat``); the fastest one is the floor.
+* ``{"op": "ntuple_layout", "path": P, "tree": N, "columns": [..] | null}`` and
+  ``{"op": "ntuple_floor", ...}`` (the arguments of ``floor``): the same for an RNTuple's pages
+  (rntuple_worker.py). Readers ``root-ntuple`` (RNTupleReader + views) and ``root-rdf``
+  (RDataFrame) read an RNTuple; ``arrowroot`` and ``uproot`` read either.
 * ``{"op": "quit"}``.
 
 stdout is reserved for the protocol (the original fd 1 is kept for it; fd 1 itself is pointed
@@ -143,7 +147,14 @@ class UprootReader:
         f = uproot.open(path, **open_kw)
         t = f[tree]
         t1 = time.perf_counter()
-        arrays = t.arrays(columns, library=options.get("library", "ak"), **kw)
+        if type(t).__name__.endswith("RNTuple"):
+            # uproot 5.7's RNTuple arrays(): fields are chosen with filter_name (its
+            # `expressions` and `decompression_executor` are "not implemented yet").
+            if columns is not None:
+                kw["filter_name"] = list(columns)
+            arrays = t.arrays(library=options.get("library", "ak"), **kw)
+        else:
+            arrays = t.arrays(columns, library=options.get("library", "ak"), **kw)
         t2 = time.perf_counter()
         n = len(arrays)
         nbytes = int(arrays.nbytes) if hasattr(arrays, "nbytes") else 0
@@ -328,12 +339,17 @@ def _decompressors(tag):
 _FLOOR_CACHE: dict = {}
 
 
-def floor(path, tree_name, columns, repeat, only=None):
-    key = (path, tree_name, tuple(columns) if columns is not None else None)
+def floor(path, tree_name, columns, repeat, only=None, ntuple=False):
+    key = (path, tree_name, tuple(columns) if columns is not None else None, ntuple)
     if key not in _FLOOR_CACHE:
         _FLOOR_CACHE.clear()
-        _, recs, embedded = layout(path, tree_name, columns, with_data=True)
-        blocks = [b for r in recs for b in _blocks(r)]
+        if ntuple:
+            import rntuple_worker
+
+            blocks, embedded = rntuple_worker.ntuple_blocks(path, tree_name, columns, _blocks), 0
+        else:
+            _, recs, embedded = layout(path, tree_name, columns, with_data=True)
+            blocks = [b for r in recs for b in _blocks(r)]
         _FLOOR_CACHE[key] = (blocks, embedded)
     blocks, embedded = _FLOOR_CACHE[key]
     by_tag: dict[str, list] = {}
@@ -400,6 +416,13 @@ def main() -> None:
     def reader(name):
         if name not in readers:
             base = name.removesuffix("-s3")
+            if base.startswith("root-"):
+                import rntuple_worker
+
+                cls = {"root-ntuple": rntuple_worker.RootNTupleReader,
+                       "root-rdf": rntuple_worker.RootRDFReader}[base]
+                readers[name] = cls(args.root_imt)
+                return readers[name]
             readers[name] = {"arrowroot": ArrowrootReader, "uproot": UprootReader,
                              "root": lambda: RootReader(args.root_imt)}[base]()
         return readers[name]
@@ -433,10 +456,15 @@ def main() -> None:
                         "uncompressed_bytes": sum(r["objlen"] for r in recs),
                         "key_bytes": sum(r["keylen"] for r in recs),
                         "embedded_baskets": embedded})
-            elif op == "floor":
+            elif op == "ntuple_layout":
+                import rntuple_worker
+
+                _reply({"ok": True, **rntuple_worker.ntuple_layout(cmd["path"], cmd["tree"],
+                                                                   cmd.get("columns"))})
+            elif op in ("floor", "ntuple_floor"):
                 c0 = _cpu()
                 res = floor(cmd["path"], cmd["tree"], cmd.get("columns"), int(cmd.get("repeat", 1)),
-                            cmd.get("only"))
+                            cmd.get("only"), ntuple=op == "ntuple_floor")
                 res["cpu"] = _cpu() - c0
                 _reply({"ok": True, **res})
             else:

@@ -180,6 +180,30 @@ TEST_F(CliTest, FileUrlWorksLikeAPath) {
   EXPECT_EQ(r.out, RunCli({"ls", "uproot-HZZ.root"}).out);
 }
 
+// RNTuples (testdata/rntuple): the same commands as for trees. The jsonl values of these
+// fields equal uproot 5.7.7's reading (tests/test_cli_rntuple.py compares them live).
+TEST_F(CliTest, LsRNTuple) {
+  ExpectGolden({"ls", "rntuple/rntuple_fundamentals_zstd.root"}, "ls_rntuple_fundamentals.txt");
+}
+TEST_F(CliTest, SchemaRNTuple) {
+  ExpectGolden({"schema", "rntuple/rntuple_collections_zstd.root:ntpl"},
+               "schema_rntuple_collections.txt");
+}
+TEST_F(CliTest, CatRNTupleJsonl) {
+  ExpectGolden({"cat", "rntuple/rntuple_fundamentals_zstd.root:ntpl", "-b", "i32,u64,f64,b,f_half",
+                "--format", "jsonl", "--stop", "3"},
+               "cat_rntuple_fundamentals.jsonl");
+  ExpectGolden({"cat", "rntuple/rntuple_collections_zstd.root:ntpl", "-b", "str,vec_vec_i32",
+                "--format", "jsonl", "--stop", "3"},
+               "cat_rntuple_collections.jsonl");
+}
+TEST_F(CliTest, RNTupleUnknownFieldAndVariantAreOneErrorLine) {
+  ExpectOneLineError({"cat", "rntuple/rntuple_fundamentals_zstd.root:ntpl", "-b", "nope"},
+                     "not found: no field 'nope'");
+  ExpectOneLineError({"cat", "rntuple/rntuple_records_zstd.root:ntpl", "-b", "variant_i32_f32_str"},
+                     "unsupported: field 'variant_i32_f32_str' of type std::variant");
+}
+
 // ---- errors ----
 
 TEST_F(CliTest, MissingFileIsOneErrorLine) {

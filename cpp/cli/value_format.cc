@@ -210,30 +210,66 @@ void AppendJson(const ArrowSchema& schema, const ArrowArray& array, int64_t i, s
   AppendItems(schema, array, begin, end, out);  // the list kinds
 }
 
-uint64_t ArrowValueBytes(const ArrowSchema& schema, const ArrowArray& array) {
-  // Every buffer holds at least offset + length values.
-  const auto n = static_cast<uint64_t>(array.offset + array.length);
+namespace {
+
+/// The value bytes of entries [begin, begin + count) of `array` (indices with its offset
+/// already added), children's entries in range included: a slice counts only its own part.
+uint64_t ValueBytes(const ArrowSchema& schema, const ArrowArray& array, int64_t begin,
+                    int64_t count) {
+  const auto n = static_cast<uint64_t>(count);
   const Kind kind = KindOf(schema.format);
   uint64_t bytes = 0;
+  int64_t child_begin = begin, child_count = count;
   switch (kind) {
     case Kind::kBool: bytes = (n + 7) / 8; break;
     case Kind::kString:
     case Kind::kBinary:
-      bytes = 4 * (n + 1) + static_cast<uint64_t>(Load<int32_t>(array, 1, static_cast<int64_t>(n)));
+    case Kind::kList:
+    case Kind::kMap: {
+      int64_t first = 0, last = 0;
+      if (count > 0) {
+        first = Load<int32_t>(array, 1, begin);
+        last = Load<int32_t>(array, 1, begin + count);
+      }
+      bytes = 4 * (n + 1);
+      if (kind == Kind::kString || kind == Kind::kBinary) bytes += static_cast<uint64_t>(last - first);
+      child_begin = first;
+      child_count = last - first;
       break;
+    }
     case Kind::kLargeString:
     case Kind::kLargeBinary:
-      bytes = 8 * (n + 1) + static_cast<uint64_t>(Load<int64_t>(array, 1, static_cast<int64_t>(n)));
+    case Kind::kLargeList: {
+      int64_t first = 0, last = 0;
+      if (count > 0) {
+        first = Load<int64_t>(array, 1, begin);
+        last = Load<int64_t>(array, 1, begin + count);
+      }
+      bytes = 8 * (n + 1);
+      if (kind != Kind::kLargeList) bytes += static_cast<uint64_t>(last - first);
+      child_begin = first;
+      child_count = last - first;
       break;
-    case Kind::kList:
-    case Kind::kMap: bytes = 4 * (n + 1); break;
-    case Kind::kLargeList: bytes = 8 * (n + 1); break;
-    default: bytes = static_cast<uint64_t>(ByteWidth(kind)) * n;  // 0: structs, fixed-size lists
+    }
+    case Kind::kFixedSizeList: {
+      const int64_t size = FixedListSize(schema.format);
+      child_begin = begin * size;
+      child_count = count * size;
+      break;
+    }
+    default: bytes = static_cast<uint64_t>(ByteWidth(kind)) * n;  // 0: structs
   }
   for (int64_t c = 0; c < array.n_children; ++c) {
-    bytes += ArrowValueBytes(*schema.children[c], *array.children[c]);
+    const ArrowArray& child = *array.children[c];
+    bytes += ValueBytes(*schema.children[c], child, child.offset + child_begin, child_count);
   }
   return bytes;
+}
+
+}  // namespace
+
+uint64_t ArrowValueBytes(const ArrowSchema& schema, const ArrowArray& array) {
+  return ValueBytes(schema, array, array.offset, array.length);
 }
 
 }  // namespace arrowroot::cli

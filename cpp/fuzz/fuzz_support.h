@@ -8,6 +8,9 @@
 //                        TList payload (both uncompressed).
 //   decode_fuzz:         u16 plan index, u16 first entry, u16 entry count, u32 n, n bytes of
 //                        basket key, then i32 counts (counter values for offset-less baskets).
+//   rntuple_columns_fuzz: u8 mode (bit 0: a second u32 gives n's high half; bit 1: n from the
+//                        page size), u8 column type (mod 0x20), u16 bits on storage, u32 min and
+//                        u32 max (float bits), u32 n, then the page bytes.
 //   rntuple_envelopes_fuzz: u8 mode; bit 0 set: a ROOT::RNTuple anchor payload; else u32 n,
 //                        n bytes of header envelope, u32 m, m bytes of footer envelope, then
 //                        one page-list envelope. Bit 1: the target repairs lengths/checksums.

@@ -9,7 +9,9 @@
 namespace arrowroot::transfer::internal {
 
 /// Open the copy at `path` as a ROOT file; read every key's payload and every basket of every
-/// tree. Errors name `where` (the copy's target) and the key, tree or basket that failed.
+/// tree; read every RNTuple (anchor, envelopes and their checksums) and every page of every
+/// cluster (page checksum, decompression). Errors name `where` (the copy's target) and the key,
+/// tree or basket, or the RNTuple, cluster, column and page byte range that failed.
 Status VerifyRoot(const std::string& path, const std::string& where,
                   const byte_source::SourceOptions& options);
 

@@ -147,6 +147,24 @@ def test_a_multi_cluster_file_is_split_into_partitions(spark):
         uproot.open(FORITER)["foriter"]["data"].array(library="np"))
 
 
+def test_an_rntuple_is_read_and_split_at_its_cluster_boundaries(spark):
+    # rntuple_large_zstd: 200000 entries in 20 clusters of 10000, 27 decoded bytes per entry.
+    path = str(TESTDATA / "rntuple" / "rntuple_large_zstd.root")
+    df = _read(spark, path, tree="ntpl", partition_bytes="1 MB")
+    assert df.rdd.getNumPartitions() > 1
+    up = uproot.open(path)["ntpl"].arrays(["event", "x", "v"], library="np")
+    row = df.select(F.count("*").alias("n"), F.sum("event").alias("event"),
+                    F.sum("x").alias("x"), F.sum(F.size("v")).alias("v")).collect()[0]
+    assert row.n == len(up["event"]) == 200000
+    assert row.event == int(up["event"].sum())
+    assert row.x == pytest.approx(float(up["x"].astype(np.float64).sum()), rel=1e-9)
+    assert row.v == sum(len(v) for v in up["v"])
+    # Partitions start at cluster boundaries: each holds whole clusters of 10000 entries.
+    sizes = df.rdd.glom().map(len).collect()
+    assert len(sizes) > 1 and sum(sizes) == 200000
+    assert all(s % 10000 == 0 for s in sizes), sizes
+
+
 def test_small_files_are_grouped_into_one_partition(spark, tmp_path):
     for i in range(4):
         shutil.copy(FORITER, tmp_path / f"f{i}.root")

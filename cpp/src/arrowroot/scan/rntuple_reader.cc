@@ -170,6 +170,7 @@ class RNTupleBatchStream : public BatchStream {
       if (it == s_.clusters.begin()) return Status::Corruption("no cluster holds entry " + std::to_string(next_entry_));
       cluster_ = static_cast<size_t>(it - s_.clusters.begin()) - 1;
       Status st = LoadCluster(cluster_);
+      if (st.ok()) st = AssembleCluster(cluster_);
       if (!st.ok()) return std::move(st).AddContext(Where() + ", cluster " + std::to_string(cluster_));
     }
     const rf::ClusterDesc& c = s_.clusters[cluster_];
@@ -180,25 +181,16 @@ class RNTupleBatchStream : public BatchStream {
       auto cap = static_cast<uint64_t>(static_cast<double>(options_.max_batch_bytes) / bytes_per_entry_);
       n = std::max<uint64_t>(1, std::min(n, cap));
     }
-    const uint64_t e0 = next_entry_ - c.first_entry, e1 = e0 + n;
+    // A batch is a slice of the cluster's arrays (assembled once, from the decoded columns).
+    const auto offset = static_cast<int64_t>(next_entry_ - c.first_entry - assembled_first_);
     to_arrow::RecordBatch batch;
     batch.fields = fields_;
     batch.num_rows = static_cast<int64_t>(n);
-    batch.columns.resize(selected_.size());
-    std::vector<Status> errors(selected_.size());
-    auto build = [&](size_t k) {
-      auto a = tr::Assemble(*reader_->state()->plans[selected_[k]], decoded_, e0, e1);
-      if (a.ok()) batch.columns[k] = std::move(*a);
-      else errors[k] = std::move(a).status();
-    };
-    if (pool_ && selected_.size() > 1) pool_->ParallelFor(selected_.size(), build);
-    else for (size_t k = 0; k < selected_.size(); ++k) build(k);
-    for (size_t k = 0; k < errors.size(); ++k) {
-      if (!errors[k].ok()) {
-        return std::move(errors[k]).AddContext(Where() + ", cluster " + std::to_string(cluster_) +
-                                               ", entries [" + std::to_string(next_entry_) + ", " +
-                                               std::to_string(next_entry_ + n) + ")");
-      }
+    batch.columns.reserve(assembled_.size());
+    for (const auto& whole : assembled_) {
+      batch.columns.push_back(offset == 0 && static_cast<uint64_t>(whole->length) == n
+                                  ? whole
+                                  : to_arrow::Slice(whole, offset, static_cast<int64_t>(n)));
     }
     next_entry_ += n;
     stats_.num_entries += n;
@@ -210,6 +202,32 @@ class RNTupleBatchStream : public BatchStream {
     return "RNTuple '" + s_.path + "' in '" + reader_->file().name() + "'";
   }
   uint64_t ClusterEnd(size_t i) const { return s_.clusters[i].first_entry + s_.clusters[i].num_entries; }
+
+  /// Build every selected field's array for the entries of cluster `ci` the scan reads (the
+  /// batches are slices of them), then free the decoded columns that were not moved into them.
+  Status AssembleCluster(size_t ci) {
+    const rf::ClusterDesc& c = s_.clusters[ci];
+    const uint64_t e0 = next_entry_ - c.first_entry;
+    const uint64_t e1 = std::min(ClusterEnd(ci), stop_) - c.first_entry;
+    assembled_.assign(selected_.size(), nullptr);
+    assembled_first_ = e0;
+    std::vector<Status> errors(selected_.size());
+    auto build = [&](size_t k) {
+      auto a = tr::Assemble(*reader_->state()->plans[selected_[k]], decoded_, e0, e1);
+      if (a.ok()) assembled_[k] = std::move(*a);
+      else errors[k] = std::move(a).status();
+    };
+    if (pool_ && selected_.size() > 1) pool_->ParallelFor(selected_.size(), build);
+    else for (size_t k = 0; k < selected_.size(); ++k) build(k);
+    decoded_.clear();
+    for (size_t k = 0; k < errors.size(); ++k) {
+      if (!errors[k].ok()) {
+        return std::move(errors[k]).AddContext("entries [" + std::to_string(c.first_entry + e0) +
+                                               ", " + std::to_string(c.first_entry + e1) + ")");
+      }
+    }
+    return Status::OK();
+  }
 
   /// Before the column's decoded buffer is sized from its pages' element counts: no page may
   /// claim more bytes of elements than its stored bytes can give. Uncompressed (compression
@@ -248,6 +266,7 @@ class RNTupleBatchStream : public BatchStream {
     double decoded_bytes = 0;
     for (const tr::ColumnNeed& need : needs) {
       tr::DecodedColumn& d = decoded_[need.column_id];
+      ++d.uses;
       if (d.present) continue;  // two fields share it (a projection)
       const rf::ColumnDesc& desc = schema.columns[need.column_id];
       const rf::ColumnRange* range =
@@ -393,6 +412,8 @@ class RNTupleBatchStream : public BatchStream {
   std::unique_ptr<ThreadPool> pool_;
   size_t cluster_ = SIZE_MAX;
   std::vector<tr::DecodedColumn> decoded_;
+  std::vector<std::shared_ptr<to_arrow::ArrayData>> assembled_;  ///< the cluster's arrays
+  uint64_t assembled_first_ = 0;  ///< the cluster-relative entry assembled_ starts at
   double bytes_per_entry_ = 0;
   ScanStats stats_;
 };

@@ -289,16 +289,18 @@ const uint8_t kEmpty[8] = {0, 0, 0, 0, 0, 0, 0, 0};
 void FillArray(std::shared_ptr<ArrayData> data, ArrowArray* out) {
   auto* p = new ArrayPrivate();
   p->keep = data;
-  p->buffer_ptrs.push_back(data->null_count > 0 ? data->validity.data() : nullptr);
-  for (auto& b : data->buffers) p->buffer_ptrs.push_back(b.empty() ? kEmpty : b.data());
-  p->children.resize(data->children.size());
-  for (size_t i = 0; i < data->children.size(); ++i) {
-    FillArray(data->children[i], &p->children[i]);
+  // A slice exports its base's buffers and children with an offset.
+  const ArrayData& src = data->base ? *data->base : *data;
+  p->buffer_ptrs.push_back(src.null_count > 0 ? src.validity.data() : nullptr);
+  for (const auto& b : src.buffers) p->buffer_ptrs.push_back(b.empty() ? kEmpty : b.data());
+  p->children.resize(src.children.size());
+  for (size_t i = 0; i < src.children.size(); ++i) {
+    FillArray(src.children[i], &p->children[i]);
     p->child_ptrs.push_back(&p->children[i]);
   }
   out->length = data->length;
   out->null_count = data->null_count;
-  out->offset = 0;
+  out->offset = data->base ? data->offset : 0;
   out->n_buffers = static_cast<int64_t>(p->buffer_ptrs.size());
   out->n_children = static_cast<int64_t>(p->children.size());
   out->buffers = p->buffer_ptrs.data();
@@ -309,6 +311,26 @@ void FillArray(std::shared_ptr<ArrayData> data, ArrowArray* out) {
 }
 
 }  // namespace
+
+std::shared_ptr<ArrayData> Slice(std::shared_ptr<const ArrayData> whole, int64_t offset,
+                                 int64_t length) {
+  if (whole->base) {  // a slice of a slice: of the same base
+    offset += whole->offset;
+    whole = whole->base;
+  }
+  auto s = std::make_shared<ArrayData>();
+  s->type = whole->type;
+  s->length = length;
+  s->offset = offset;
+  if (whole->null_count > 0) {
+    const uint8_t* bits = whole->validity.data();
+    int64_t valid = 0;
+    for (int64_t i = offset; i < offset + length; ++i) valid += (bits[i >> 3] >> (i & 7)) & 1;
+    s->null_count = length - valid;
+  }
+  s->base = std::move(whole);
+  return s;
+}
 
 void ExportField(const Field& field, ArrowSchema* out) {
   FillSchema(field.name, *field.type, field.nullable, out);

@@ -63,7 +63,16 @@ struct ArrayData {
   std::vector<std::shared_ptr<ArrayData>> children;
   int64_t null_count = 0;
   Buffer validity;  ///< bit-packed, LSB first; empty when null_count is 0
+
+  /// A slice (made by Slice): entries [offset, offset + length) of `base`, whose buffers and
+  /// children it shares (exported with ArrowArray::offset); its own buffers stay empty.
+  std::shared_ptr<const ArrayData> base;
+  int64_t offset = 0;
 };
+
+/// Entries [offset, offset + length) of `whole`, without copying (the slice keeps it alive).
+std::shared_ptr<ArrayData> Slice(std::shared_ptr<const ArrayData> whole, int64_t offset,
+                                 int64_t length);
 
 /// Appends values of one type; a tree that mirrors DataType. Not thread-safe.
 class ArrayBuilder {

@@ -52,7 +52,9 @@ inline __m128i Zigzag64(__m128i v) {
   }
   return v;
 }
-inline __m128i Load(const std::byte* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline __m128i Load(const std::byte* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
 inline void Store(std::byte* p, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
 
 // Elements [0, n & ~15) in blocks of 16, stream b at src + b * stride; returns how many.
@@ -224,7 +226,8 @@ inline uint32_t HalfToFloatBits(uint16_t h) {
   const uint32_t em = h & 0x7FFFu;
   // Normal: move exponent and mantissa into float position and rebias (15 → 127). Subnormal
   // (and zero): mantissa * 2^-24, exact in float and never a float subnormal (no slow assists).
-  // Inf and NaN keep an all-ones exponent and their payload. Masks, not branches, so GCC vectorises it.
+  // Inf and NaN keep an all-ones exponent and their payload. Masks, not branches, so GCC
+  // vectorises it.
   const uint32_t normal = (em << 13) + ((127u - 15u) << 23);
   const uint32_t subnormal = std::bit_cast<uint32_t>(static_cast<float>(em) * 0x1p-24f);
   const uint32_t special = 0x7F800000u | ((em & 0x3FFu) << 13);

@@ -97,17 +97,6 @@ bool IsIndex(ColumnType t) {
 }
 bool IsFloat(TypeId t) { return t == TypeId::kFloat32 || t == TypeId::kFloat64; }
 
-/// Whether a base class's members would repeat a name the record already has (then the base
-/// stays a nested member, ":_0").
-bool NamesCollide(const std::vector<Field>& members, const FieldNode& base) {
-  for (const FieldNode& m : base.children) {
-    for (const Field& f : members) {
-      if (f.name == m.name) return true;
-    }
-  }
-  return false;
-}
-
 class Planner {
  public:
   explicit Planner(const rf::Schema& schema) : s_(schema) {}
@@ -157,22 +146,35 @@ class Planner {
       case FieldRole::kCollection: return PlanCollection(f, std::move(n), path);
       case FieldRole::kRecord: {
         if (has_columns) return fail("a record with columns of its own");
-        std::vector<Field> members;
+        // A base class (":_0", ":_1"...): its members become the record's own, as a C++ user
+        // and uproot see them. Where two bases (or a base and the record) have a member of one
+        // name, both are qualified by their class, "Base::name" (uproot's naming).
+        std::vector<std::string> origin;  // per child: the base class it came from, or ""
         for (uint32_t k : kids) {
           ASSIGN_OR_RETURN(FieldNode c, Plan(k, epe, path + "." + s_.fields[k].name));
-          if (!c.name.empty() && c.name[0] == ':' && c.kind == NodeKind::kStruct &&
-              !NamesCollide(members, c)) {
-            // A base class (":_0", ":_1"...): its members become the record's own, as a C++
-            // user and uproot see them (a class's fields include its bases').
+          if (!c.name.empty() && c.name[0] == ':' && c.kind == NodeKind::kStruct) {
+            const std::string& base = s_.fields[k].type_name;
             for (FieldNode& m : c.children) {
-              members.push_back(Field{m.name, m.type, m.nullable});
+              origin.push_back(base);
               n.children.push_back(std::move(m));
             }
             continue;
           }
-          members.push_back(Field{c.name, c.type, c.nullable});
+          origin.push_back("");
           n.children.push_back(std::move(c));
         }
+        for (size_t i = 0; i < n.children.size(); ++i) {
+          for (size_t j = i + 1; j < n.children.size(); ++j) {
+            if (n.children[i].name != n.children[j].name) continue;
+            for (size_t x : {i, j}) {
+              if (!origin[x].empty() && n.children[x].name.find("::") == std::string::npos) {
+                n.children[x].name = origin[x] + "::" + n.children[x].name;
+              }
+            }
+          }
+        }
+        std::vector<Field> members;
+        for (const FieldNode& c : n.children) members.push_back(Field{c.name, c.type, c.nullable});
         n.kind = NodeKind::kStruct;
         n.type = MakeStruct(std::move(members));
         return n;
@@ -434,7 +436,7 @@ Buffer Convert(TypeId src_type, const std::byte* s, size_t n, TypeId dst) {
 
 class Assembler {
  public:
-  explicit Assembler(const std::vector<DecodedColumn>& cols) : cols_(cols) {}
+  explicit Assembler(std::vector<DecodedColumn>& cols) : cols_(cols) {}
 
   /// Items [b, e) of `node` (its principal column's elements, relative to the cluster).
   Result<std::shared_ptr<ArrayData>> Build(const FieldNode& node, uint64_t b, uint64_t e) {
@@ -447,6 +449,10 @@ class Assembler {
         ASSIGN_OR_RETURN(const DecodedColumn* c, Column(node, 0, e));
         TypeId src = *NativeType(c->type);
         const int w = MakePrimitive(src)->ByteWidth();
+        if (src == node.type->id && b == 0 && e == c->count && TakeOver(c)) {
+          out->buffers.push_back(std::move(const_cast<DecodedColumn*>(c)->data).Reinterpret<uint8_t>());
+          return out;
+        }
         out->buffers.push_back(Convert(src, c->data.data() + b * w, n, node.type->id));
         return out;
       }
@@ -492,9 +498,13 @@ class Assembler {
       case NodeKind::kString:
       case NodeKind::kList:
       case NodeKind::kMap: {
-        ASSIGN_OR_RETURN(const uint64_t* idx, Index(node, b, e));
+        // One pass: offsets rebased to the range's start, and the index checked to never
+        // decrease (every offset then lies in [0, stop - start]).
+        ASSIGN_OR_RETURN(const DecodedColumn* ic, Column(node, 0, e));
+        const auto* idx = reinterpret_cast<const uint64_t*>(ic->data.data());
         const uint64_t start = b == 0 ? 0 : idx[b - 1];
         const uint64_t stop = n == 0 ? start : idx[e - 1];
+        if (stop < start) return Decreasing(node, e - 1, start, stop);
         if (stop - start > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
           return Status::InvalidArgument("field '" + node.name + "': " +
                                          std::to_string(stop - start) +
@@ -504,10 +514,28 @@ class Assembler {
         Buffer offsets((n + 1) * 4);
         auto* o = reinterpret_cast<int32_t*>(offsets.data());
         o[0] = 0;
-        for (size_t i = 0; i < n; ++i) o[i + 1] = static_cast<int32_t>(idx[b + i] - start);
+        uint64_t bad = 0;  // any decrease sets the top bit (v - prev wraps)
+        uint64_t prev = start;
+        for (size_t i = 0; i < n; ++i) {
+          const uint64_t v = idx[b + i];
+          bad |= v - prev;
+          bad |= (stop - v);
+          prev = v;
+          o[i + 1] = static_cast<int32_t>(v - start);
+        }
+        if (bad >> 63) {
+          ASSIGN_OR_RETURN(const uint64_t* checked, Index(node, b, e));  // names the element
+          (void)checked;
+          return Status::Corruption("field '" + node.name + "': its index column leaves [" +
+                                    std::to_string(start) + ", " + std::to_string(stop) + "]");
+        }
         out->buffers.push_back(std::move(offsets));
         if (node.kind == NodeKind::kString) {
           ASSIGN_OR_RETURN(const DecodedColumn* chars, Column(node, 1, stop));
+          if (start == 0 && stop == chars->count && TakeOver(chars)) {
+            out->buffers.push_back(std::move(const_cast<DecodedColumn*>(chars)->data).Reinterpret<uint8_t>());
+            return out;
+          }
           Buffer bytes(static_cast<size_t>(stop - start));
           if (stop > start) std::memcpy(bytes.data(), chars->data.data() + start, stop - start);
           out->buffers.push_back(std::move(bytes));
@@ -541,6 +569,10 @@ class Assembler {
   }
 
  private:
+  /// Whether the caller may move `c`'s data out: no other field reads it (fields are
+  /// assembled in parallel, so a shared column is only ever copied).
+  static bool TakeOver(const DecodedColumn* c) { return c->uses == 1; }
+
   /// The active representation's column `pos`, which must hold at least `need` elements.
   Result<const DecodedColumn*> Column(const FieldNode& node, size_t pos, uint64_t need) {
     const DecodedColumn* found = nullptr;
@@ -562,6 +594,12 @@ class Assembler {
                                 std::to_string(need));
     }
     return found;
+  }
+
+  static Status Decreasing(const FieldNode& node, uint64_t i, uint64_t prev, uint64_t v) {
+    return Status::Corruption("field '" + node.name + "': its index column decreases at "
+                              "element " + std::to_string(i) + " of the cluster (" +
+                              std::to_string(prev) + " then " + std::to_string(v) + ")");
   }
 
   /// The index column of `node`, checked to be non-decreasing over [b-1, e).
@@ -659,7 +697,7 @@ class Assembler {
     return out;
   }
 
-  const std::vector<DecodedColumn>& cols_;
+  std::vector<DecodedColumn>& cols_;
 };
 
 /// The representation of `node` active in `cluster`: the first whose principal column the
@@ -694,7 +732,7 @@ void CollectColumns(const FieldNode& node, const rf::ClusterDesc& cluster,
 }
 
 Result<std::shared_ptr<ArrayData>> Assemble(const FieldNode& node,
-                                            const std::vector<DecodedColumn>& columns,
+                                            std::vector<DecodedColumn>& columns,
                                             uint64_t e0, uint64_t e1) {
   Assembler a(columns);
   return a.Build(node, e0, e1);

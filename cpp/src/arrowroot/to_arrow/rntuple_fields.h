@@ -71,6 +71,9 @@ struct DecodedColumn {
   rf::ColumnType type = rf::ColumnType::kByte;
   uint64_t count = 0;
   PodVector<std::byte> data;
+  /// Fields that read this column in the cluster (a projection shares its source's): when one
+  /// alone does, it may take `data` over instead of copying it.
+  uint32_t uses = 0;
 };
 
 /// The columns a node reads in `cluster` (the active representation of it and of every
@@ -83,10 +86,11 @@ void CollectColumns(const FieldNode& node, const rf::ClusterDesc& cluster,
                     std::vector<ColumnNeed>* out);
 
 /// The Arrow array of entries [e0, e1) (relative to the cluster) of a top-level node, from the
-/// cluster's decoded columns (indexed by column id). Corruption when index columns point
-/// outside their child columns or decrease.
+/// cluster's decoded columns (indexed by column id). A column whose every element the array
+/// holds as they are (same type) is moved into it, not copied, when no other field uses it.
+/// Corruption when index columns point outside their child columns or decrease.
 Result<std::shared_ptr<ArrayData>> Assemble(const FieldNode& node,
-                                            const std::vector<DecodedColumn>& columns,
+                                            std::vector<DecodedColumn>& columns,
                                             uint64_t e0, uint64_t e1);
 
 }  // namespace arrowroot::to_arrow::rntuple

@@ -1,5 +1,6 @@
 #include "arrowroot/root_format/rntuple/rntuple.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "arrowroot/compression/decompress.h"
@@ -12,7 +13,8 @@ namespace {
 
 /// Read `link`'s bytes and decompress them into the envelope (`length` bytes).
 Result<Bytes> ReadEnvelope(const byte_source::ByteSource& source, const Locator& loc,
-                           uint64_t length, uint64_t max_key_size, const char* what) {
+                           uint64_t length, uint64_t max_key_size, const char* what,
+                           Bytes stored = {}) {
   auto where = [&] { return std::string(what) + " at " + FormatRange(loc.offset, loc.size); };
   if (loc.size == 0 || length == 0) {
     return Status::Corruption("RNTuple " + where() + ": empty (uncompressed length " +
@@ -34,8 +36,11 @@ Result<Bytes> ReadEnvelope(const byte_source::ByteSource& source, const Locator&
                               std::to_string(length) + " cannot come from " +
                               std::to_string(loc.size) + " stored bytes");
   }
-  Bytes raw(loc.size);
-  RETURN_IF_ERROR_CTX(source.ReadAt(loc.offset, raw), "reading the RNTuple " + where());
+  Bytes raw = std::move(stored);
+  if (raw.size() != loc.size) {
+    raw = Bytes(loc.size);
+    RETURN_IF_ERROR_CTX(source.ReadAt(loc.offset, raw), "reading the RNTuple " + where());
+  }
   if (loc.size == length) return raw;
   Bytes out(length);
   RETURN_IF_ERROR_CTX(compression::DecompressRootBlocks(raw, out), "RNTuple " + where());
@@ -74,12 +79,55 @@ Result<std::shared_ptr<RNTuple>> ReadMetadata(const RootFile& file, const std::s
   return nt;
 }
 
+/// The stored bytes of every cluster group's page list, read in few requests: page lists
+/// written close together (uproot writes one per cluster group, ROOT several) share one read.
+Result<std::vector<Bytes>> ReadPageListBytes(const byte_source::ByteSource& source,
+                                             const std::vector<ClusterGroupDesc>& groups) {
+  constexpr uint64_t kMaxGap = 64 << 10, kMaxRead = 16 << 20;
+  std::vector<size_t> order(groups.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return groups[a].page_list.locator.offset < groups[b].page_list.locator.offset;
+  });
+  std::vector<Bytes> out(groups.size());
+  for (size_t i = 0; i < order.size();) {
+    const Locator& first = groups[order[i]].page_list.locator;
+    if (first.offset > source.size() || first.size > source.size() - first.offset) {
+      i++;  // ReadEnvelope reports it, with its byte range
+      continue;
+    }
+    uint64_t end = first.offset + first.size;
+    size_t j = i + 1;
+    for (; j < order.size(); ++j) {
+      const Locator& l = groups[order[j]].page_list.locator;
+      if (l.offset > source.size() || l.size > source.size() - l.offset) break;
+      if (l.offset > end + kMaxGap || std::max(end, l.offset + l.size) - first.offset > kMaxRead) break;
+      end = std::max(end, l.offset + l.size);
+    }
+    if (j - i > 1) {
+      Bytes span(end - first.offset);
+      RETURN_IF_ERROR_CTX(source.ReadAt(first.offset, span),
+                          "reading RNTuple page lists at " + FormatRange(first.offset, span.size()));
+      for (size_t k = i; k < j; ++k) {
+        const Locator& l = groups[order[k]].page_list.locator;
+        Bytes b(l.size);
+        std::memcpy(b.data(), span.data() + (l.offset - first.offset), l.size);
+        out[order[k]] = std::move(b);
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
 Status ReadPageLists(const RootFile& file, RNTuple* nt) {
   const auto& source = *file.source();
+  ASSIGN_OR_RETURN(std::vector<Bytes> stored, ReadPageListBytes(source, nt->schema.cluster_groups));
   for (size_t gi = 0; gi < nt->schema.cluster_groups.size(); ++gi) {
     const ClusterGroupDesc& g = nt->schema.cluster_groups[gi];
     ASSIGN_OR_RETURN(Bytes env, ReadEnvelope(source, g.page_list.locator, g.page_list.length,
-                                             nt->anchor.max_key_size, "page list envelope"));
+                                             nt->anchor.max_key_size, "page list envelope",
+                                             std::move(stored[gi])));
     auto where = "cluster group " + std::to_string(gi) + "'s page list at " +
                  FormatRange(g.page_list.locator.offset, g.page_list.locator.size);
     RETURN_IF_ERROR_CTX(CheckEnvelope(env, kEnvelopePageList, g.page_list.length), where);
@@ -136,6 +184,13 @@ Result<std::shared_ptr<const RNTuple>> ReadRNTuple(const RootFile& file, const s
   Status st = ReadPageLists(file, nt->get());
   if (!st.ok()) return WithName(std::move(st), file, path, &(*nt)->key);
   return std::shared_ptr<const RNTuple>(std::move(*nt));
+}
+
+uint64_t PageUnpackedBytes(const ColumnDesc& column, uint64_t n) {
+  const int fixed = IsKnownColumnType(column.type_raw) ? FixedBitsOnStorage(column.type) : 0;
+  const uint64_t bits = fixed > 0 ? static_cast<uint64_t>(fixed) : column.bits_on_storage;
+  const unsigned __int128 total = (static_cast<unsigned __int128>(n) * bits + 7) / 8;
+  return total > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(total);
 }
 
 Status UnpackPage(const PageDesc& page, ByteView raw, std::span<std::byte> out) {

@@ -47,6 +47,12 @@ inline uint64_t PageStoredBytes(const PageDesc& page) {
   return page.locator.size + (page.has_checksum ? 8 : 0);
 }
 
+/// Bytes a page of `n` elements of `column` holds once decompressed (before its elements are
+/// decoded): n times the element's bits on storage, rounded up to whole bytes. The bits are the
+/// type's fixed width, or the column's declared bits_on_storage for Real32Trunc/Real32Quant
+/// and unknown types (spec 1.0, "Column Description"). Saturates at UINT64_MAX.
+uint64_t PageUnpackedBytes(const ColumnDesc& column, uint64_t n);
+
 /// Check a page's trailing XXH3-64 (if it has one) and decompress it into `out`, whose size is
 /// the page's uncompressed length. `raw` holds PageStoredBytes(page) bytes.
 Status UnpackPage(const PageDesc& page, ByteView raw, std::span<std::byte> out);
