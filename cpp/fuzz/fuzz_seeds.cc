@@ -4,8 +4,11 @@
 //   OUT_DIR/streamer_info/  decompressed streamer-info lists
 //   OUT_DIR/tree/           decompressed TTree records + their file's streamer infos
 //   OUT_DIR/decode/         basket keys with the index of their branch's plan (and counts)
+//   OUT_DIR/rntuple_envelopes/  the anchors, and the header, footer and first page-list
+//                           envelopes (decompressed) of the RNTuples in testdata/rntuple/
 // root_file_fuzz and tree_reader_fuzz take the .root files themselves (scripts/fuzz copies
 // them). Deterministic: the same test data gives the same files.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,7 +16,9 @@
 
 #include "arrowroot/byte_source/byte_source.h"
 #include "arrowroot/root_format/basket.h"
+#include "arrowroot/compression/decompress.h"
 #include "arrowroot/root_format/cursor.h"
+#include "arrowroot/root_format/rntuple/rntuple.h"
 #include "arrowroot/scan/tree_reader.h"
 #include "arrowroot/to_arrow/decode.h"
 #include "fuzz/fuzz_support.h"
@@ -186,6 +191,64 @@ void DecodeSeeds(const fs::path& out) {
   }
 }
 
+/// An envelope's bytes, decompressed to `length` (empty when unreadable).
+Bytes ReadEnvelope(const byte_source::ByteSource& src, uint64_t offset, uint64_t size,
+                   uint64_t length) {
+  auto raw = src.Read({offset, size});
+  if (!raw.ok() || length > (64u << 20)) return {};
+  if (size == length) return std::move(*raw);
+  Bytes out(length);
+  if (!compression::DecompressRootBlocks(*raw, out).ok()) return {};
+  return out;
+}
+
+/// rntuple_envelopes seeds from every RNTuple of testdata/rntuple/*.root.
+void RNTupleSeeds(const fs::path& out) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(TestdataDir()) / "rntuple", ec)) {
+    if (e.path().extension() == ".root") paths.push_back(e.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const auto& path : paths) {
+    auto src = byte_source::OpenLocalFile(path);
+    if (!src.ok()) continue;
+    auto file = root_format::RootFile::Open(*src);
+    if (!file.ok()) continue;
+    auto objects = (*file)->ListObjects();
+    if (!objects.ok()) continue;
+    for (const auto& o : *objects) {
+      if (o.key.class_name != root_format::rntuple::kAnchorClass) continue;
+      const std::string name = Stem(path) + "-" + Sanitize(o.path);
+      auto payload = (*file)->ReadPayload(o.key);
+      if (payload.ok()) {
+        std::vector<uint8_t> seed;
+        PutU8(&seed, 1);  // the anchor
+        PutBytes(&seed, *payload);
+        Write(out / "rntuple_envelopes", name + "-anchor", seed);
+      }
+      auto nt = root_format::rntuple::ReadRNTuple(**file, o.path);
+      if (!nt.ok()) continue;
+      const auto& a = (*nt)->anchor;
+      Bytes header = ReadEnvelope(**src, a.seek_header, a.nbytes_header, a.len_header);
+      Bytes footer = ReadEnvelope(**src, a.seek_footer, a.nbytes_footer, a.len_footer);
+      Bytes page_list;
+      if (!(*nt)->schema.cluster_groups.empty()) {
+        const auto& link = (*nt)->schema.cluster_groups[0].page_list;
+        page_list = ReadEnvelope(**src, link.locator.offset, link.locator.size, link.length);
+      }
+      std::vector<uint8_t> seed;
+      PutU8(&seed, 0);  // header, footer, page list
+      PutU32(&seed, static_cast<uint32_t>(header.size()));
+      PutBytes(&seed, header);
+      PutU32(&seed, static_cast<uint32_t>(footer.size()));
+      PutBytes(&seed, footer);
+      PutBytes(&seed, page_list);
+      Write(out / "rntuple_envelopes", name + "-envelopes", seed);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -201,6 +264,7 @@ int main(int argc, char** argv) {
   }
   for (const auto& path : files) FileSeeds(out, path);
   DecodeSeeds(out);
+  RNTupleSeeds(out);
   for (const auto& [dir, n] : g_counts) std::printf("fuzz_seeds: %-14s %d seeds\n", dir.c_str(), n);
   std::printf("fuzz_seeds: %zu column plans from %zu files\n", DecodePlans().size(), files.size());
   return 0;

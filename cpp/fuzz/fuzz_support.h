@@ -1,7 +1,7 @@
 // Helpers shared by the libFuzzer targets (*_fuzz.cc) and the seed generator (fuzz_seeds.cc).
 // Input layouts of the targets are documented here, in one place, because fuzz_seeds writes them.
 //
-//   root_file_fuzz, tree_reader_fuzz: a whole ROOT file.
+//   root_file_fuzz, tree_reader_fuzz, rntuple_reader_fuzz: a whole ROOT file.
 //   decompress_fuzz:     u8 mode, u32 claimed uncompressed size, then a compressed payload.
 //   streamer_info_fuzz:  u16 fKeylen, then a streamer-info TList payload (uncompressed).
 //   tree_fuzz:           u16 fKeylen, u32 n, n bytes of TTree payload, then a streamer-info
@@ -11,6 +11,9 @@
 //   rntuple_columns_fuzz: u8 mode (bit 0: a second u32 gives n's high half; bit 1: n from the
 //                        page size), u8 column type (mod 0x20), u16 bits on storage, u32 min and
 //                        u32 max (float bits), u32 n, then the page bytes.
+//   rntuple_envelopes_fuzz: u8 mode; bit 0 set: a ROOT::RNTuple anchor payload; else u32 n,
+//                        n bytes of header envelope, u32 m, m bytes of footer envelope, then
+//                        one page-list envelope. Bit 1: the target repairs lengths/checksums.
 // All integers are big-endian; a short input reads as zeros.
 #pragma once
 

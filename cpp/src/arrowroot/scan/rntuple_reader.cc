@@ -229,6 +229,32 @@ class RNTupleBatchStream : public BatchStream {
     return Status::OK();
   }
 
+  /// Before the column's decoded buffer is sized from its pages' element counts: no page may
+  /// claim more bytes of elements than its stored bytes can give. Uncompressed (compression
+  /// setting 0): as many; compressed: at most the codec's expansion (the bounds root_file.cc's
+  /// DecompressPayload allows TTree baskets). The setting is algorithm * 100 + level (ROOT's
+  /// RCompressionSetting: 1 zlib, 2 LZMA, 3 old ROOT, 4 LZ4, 5 ZSTD).
+  Status CheckPageSizes(uint32_t column_id, const rf::ColumnRange& range) const {
+    const uint32_t algorithm = range.compression / 100;
+    const uint64_t expansion = range.compression == 0                 ? 1
+                               : algorithm == 1 || algorithm == 3     ? 1100
+                               : algorithm == 4                       ? 256
+                                                                      : 65536;
+    const rf::ColumnDesc& desc = s_.schema.columns[column_id];
+    for (const rf::PageDesc& p : range.pages) {
+      const uint64_t length = tr::StoredPageBytes(desc.type, desc.bits_on_storage, p.num_elements);
+      if (length > p.locator.size && (length - 1) / expansion >= p.locator.size) {
+        return Status::Corruption(
+            "column " + std::to_string(column_id) + " (" + rf::ColumnTypeName(desc.type_raw) +
+            "): the page at " + FormatRange(p.locator.offset, p.locator.size) + " claims " +
+            std::to_string(p.num_elements) + " elements (" + std::to_string(length) +
+            " bytes), more than its stored bytes can give (compression setting " +
+            std::to_string(range.compression) + ")");
+      }
+    }
+    return Status::OK();
+  }
+
   /// Decode every column the selected fields need in cluster `ci` into decoded_.
   Status LoadCluster(size_t ci) {
     const rf::ClusterDesc& c = s_.clusters[ci];
@@ -246,6 +272,7 @@ class RNTupleBatchStream : public BatchStream {
       const rf::ColumnRange* range =
           need.column_id < c.columns.size() && !c.columns[need.column_id].suppressed
               ? &c.columns[need.column_id] : nullptr;
+      if (range) RETURN_IF_ERROR(CheckPageSizes(need.column_id, *range));
       uint64_t leading = 0, count = range ? range->num_elements : 0;
       if (need.elements_per_entry > 0) {
         // Entry-level column: it must cover the cluster's entries; a deferred column's elements

@@ -95,10 +95,12 @@ class LeReader {
   }
   /// A list frame: returns the position just past it and its item count. Each item takes at
   /// least `min_item_bytes`, so a count the frame cannot hold is refused before any allocation.
+  /// On failure the count is 0 (a caller may size a vector from it before checking ok()).
   size_t ListFrame(uint32_t* count, uint64_t min_item_bytes) {
+    *count = 0;
     size_t start = pos_;
     int64_t size = I64();
-    *count = U32();
+    const uint32_t n = U32();
     if (!ok()) return 0;
     if (size >= 0 || size == INT64_MIN) {
       Fail("expected a list frame (negative size), found size " + std::to_string(size));
@@ -109,11 +111,12 @@ class LeReader {
       Fail("a list frame of " + std::to_string(bytes) + " bytes runs past the envelope's end");
       return 0;
     }
-    if (min_item_bytes > 0 && *count > (bytes - 12) / min_item_bytes) {
-      Fail("a list frame of " + std::to_string(bytes) + " bytes claims " +
-           std::to_string(*count) + " items");
+    if (min_item_bytes > 0 && n > (bytes - 12) / min_item_bytes) {
+      Fail("a list frame of " + std::to_string(bytes) + " bytes claims " + std::to_string(n) +
+           " items");
       return 0;
     }
+    *count = n;
     return start + static_cast<size_t>(bytes);
   }
   Locator ReadLocator() {
