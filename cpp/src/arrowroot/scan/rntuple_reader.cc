@@ -255,6 +255,13 @@ class RNTupleBatchStream : public BatchStream {
     return Status::OK();
   }
 
+  /// The most elements any column of the cluster stores.
+  static uint64_t MaxStoredElements(const rf::ClusterDesc& c) {
+    uint64_t most = 0;
+    for (const rf::ColumnRange& r : c.columns) most = std::max(most, r.num_elements);
+    return most;
+  }
+
   /// Decode every column the selected fields need in cluster `ci` into decoded_.
   Status LoadCluster(size_t ci) {
     const rf::ClusterDesc& c = s_.clusters[ci];
@@ -291,6 +298,13 @@ class RNTupleBatchStream : public BatchStream {
           }
           leading = first - expected_first;
         } else {
+          // Wholly synthetic (a field added after this cluster): its zeros are only as many
+          // as the cluster's entries, which the columns it does store must bear out.
+          if (c.num_entries > std::max<uint64_t>(MaxStoredElements(c), 1u << 20)) {
+            return Status::Corruption("the cluster claims " + std::to_string(c.num_entries) +
+                                      " entries, its columns hold at most " +
+                                      std::to_string(MaxStoredElements(c)) + " elements");
+          }
           leading = want;
         }
         count = want;
