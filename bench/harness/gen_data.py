@@ -39,6 +39,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen_rntuple  # noqa: E402
 import nanoaod  # noqa: E402
+from slot_fill import fill_slots  # noqa: E402
 
 # ROOT compression settings (algorithm * 100 + level) per codec, ROOT's own presets:
 # zlib-1 = 101 (ROOT's compiled-in default), LZ4-4 = 404 (ROOT's "analysis" preset),
@@ -155,25 +156,7 @@ class RootWriter:
                 self.w.jagged(name, "n" + cname, coll_index[cname], "F" if field in ff else "I")
 
     def fill(self, chunk: dict, n: int) -> None:
-        keep = []  # the buffers must live until fill() returns
-        for name, slot in self.flat_slot.items():
-            a = np.ascontiguousarray(chunk["flat"][name])
-            if a.dtype == np.bool_:
-                a = a.view(np.uint8)
-            keep.append(a)
-            self.w.set_flat(slot, a)
-        for c, cname in enumerate(nanoaod.COLLECTIONS):
-            counts, vals = chunk["collections"][cname]
-            offsets = np.zeros(n + 1, np.int64)
-            np.cumsum(counts, out=offsets[1:])
-            counts = np.ascontiguousarray(counts, np.uint32)
-            keep += [counts, offsets]
-            self.w.set_counts(c, counts, offsets)
-            for field, v in vals.items():
-                v = np.ascontiguousarray(v)
-                keep.append(v)
-                self.w.set_jagged(self.jag_slot[(cname, field)], v)
-        self.w.fill(n)
+        fill_slots(self.w, self.flat_slot, self.jag_slot, chunk, n)
 
     def close(self) -> int:
         return int(self.w.close())

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 import nanoaod
+from slot_fill import fill_slots
 
 _CPP = r"""
 #include <ROOT/RNTupleModel.hxx>
@@ -147,25 +148,7 @@ class RootNTupleWriter:
         self.w.start()
 
     def fill(self, chunk: dict, n: int) -> None:
-        keep = []  # the buffers must live until fill() returns
-        for name, slot in self.flat_slot.items():
-            a = np.ascontiguousarray(chunk["flat"][name])
-            if a.dtype == np.bool_:
-                a = a.view(np.uint8)
-            keep.append(a)
-            self.w.set_flat(slot, a)
-        for c, cname in enumerate(nanoaod.COLLECTIONS):
-            counts, vals = chunk["collections"][cname]
-            offsets = np.zeros(n + 1, np.int64)
-            np.cumsum(counts, out=offsets[1:])
-            counts = np.ascontiguousarray(counts, np.uint32)
-            keep += [counts, offsets]
-            self.w.set_counts(c, counts, offsets)
-            for field, v in vals.items():
-                v = np.ascontiguousarray(v)
-                keep.append(v)
-                self.w.set_jagged(self.jag_slot[(cname, field)], v)
-        self.w.fill(n)
+        fill_slots(self.w, self.flat_slot, self.jag_slot, chunk, n)
 
     def close(self) -> int:
         return int(self.w.close())
