@@ -439,7 +439,8 @@ Result<std::unique_ptr<BatchStream>> RNTupleReader::Scan(const ScanOptions& opti
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(s, options.columns));
   const auto total = static_cast<int64_t>(s.ntuple->num_entries);
   int64_t start = options.entry_start, stop = options.entry_stop < 0 ? total : options.entry_stop;
-  if (start < 0 || start > stop) {
+  // As for TTrees: a range past the end is empty, a reversed one is an error.
+  if (start < 0 || (options.entry_stop >= 0 && start > options.entry_stop)) {
     return Status::InvalidArgument("entry range [" + std::to_string(options.entry_start) + ", " +
                                    std::to_string(options.entry_stop) + ") is not a range of " +
                                    s.Where() + "'s " + std::to_string(total) + " entries");
