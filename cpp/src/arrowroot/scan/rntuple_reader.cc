@@ -310,6 +310,7 @@ class RNTupleBatchStream : public BatchStream {
         count = want;
       }
       const int w = tr::NativeWidth(desc.type);
+      const bool index = tr::IsIndexColumn(desc.type);  // count + 1 uint32 slots
       if (count > (1ull << 40) / static_cast<uint64_t>(w)) {
         return Status::Corruption("column " + std::to_string(need.column_id) + " claims " +
                                   std::to_string(count) + " elements in one cluster");
@@ -317,8 +318,12 @@ class RNTupleBatchStream : public BatchStream {
       d.present = true;
       d.type = desc.type;
       d.count = count;
-      d.data = PodVector<std::byte>(count * static_cast<uint64_t>(w));
-      if (leading > 0) std::memset(d.data.data(), 0, leading * static_cast<uint64_t>(w));
+      d.data = PodVector<std::byte>(tr::DecodedBytes(desc.type, count));
+      if (index) {
+        std::memset(d.data.data(), 0, 4 * (leading + 1));
+      } else if (leading > 0) {
+        std::memset(d.data.data(), 0, leading * static_cast<uint64_t>(w));
+      }
       decoded_bytes += static_cast<double>(d.data.size());
       if (!range) continue;
       uint64_t offset = leading;
@@ -403,7 +408,9 @@ class RNTupleBatchStream : public BatchStream {
       RETURN_IF_ERROR(source.ReadAt(p.locator.offset, local));
       raw = local;
     }
-    std::byte* dest = d.data.data() + t.element_offset * static_cast<uint64_t>(w);
+    const bool index = tr::IsIndexColumn(desc.type);
+    std::byte* dest = index ? d.data.data() + 4 * (t.element_offset + 1)
+                            : d.data.data() + t.element_offset * static_cast<uint64_t>(w);
     compressed->fetch_add(p.locator.size, std::memory_order_relaxed);
     uncompressed->fetch_add(length, std::memory_order_relaxed);
     if (StoredAsNative(desc.type)) {
@@ -413,7 +420,33 @@ class RNTupleBatchStream : public BatchStream {
     if (scratch.size() < length) scratch = Bytes(length);
     std::span<std::byte> page(scratch.data(), length);
     RETURN_IF_ERROR(rf::UnpackPage(p, raw, page));
-    return tr::DecodePage(desc.type, desc.bits_on_storage, desc.min_value, desc.max_value, page, n, dest);
+    if (!index) {
+      return tr::DecodePage(desc.type, desc.bits_on_storage, desc.min_value, desc.max_value, page,
+                            n, dest);
+    }
+    // Index columns: decoded to 64 bits (cache-warm, page by page), kept as the uint32 slots
+    // Arrow offsets need; a cluster whose items outgrow them is refused.
+    thread_local PodVector<uint64_t> wide;
+    if (wide.size() < n) wide = PodVector<uint64_t>(n);
+    RETURN_IF_ERROR(tr::DecodePage(desc.type, desc.bits_on_storage, desc.min_value,
+                                   desc.max_value, page, n,
+                                   reinterpret_cast<std::byte*>(wide.data())));
+    auto* slots = reinterpret_cast<uint32_t*>(dest);
+    uint64_t any = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+      any |= wide[i];
+      slots[i] = static_cast<uint32_t>(wide[i]);
+    }
+    if (any > static_cast<uint64_t>(INT32_MAX)) {
+      uint64_t most = 0;
+      for (uint64_t i = 0; i < n; ++i) most = std::max(most, wide[i]);
+      if (most > static_cast<uint64_t>(INT32_MAX)) {
+        return Status::Unsupported("an index value of " + std::to_string(most) +
+                                   ": a cluster with more than 2^31 items in one collection "
+                                   "does not fit Arrow's 32-bit list offsets");
+      }
+    }
+    return Status::OK();
   }
 
   std::shared_ptr<const RNTupleReader> reader_;

@@ -455,6 +455,14 @@ Buffer Convert(TypeId src_type, const std::byte* s, size_t n, TypeId dst) {
   return out;
 }
 
+/// An index column as the reader keeps it (DecodedColumn::kIndexSlots): count + 1 uint32
+/// slots, slot 0 zero, slot i + 1 the end of element i's items: idx[i] is element i's end,
+/// idx[b - 1] (b > 0) the start of element b's items.
+struct IndexView {
+  const uint32_t* p;
+  uint64_t operator[](uint64_t i) const { return p[i + 1]; }
+};
+
 class Assembler {
  public:
   explicit Assembler(std::vector<DecodedColumn>& cols) : cols_(cols) {}
@@ -501,7 +509,7 @@ class Assembler {
         return out;
       }
       case NodeKind::kCardinality: {
-        ASSIGN_OR_RETURN(const uint64_t* idx, Index(node, b, e));
+        ASSIGN_OR_RETURN(IndexView idx, Index(node, b, e));
         Buffer values(n * (node.type->id == TypeId::kUInt32 ? 4 : 8));
         for (size_t i = 0; i < n; ++i) {
           uint64_t prev = b + i == 0 ? 0 : idx[b + i - 1];
@@ -522,7 +530,7 @@ class Assembler {
         // One pass: offsets rebased to the range's start, and the index checked to never
         // decrease (every offset then lies in [0, stop - start]).
         ASSIGN_OR_RETURN(const DecodedColumn* ic, Column(node, 0, e));
-        const auto* idx = reinterpret_cast<const uint64_t*>(ic->data.data());
+        const IndexView idx{reinterpret_cast<const uint32_t*>(ic->data.data())};
         const uint64_t start = b == 0 ? 0 : idx[b - 1];
         const uint64_t stop = n == 0 ? start : idx[e - 1];
         if (stop < start) return Decreasing(node, e - 1, start, stop);
@@ -532,9 +540,12 @@ class Assembler {
                                          " items in one batch, more than Arrow's 32-bit list "
                                          "offsets hold; read with a smaller batch size");
         }
-        Buffer offsets((n + 1) * 4);
-        auto* o = reinterpret_cast<int32_t*>(offsets.data());
-        o[0] = 0;
+        // The whole cluster: its index slots are the Arrow offsets already (slot 0 is 0),
+        // once checked to never decrease.
+        const bool whole = b == 0 && e == ic->count && ic->uses == 1;
+        Buffer offsets = whole ? Buffer() : Buffer((n + 1) * 4);
+        auto* o = whole ? nullptr : reinterpret_cast<int32_t*>(offsets.data());
+        if (o != nullptr) o[0] = 0;
         uint64_t bad = 0;  // any decrease sets the top bit (v - prev wraps)
         uint64_t prev = start;
         for (size_t i = 0; i < n; ++i) {
@@ -542,14 +553,14 @@ class Assembler {
           bad |= v - prev;
           bad |= (stop - v);
           prev = v;
-          o[i + 1] = static_cast<int32_t>(v - start);
+          if (o != nullptr) o[i + 1] = static_cast<int32_t>(v - start);
         }
         if (bad >> 63) {
-          ASSIGN_OR_RETURN(const uint64_t* checked, Index(node, b, e));  // names the element
-          (void)checked;
+          RETURN_IF_ERROR(Index(node, b, e));  // names the element
           return Status::Corruption("field '" + node.name + "': its index column leaves [" +
                                     std::to_string(start) + ", " + std::to_string(stop) + "]");
         }
+        if (whole) offsets = std::move(const_cast<DecodedColumn*>(ic)->data).Reinterpret<uint8_t>();
         out->buffers.push_back(std::move(offsets));
         if (node.kind == NodeKind::kString) {
           ASSIGN_OR_RETURN(const DecodedColumn* chars, Column(node, 1, stop));
@@ -569,7 +580,7 @@ class Assembler {
       }
       case NodeKind::kVariant: return BuildVariant(node, b, e, std::move(out));
       case NodeKind::kNullable: {
-        ASSIGN_OR_RETURN(const uint64_t* idx, Index(node, b, e));
+        ASSIGN_OR_RETURN(IndexView idx, Index(node, b, e));
         const uint64_t start = b == 0 ? 0 : idx[b - 1];
         const uint64_t stop = n == 0 ? start : idx[e - 1];
         PodVector<uint8_t> present(n);
@@ -680,9 +691,9 @@ class Assembler {
   }
 
   /// The index column of `node`, checked to be non-decreasing over [b-1, e).
-  Result<const uint64_t*> Index(const FieldNode& node, uint64_t b, uint64_t e) {
+  Result<IndexView> Index(const FieldNode& node, uint64_t b, uint64_t e) {
     ASSIGN_OR_RETURN(const DecodedColumn* c, Column(node, 0, e));
-    const auto* idx = reinterpret_cast<const uint64_t*>(c->data.data());
+    const IndexView idx{reinterpret_cast<const uint32_t*>(c->data.data())};
     uint64_t prev = b == 0 ? 0 : idx[b - 1];
     for (uint64_t i = b; i < e; ++i) {
       if (idx[i] < prev) {
@@ -798,6 +809,12 @@ const std::vector<uint32_t>* ActiveRepresentation(const FieldNode& node, const r
 }
 
 }  // namespace
+
+bool IsIndexColumn(rf::ColumnType type) { return IsIndex(type); }
+
+uint64_t DecodedBytes(rf::ColumnType type, uint64_t count) {
+  return IsIndex(type) ? 4 * (count + 1) : count * static_cast<uint64_t>(NativeWidth(type));
+}
 
 Result<FieldNode> PlanField(const rf::Schema& schema, uint32_t field_id) {
   Planner p(schema);

@@ -68,7 +68,9 @@ struct FieldNode {
 Result<FieldNode> PlanField(const rf::Schema& schema, uint32_t field_id);
 
 /// One column of one cluster, decoded: `count` native elements (rntuple_columns.h's
-/// NativeWidth(type) bytes each), relative to the cluster.
+/// NativeWidth(type) bytes each), relative to the cluster. Index columns are kept narrower,
+/// as the Arrow offsets they become: count + 1 uint32 slots, slot 0 zero, slot i + 1 element
+/// i (IndexSlotBytes; values past INT32_MAX are refused when the page is decoded).
 struct DecodedColumn {
   bool present = false;  ///< decoded for this cluster (false: suppressed or not needed)
   rf::ColumnType type = rf::ColumnType::kByte;
@@ -87,6 +89,11 @@ struct ColumnNeed {
 };
 void CollectColumns(const FieldNode& node, const rf::ClusterDesc& cluster,
                     std::vector<ColumnNeed>* out);
+
+/// Whether a decoded column of this type uses the index layout (see DecodedColumn).
+bool IsIndexColumn(rf::ColumnType type);
+/// The bytes a decoded column of `count` elements takes.
+uint64_t DecodedBytes(rf::ColumnType type, uint64_t count);
 
 /// The Arrow array of entries [e0, e1) (relative to the cluster) of a top-level node, from the
 /// cluster's decoded columns (indexed by column id). A column whose every element the array

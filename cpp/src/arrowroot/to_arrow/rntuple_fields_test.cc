@@ -56,6 +56,15 @@ void Fill(std::vector<DecodedColumn>& cols, uint32_t id, ColumnType type, std::v
   if (!values.empty()) std::memcpy(d.data.data(), values.data(), d.data.size());
 }
 
+/// An index column as the reader keeps it: count + 1 uint32 slots, slot 0 zero.
+void FillIndex(std::vector<DecodedColumn>& cols, uint32_t id, ColumnType type,
+               std::vector<uint64_t> ends) {
+  std::vector<uint32_t> slots{0};
+  for (uint64_t v : ends) slots.push_back(static_cast<uint32_t>(v));
+  Fill<uint32_t>(cols, id, type, slots);
+  cols[id].count = ends.size();
+}
+
 template <typename T>
 T At(const Buffer& b, size_t i) {
   T v;
@@ -73,7 +82,7 @@ TEST(RNTupleFields, VectorOfFloatIsAListSlicedFromTheClusterIndex) {
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_EQ(plan->type->ToString(), "list<float32>");
   std::vector<DecodedColumn> cols;
-  Fill<uint64_t>(cols, idx, ColumnType::kSplitIndex64, {1, 1, 3, 6});
+  FillIndex(cols, idx, ColumnType::kSplitIndex64, {1, 1, 3, 6});
   Fill<float>(cols, val, ColumnType::kSplitReal32, {1, 2, 3, 4, 5, 6});
   auto a = Assemble(*plan, cols, 1, 4);  // entries 1..3: {}, {2,3}, {4,5,6}
   ASSERT_TRUE(a.ok()) << a.status().ToString();
@@ -86,6 +95,11 @@ TEST(RNTupleFields, VectorOfFloatIsAListSlicedFromTheClusterIndex) {
   ASSERT_EQ(child.length, 5);
   EXPECT_EQ(At<float>(child.buffers[0], 0), 2.0f);
   EXPECT_EQ(At<float>(child.buffers[0], 4), 6.0f);
+  // The whole cluster: the index slots become the offsets as they are.
+  auto whole = Assemble(*plan, cols, 0, 4);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  const int32_t want[] = {0, 1, 1, 3, 6};
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(At<int32_t>((*whole)->buffers[0], i), want[i]) << i;
 }
 
 TEST(RNTupleFields, ADecreasingIndexColumnIsCorruption) {
@@ -97,14 +111,14 @@ TEST(RNTupleFields, ADecreasingIndexColumnIsCorruption) {
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_EQ(plan->type->ToString(), "string");
   std::vector<DecodedColumn> cols;
-  Fill<uint64_t>(cols, idx, ColumnType::kIndex64, {2, 1, 3});
+  FillIndex(cols, idx, ColumnType::kIndex64, {2, 1, 3});
   Fill<char>(cols, chars, ColumnType::kChar, {'a', 'b', 'c'});
   auto a = Assemble(*plan, cols, 0, 3);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().code(), StatusCode::kCorruption);
   EXPECT_NE(a.status().message().find("decreases"), std::string::npos) << a.status().ToString();
   // An index past the chars the column holds.
-  Fill<uint64_t>(cols, idx, ColumnType::kIndex64, {1, 2, 9});
+  FillIndex(cols, idx, ColumnType::kIndex64, {1, 2, 9});
   a = Assemble(*plan, cols, 0, 3);
   ASSERT_FALSE(a.ok());
   EXPECT_NE(a.status().message().find("holds 3 elements"), std::string::npos) << a.status().ToString();
@@ -132,7 +146,7 @@ TEST(RNTupleFields, OptionalIsNullableAndVariantIsADenseUnion) {
   EXPECT_EQ(pv->type->ToString(), "dense_union<_0: int32, _1: float32, null: null>");
 
   std::vector<DecodedColumn> cols;
-  Fill<uint64_t>(cols, oidx, ColumnType::kIndex32, {1, 1, 2});  // 7, null, 8
+  FillIndex(cols, oidx, ColumnType::kIndex32, {1, 1, 2});  // 7, null, 8
   Fill<int32_t>(cols, oval, ColumnType::kInt32, {7, 8});
   Fill<SwitchElement>(cols, sw, ColumnType::kSwitch,
                       {{0, 1, 0}, {0, 2, 0}, {0, 0, 0}, {1, 1, 0}});  // 10, 0.5f, invalid, 11
