@@ -1,6 +1,8 @@
 // RNTuple metadata parsing. Format facts: ROOT's RNTuple Binary Format Specification 1.0.0.1
 // (root-project/root, tree/ntuple/doc/BinaryFormatSpecification.md), sections "Anchor schema",
 // "Frames", "Locators and Envelope Links", "Envelopes", "Header/Footer/Page List Envelope".
+// A little over ~500 lines: the anchor and the three envelope kinds share the little-endian
+// frame reader (LeReader) and the schema-description parser, which stay private here.
 #include "arrowroot/root_format/rntuple/envelopes.h"
 
 #include <xxhash.h>
