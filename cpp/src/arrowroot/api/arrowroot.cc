@@ -70,8 +70,9 @@ Result<std::vector<ObjectInfo>> File::List(bool all_cycles, std::vector<std::str
 
 Result<std::shared_ptr<Tree>> File::OpenTree(const std::string& path) const {
   auto rep = std::make_shared<Tree::Rep>();
-  ASSIGN_OR_RETURN(root_format::KeyHeader key, rep_->file->FindKey(path));
-  if (key.class_name == root_format::rntuple::kAnchorClass) {
+  // A key that cannot be found or read goes the TTree way, whose errors name file and path.
+  auto key = rep_->file->FindKey(path);
+  if (key.ok() && key->class_name == root_format::rntuple::kAnchorClass) {
     ASSIGN_OR_RETURN(rep->ntuple, scan::RNTupleReader::Open(rep_->file, path));
   } else {
     ASSIGN_OR_RETURN(rep->reader, scan::TreeReader::Open(rep_->file, path));
@@ -230,8 +231,8 @@ void Scanner::ExportStream(std::unique_ptr<Scanner> scanner, ArrowArrayStream* o
 // ---- What the CLI needs besides the above (listing details, thread count) ----
 
 Result<TreeSummary> File::SummarizeTree(const std::string& path) const {
-  ASSIGN_OR_RETURN(root_format::KeyHeader key, rep_->file->FindKey(path));
-  if (key.class_name == root_format::rntuple::kAnchorClass) {
+  auto key = rep_->file->FindKey(path);
+  if (key.ok() && key->class_name == root_format::rntuple::kAnchorClass) {
     ASSIGN_OR_RETURN(auto nt, root_format::rntuple::ReadRNTupleSummary(*rep_->file, path));
     TreeSummary out;
     out.title = nt->schema.description;
