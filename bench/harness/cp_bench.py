@@ -102,8 +102,10 @@ def _run_client(argv: list[str], env: dict, log_path: Path) -> dict:
 
 def cp_section(args, files: dict, results: dict, start_servers, stop_servers, log) -> None:
     repo = Path(__file__).resolve().parents[2]
-    dataset = {Path(f["path"]).name: Path(f["path"]) for f in files.values()}
-    src_dir = next(iter(dataset.values())).parent
+    src_dir = Path(next(iter(files.values()))["path"]).parent
+    # The copy takes every INCLUDE file of the directory: the TTree files and the RNTuple the
+    # rntuple section writes beside them.
+    dataset = {p.name: p for p in sorted(src_dir.glob(INCLUDE)) if p.is_file()}
     sizes = {n: p.stat().st_size for n, p in dataset.items()}
     total = sum(sizes.values())
     md5s = {n: file_md5(p) for n, p in dataset.items()}
