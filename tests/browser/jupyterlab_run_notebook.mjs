@@ -46,10 +46,13 @@ try {
     await dialog.first().locator('button.jp-mod-accept').click();
     await dialog.first().waitFor({ state: 'detached', timeout: 30000 });
   };
-  for (let attempt = 1; ; attempt++) {
+  const runAll = async () => {
     await answerDialogs();
     await page.getByRole('menuitem', { name: 'Run', exact: true }).click();
     await page.getByRole('menuitem', { name: /^Run All Cells/ }).click();
+  };
+  for (let attempt = 1; ; attempt++) {
+    await runAll();
     const deadline = Date.now() + 30000;
     while (!(await started()) && Date.now() < deadline) await page.waitForTimeout(500);
     if (await started()) break;
@@ -59,16 +62,39 @@ try {
   const re = new RegExp(expected);
   const output = page.locator('.jp-OutputArea-output').filter({ hasText: re }).first();
   try {
-    // The expected output, or the first error a cell raised (then fail at once).
-    await page.waitForFunction(
-      (src) => {
+    // The expected output, or the first error a cell raised (then fail at once). A "Run All
+    // Cells" can also stop after the first cell when the kernel's first websocket failed
+    // (seen: a 500 on /channels, then the kernel idle with the other cells never run, "[ ]"):
+    // the kernel idle for 15 s with cells that never ran means run them all again (at most
+    // twice more; the first cell only rebuilds the Spark session).
+    const until = Date.now() + timeout;
+    let idleTicks = 0;
+    let reruns = 0;
+    for (;;) {
+      const state = await page.evaluate((src) => {
         const outs = [...document.querySelectorAll('.jp-OutputArea-output')];
-        if (outs.some((o) => new RegExp(src).test(o.innerText))) return true;
+        if (outs.some((o) => new RegExp(src).test(o.innerText))) return { done: true };
         const err = outs.find((o) => o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr'
           && /Error|Traceback/.test(o.innerText));
-        if (err) throw new Error(`a cell failed: ${err.innerText.slice(-1500)}`);
-        return false;
-      }, expected, { timeout, polling: 1000 });
+        if (err) return { error: err.innerText.slice(-1500) };
+        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+          .map((p) => p.innerText.trim());
+        const idle = document.querySelector('.jp-Notebook-ExecutionIndicator')
+          ?.getAttribute('data-status') === 'idle';
+        return { idle, neverRan: prompts.filter((p) => /^\[\s*\]/.test(p)).length };
+      }, expected);
+      if (state.done) break;
+      if (state.error) throw new Error(`a cell failed: ${state.error}`);
+      if (Date.now() > until) throw new Error(`no output matching /${expected}/ after ${timeout} ms`);
+      idleTicks = state.idle && state.neverRan > 0 ? idleTicks + 1 : 0;
+      if (idleTicks >= 3) {
+        if (++reruns > 2) throw new Error(`${state.neverRan} cells never ran after 3 "Run All Cells"`);
+        console.log(`run-all-again: ${reruns} (kernel idle, ${state.neverRan} cells never ran)`);
+        await runAll();
+        idleTicks = 0;
+      }
+      await page.waitForTimeout(5000);
+    }
     await output.waitFor({ timeout: 10000 });
   } catch (e) {
     // Keep what the page showed: the screenshot and the outputs so far.
