@@ -323,11 +323,8 @@ int NativeWidth(ColumnType type) {
 }
 
 uint64_t StoredPageBytes(ColumnType type, uint16_t bits, uint64_t n) {
-  const int fixed = root_format::rntuple::FixedBitsOnStorage(type);
-  const uint64_t b = fixed > 0 ? static_cast<uint64_t>(fixed) : bits;
-  // n * b may exceed 64 bits (n comes from a page list): saturate, so no page matches it.
-  const unsigned __int128 total = (static_cast<unsigned __int128>(n) * b + 7) / 8;
-  return total > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(total);
+  // Saturating (n comes from a page list), so no page matches an overflowing count.
+  return root_format::rntuple::UnpackedPageBytes(static_cast<uint16_t>(type), bits, n);
 }
 
 Status CheckColumnSpec(ColumnType type, uint16_t bits, double min_value, double max_value) {

@@ -37,6 +37,13 @@ int FixedBitsOnStorage(ColumnType type) {
   return IsKnownColumnType(t) ? kTypes[t].bits : 0;
 }
 
+uint64_t UnpackedPageBytes(uint16_t type_raw, uint16_t bits_on_storage, uint64_t n) {
+  const int fixed = IsKnownColumnType(type_raw) ? kTypes[type_raw].bits : 0;
+  const uint64_t bits = fixed > 0 ? static_cast<uint64_t>(fixed) : bits_on_storage;
+  const unsigned __int128 total = (static_cast<unsigned __int128>(n) * bits + 7) / 8;
+  return total > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(total);
+}
+
 std::string Anchor::Version() const {
   return std::to_string(epoch) + "." + std::to_string(major) + "." + std::to_string(minor) + "." +
          std::to_string(patch);

@@ -53,6 +53,10 @@ bool IsKnownColumnType(uint16_t type);
 /// Bits per element on storage that `type` requires (0 for the variable-width Real32Trunc and
 /// Real32Quant, and for unknown types).
 int FixedBitsOnStorage(ColumnType type);
+/// Bytes `n` elements of a column take in an uncompressed page: n times the type's fixed width
+/// (or `bits_on_storage` for Real32Trunc/Real32Quant and unknown types) in bits, rounded up to
+/// whole bytes. Saturates at UINT64_MAX (n comes from a page list).
+uint64_t UnpackedPageBytes(uint16_t type_raw, uint16_t bits_on_storage, uint64_t n);
 
 /// Structural role of a field (spec, "Field Description").
 enum class FieldRole : uint16_t { kLeaf = 0, kCollection = 1, kRecord = 2, kVariant = 3, kStreamer = 4 };

@@ -187,10 +187,7 @@ Result<std::shared_ptr<const RNTuple>> ReadRNTuple(const RootFile& file, const s
 }
 
 uint64_t PageUnpackedBytes(const ColumnDesc& column, uint64_t n) {
-  const int fixed = IsKnownColumnType(column.type_raw) ? FixedBitsOnStorage(column.type) : 0;
-  const uint64_t bits = fixed > 0 ? static_cast<uint64_t>(fixed) : column.bits_on_storage;
-  const unsigned __int128 total = (static_cast<unsigned __int128>(n) * bits + 7) / 8;
-  return total > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(total);
+  return UnpackedPageBytes(column.type_raw, column.bits_on_storage, n);
 }
 
 Status UnpackPage(const PageDesc& page, ByteView raw, std::span<std::byte> out) {
