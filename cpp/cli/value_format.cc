@@ -258,28 +258,22 @@ uint64_t ValueBytes(const ArrowSchema& schema, const ArrowArray& array, int64_t 
     case Kind::kString:
     case Kind::kBinary:
     case Kind::kList:
-    case Kind::kMap: {
-      int64_t first = 0, last = 0;
-      if (count > 0) {
-        first = Load<int32_t>(array, 1, begin);
-        last = Load<int32_t>(array, 1, begin + count);
-      }
-      bytes = 4 * (n + 1);
-      if (kind == Kind::kString || kind == Kind::kBinary) bytes += static_cast<uint64_t>(last - first);
-      child_begin = first;
-      child_count = last - first;
-      break;
-    }
+    case Kind::kMap:
     case Kind::kLargeString:
     case Kind::kLargeBinary:
     case Kind::kLargeList: {
+      // Offsets [begin, begin + count] (32- or 64-bit), then the bytes or the items they span.
+      const bool large = kind == Kind::kLargeString || kind == Kind::kLargeBinary ||
+                         kind == Kind::kLargeList;
       int64_t first = 0, last = 0;
       if (count > 0) {
-        first = Load<int64_t>(array, 1, begin);
-        last = Load<int64_t>(array, 1, begin + count);
+        first = large ? Load<int64_t>(array, 1, begin) : Load<int32_t>(array, 1, begin);
+        last = large ? Load<int64_t>(array, 1, begin + count)
+                     : Load<int32_t>(array, 1, begin + count);
       }
-      bytes = 8 * (n + 1);
-      if (kind != Kind::kLargeList) bytes += static_cast<uint64_t>(last - first);
+      bytes = (large ? 8 : 4) * (n + 1);
+      const bool items = kind == Kind::kList || kind == Kind::kMap || kind == Kind::kLargeList;
+      if (!items) bytes += static_cast<uint64_t>(last - first);
       child_begin = first;
       child_count = last - first;
       break;
