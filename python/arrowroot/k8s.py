@@ -44,6 +44,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from ._jvm import with_jar
 from ._k8s_api import explain_pending_pods
 
 __all__ = ["k8s_conf", "K8sOptions", "build_session", "configured_executors", "in_cluster",
@@ -178,7 +179,8 @@ def k8s_conf(options: K8sOptions | str | None = None, /, **kwargs: Any) -> dict[
     ``s3_secret`` names a Secret with keys ``access_key``, ``secret_key`` (and
     ``session_token`` when ``s3_session_token``) that executors receive as ``AWS_*``
     variables by reference; ``None`` leaves credentials out (public buckets, or IRSA-style
-    identities). ``extra`` entries are applied last and win.
+    identities). ``extra`` entries are applied last and win, except that arrowroot's JVM
+    connector jar is appended to ``spark.jars`` when the package has one.
     """
     for name in kwargs:
         if name not in _OPTION_NAMES:
@@ -257,7 +259,8 @@ def _conf(o: K8sOptions) -> dict[str, str]:
         conf["spark.kubernetes.executor.podTemplateContainerName"] = "executor"
     for k, v in (o.extra or {}).items():
         conf[str(k)] = str(v)
-    return conf
+    # arrowroot's JVM connector: the driver serves spark.jars to the executors.
+    return with_jar(conf, env)
 
 
 def _check_numbers(o: K8sOptions) -> None:
@@ -424,7 +427,8 @@ def _default_explain(spark: Any) -> str:
 
 
 def build_session(conf: Mapping[str, str]):
-    """``SparkSession.builder`` with every entry of `conf`, ``getOrCreate()``: no data source
+    """``SparkSession.builder`` with every entry of `conf` and arrowroot's JVM connector jar
+    appended to ``spark.jars`` (when the package has one), ``getOrCreate()``: no data source
     registered and no wait for executors (:func:`arrowroot.spark.session` adds both)."""
     from pyspark.sql import SparkSession
 
@@ -437,7 +441,7 @@ def build_session(conf: Mapping[str, str]):
         os.environ["PYSPARK_PYTHON"] = (configured if configured and os.access(configured, os.X_OK)
                                         else sys.executable)
     builder = SparkSession.builder
-    for k, v in conf.items():
+    for k, v in with_jar(conf).items():
         builder = builder.config(k, v)
     return builder.getOrCreate()
 

@@ -1,12 +1,27 @@
-"""Spark 4 data source ``format("root")``: ROOT TTrees as DataFrames, read by arrowroot's C++
-engine and handed to Spark as Arrow record batches (no per-row Python).
+"""Spark 4 data source ``format("root")``: ROOT TTrees and RNTuples as DataFrames, read by
+arrowroot's C++ engine.
 
 >>> import arrowroot.spark
->>> arrowroot.spark.register(spark)
+>>> spark = arrowroot.spark.session({"spark.master": "local[4]"})  # the connector jar on spark.jars
 >>> df = (spark.read.format("root")
 ...       .option("tree", "Events")
 ...       .load("s3://bucket/run2012/*.root"))
 >>> df.select("nMuon").groupBy("nMuon").count().show()
+
+Two sources answer ``format("root")``:
+
+- **arrowroot's JVM connector** (the default): a Java DataSource V2 in the jar the package
+  bundles (:func:`jar_path`; ``python -m arrowroot.spark --jar`` prints it), columnar and
+  zero-copy from the engine over the Arrow C Data Interface, with column pruning; usable from
+  Scala, Java, SQL (``CREATE TABLE t USING root OPTIONS (path '...')``), ``spark-shell`` and
+  ``spark-submit --jars $(python -m arrowroot.spark --jar)``. It is on the classpath when the
+  session was built with :func:`session` (or ``.config("spark.jars", jar_path())``) before the
+  JVM started; it reads ``spark.arrowroot.s3.*`` and Hadoop's ``fs.s3a.*`` itself.
+- **the Python data source** (:class:`RootDataSource`): the fallback when the JVM connector is
+  not there (a package built without a JDK, a session started without the jar, Spark
+  Connect). :func:`register` registers it, and says once why the JVM connector is not used.
+  It is always also registered as ``format("root_python")``, to pick it explicitly.
+  :func:`which_source` says which one reads ``format("root")``.
 
 Paths: a local path, ``file://``, ``http(s)://`` or ``s3://bucket/key`` URL, globs (local, or
 S3 via ListObjectsV2), or a list (``.load([a, b])``).
@@ -32,7 +47,8 @@ Options (all optional except ``tree`` when a file holds several trees):
   ``spark.kubernetes.executor.secretKeyRef.AWS_SECRET_ACCESS_KEY=<secret>:<key>``), or from the
   ``spark.arrowroot.s3.*`` Spark configuration (``spark.arrowroot.s3.endpoint_url``,
   ``...region``, ``...key``, ``...secret``, ``...token``), which :func:`register` reads once
-  on the driver; Spark's UI redacts those keys, and arrowroot never logs or prints them.
+  on the driver for the Python source (the JVM connector reads them, and ``fs.s3a.*``, from
+  the session); Spark's UI redacts those keys, and arrowroot never logs or prints them.
 
 Types: numbers and booleans map to Spark's (unsigned integers widen: ``UInt_t`` → long,
 ``ULong64_t`` → long, an error if a value does not fit), strings → ``string``, jagged and
@@ -42,6 +58,13 @@ Branch names keep their ROOT spelling; quote names with dots in Spark SQL:
 """
 
 from __future__ import annotations
+
+import sys
+
+if __name__ == "__main__":  # python -m arrowroot.spark --jar: answered before pyspark's import
+    from ._jvm import main as _main
+
+    sys.exit(_main())
 
 import json
 import re
@@ -55,6 +78,7 @@ from pyspark.sql.datasource import DataSource, DataSourceReader, InputPartition
 from ._api import Tree, only_tree, parse_memory_size
 from ._api import open as open_file
 from ._errors import InvalidArgumentError, NotFoundError
+from ._jvm import fallback_reason, jar_path, jvm_status, which_source
 from ._options import STORAGE_KEYS, expand_glob, storage_option_from_text
 from .k8s import (
     ExecutorTimeoutError,
@@ -65,17 +89,30 @@ from .k8s import (
     wait_for_executors,
 )
 
-__all__ = ["register", "RootDataSource", "error_message", "arrow_to_spark_type", "k8s_conf",
-           "K8sOptions", "session", "wait_for_executors", "ExecutorTimeoutError"]
+__all__ = ["register", "RootDataSource", "RootPythonDataSource", "error_message",
+           "arrow_to_spark_type", "k8s_conf", "K8sOptions", "session", "wait_for_executors",
+           "ExecutorTimeoutError", "jar_path", "which_source", "fallback_reason", "FallbackWarning"]
 
 _CONF_PREFIX = "spark.arrowroot.s3."
+_warned: set[str] = set()
+
+
+class FallbackWarning(UserWarning):
+    """The Python data source reads ``format("root")`` (or nothing can): why the JVM connector
+    is not used. Given once per reason and process."""
 
 
 def register(spark: Any) -> None:
-    """Register the ``"root"`` format with ``spark`` (a SparkSession).
+    """Make ``format("root")`` work in `spark` (a SparkSession).
+
+    When the session's JVM has arrowroot's JVM connector (its jar on ``spark.jars``, see
+    :func:`session`) and its native library loads, Spark reads ``format("root")`` with it and
+    nothing more is needed. Otherwise the Python data source is registered as ``"root"``, with
+    a :class:`FallbackWarning` (once) saying why. The Python source is always also registered
+    as ``"root_python"``.
 
     ``spark.arrowroot.s3.*`` entries of the session's configuration become default storage
-    options of every read (options given to a read win).
+    options of every read of the Python source (options given to a read win).
     """
     conf = {}
     try:
@@ -90,18 +127,47 @@ def register(spark: Any) -> None:
             raise ValueError(f"unknown configuration {', '.join(_CONF_PREFIX + k for k in unknown)}; "
                              f"known: {', '.join(sorted(_CONF_PREFIX + k for k in STORAGE_KEYS))}")
         source = type("RootDataSource", (RootDataSource,), {"_conf_storage": dict(conf)})
+        explicit = type("RootPythonDataSource", (RootPythonDataSource,),
+                        {"_conf_storage": dict(conf)})
     else:
-        source = RootDataSource
-    spark.dataSource.register(source)
+        source, explicit = RootDataSource, RootPythonDataSource
+    spark.dataSource.register(explicit)
+    kind, why = jvm_status(spark)
+    if kind == "jvm":
+        return
+    spark.dataSource.register(source)  # (when "broken", Spark still picks the JVM class)
+    if kind == "broken":
+        message = (f"arrowroot: {why}; format('root') resolves to the JVM connector all the "
+                   "same (Spark prefers JVM sources) and fails: read with "
+                   "format('root_python'), the Python data source, or start Spark without "
+                   "the jar")
+    else:
+        message = f"arrowroot: format('root') reads with the Python data source: {why}"
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, FallbackWarning, stacklevel=2)
+
+
+# An arrowroot error on a line: at its start (a Python traceback) or after a JVM exception's
+# class name (``org.arrowroot.spark.ArrowrootException: arrowroot.NotFoundError: ...``).
+_ERROR_LINE = re.compile(r"(?:^|(?<=[\s:(]))(arrowroot\.[A-Za-z]\w*Error: .*)$", re.MULTILINE)
 
 
 def error_message(exc: BaseException) -> str | None:
-    """The arrowroot error inside a Spark exception (the line ``arrowroot.XError: ...``), or
-    None. Spark wraps executor errors in a PythonException with the worker's traceback."""
+    """The arrowroot error inside a Spark exception (``arrowroot.XError: ...``), or None.
+    Spark wraps executor errors of the Python source in a PythonException with the worker's
+    traceback, and those of the JVM connector in a Py4JJavaError or captured exception whose
+    text holds ``org.arrowroot.spark.ArrowrootException: arrowroot.XError: ...``."""
     text = str(exc)
-    found = re.findall(r"^(arrowroot\.\w+Error: .*)$", text, flags=re.MULTILINE)
+    java = getattr(exc, "java_exception", None)  # Py4JJavaError: str() may be only its summary
+    if java is not None:
+        try:
+            text += "\n" + str(java)
+        except Exception:  # the JVM is gone: its text cannot be fetched
+            pass
+    found = _ERROR_LINE.findall(text)
     if found:
-        return found[-1]
+        return found[-1].rstrip()
     if type(exc).__module__.startswith("arrowroot"):
         return f"arrowroot.{type(exc).__name__}: {exc}"
     return None
@@ -110,8 +176,9 @@ def error_message(exc: BaseException) -> str | None:
 def session(conf: Mapping[str, str] | None = None, *, wait: bool = True,
             timeout: float = 300.0, executors: int | None = None, progress: bool = True,
             register_root: bool = True, **k8s_args: Any):
-    """A SparkSession for `conf` (default ``k8s_conf(**k8s_args)``), with arrowroot's
-    ``format("root")`` registered, after `executors` (default: the configured count, or
+    """A SparkSession for `conf` (default ``k8s_conf(**k8s_args)``) with arrowroot's JVM
+    connector on ``spark.jars`` (when the package has it; see :func:`register` for the
+    fallback) and ``format("root")`` registered, after `executors` (default: the configured count, or
     dynamic allocation's initial count) have registered. The wait shows a progress bar
     (tqdm) and, on `timeout`, raises :class:`ExecutorTimeoutError` explaining why pods are
     pending (image pull errors, unschedulable pods, RBAC, an unreachable driver)."""
@@ -322,6 +389,15 @@ class RootDataSource(DataSource):
 
     def reader(self, schema: Any) -> DataSourceReader:
         return RootReader(dict(self.options), schema, self._conf_storage)
+
+
+class RootPythonDataSource(RootDataSource):
+    """The Python data source under the name ``format("root_python")``: always there, also
+    when arrowroot's JVM connector answers ``format("root")``."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "root_python"
 
 
 class RootReader(DataSourceReader):
