@@ -8,6 +8,13 @@ run with a clean environment, so the executors know the S3 endpoint and credenti
 the application's spark.executorEnv.* (on Kubernetes, spark.kubernetes.executor.secretKeyRef.*
 takes the place of spark.executorEnv.AWS_SECRET_ACCESS_KEY / AWS_ACCESS_KEY_ID).
 
+format("root") is arrowroot's JVM connector: its jar is on spark.jars, which the driver serves to
+the executor JVMs; the driver's JVM plans the reads with the S3 settings of Hadoop's fs.s3a.*
+keys (spark.hadoop.fs.s3a.*, as a seed-style core-site.xml gives them), set after the driver's
+JVM started, so never on a command line. The read tests run it and format("root_python"), the
+Python data source, whose Python workers take S3 from spark.executorEnv.* (pyspark hands those to
+the driver's own Python workers too, which plan its reads).
+
 Results are compared with uproot reading the same files from the local testdata/ directory.
 
     scripts/test-servers start && eval "$(scripts/test-servers env)"
@@ -20,6 +27,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -164,19 +172,19 @@ def _client_session(env, cluster):
         # getOrCreate() would hand back that (local) session instead of a client of the cluster.
         active.stop()
     jvm_options = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"  # short-lived JVMs on 2 cores
+    jar = arrowroot.spark.jar_path()  # FileNotFoundError says why this arrowroot has none
     if SparkContext._gateway is None:
         # Launch the driver's JVM with no secret in its configuration: pyspark passes that
         # configuration on the spark-submit command line (visible in ps) and as JVM system
-        # properties, the defaults of every later SparkConf in this process.
+        # properties, the defaults of every later SparkConf in this process. The connector jar
+        # goes on the driver's classpath only at the JVM's launch.
         SparkContext._ensure_initialized(
-            conf=SparkConf().set("spark.driver.extraJavaOptions", jvm_options))
+            conf=SparkConf().set("spark.driver.extraJavaOptions", jvm_options)
+            .set("spark.jars", jar))
     else:
         # Launched by another test module: drop what its configuration left as defaults (its
         # spark.arrowroot.s3.* would win over the executors' environment).
-        props = SparkContext._jvm.System.getProperties()
-        for key in list(props.stringPropertyNames()):
-            if key.startswith(("spark.arrowroot.", "spark.executorEnv.")):
-                props.remove(key)
+        _drop_s3_properties(SparkContext._jvm)
 
     builder = (
         SparkSession.builder.master(env["ARROWROOT_SPARK_MASTER"])
@@ -202,6 +210,15 @@ def _client_session(env, cluster):
         .config("spark.executorEnv.AWS_REGION", env["ARROWROOT_TEST_S3_REGION"])
         .config("spark.executorEnv.AWS_ACCESS_KEY_ID", env["ARROWROOT_TEST_S3_ACCESS_KEY"])
         .config("spark.executorEnv.AWS_SECRET_ACCESS_KEY", env["ARROWROOT_TEST_S3_SECRET_KEY"])
+        # arrowroot's JVM connector, served to the executors by the driver.
+        .config("spark.jars", jar)
+        # S3 for the JVM connector's planning on the driver: Hadoop's S3A keys, as a
+        # core-site.xml gives them (the JVM connector hands its settings to its executor tasks).
+        .config("spark.hadoop.fs.s3a.endpoint", env["ARROWROOT_TEST_S3_ENDPOINT"])
+        .config("spark.hadoop.fs.s3a.endpoint.region", env["ARROWROOT_TEST_S3_REGION"])
+        .config("spark.hadoop.fs.s3a.path.style.access", "true")
+        .config("spark.hadoop.fs.s3a.access.key", env["ARROWROOT_TEST_S3_ACCESS_KEY"])
+        .config("spark.hadoop.fs.s3a.secret.key", env["ARROWROOT_TEST_S3_SECRET_KEY"])
     )
     t0 = time.monotonic()
     session = builder.getOrCreate()
@@ -226,6 +243,8 @@ def _client_session(env, cluster):
     finally:
         t1 = time.monotonic()
         session.stop()
+        # What the builder left as JVM-wide defaults must not reach later sessions.
+        _drop_s3_properties(SparkContext._jvm)
     # The workers kill the executors when the application ends: none may be left behind.
     deadline = time.monotonic() + 20
     left = []
@@ -236,6 +255,19 @@ def _client_session(env, cluster):
         time.sleep(0.2)
     print(f"[spark-cluster] session stopped, executors gone in {time.monotonic() - t1:.1f} s")
     assert not left, f"executor processes {left} still alive 20 s after the session stopped"
+
+
+def _drop_s3_properties(jvm) -> None:
+    props = jvm.System.getProperties()
+    for key in list(props.stringPropertyNames()):
+        if key.startswith(("spark.arrowroot.", "spark.executorEnv.", "spark.hadoop.fs.s3a.")):
+            props.remove(key)
+
+
+@pytest.fixture(scope="module", params=["root", "root_python"])
+def fmt(request):
+    """The format of the read tests: arrowroot's JVM connector, then the Python source."""
+    return request.param
 
 
 @pytest.fixture(autouse=True)
@@ -322,8 +354,8 @@ def _local(env, name: str) -> str:
     return os.path.join(env["data_dir"], name)
 
 
-def _read(spark, path, tree="events", **options):
-    reader = spark.read.format("root").option("tree", tree)
+def _read(spark, fmt, path, tree="events", **options):
+    reader = spark.read.format(fmt).option("tree", tree)
     for k, v in options.items():
         reader = reader.option(k, v)
     return reader.load(path)
@@ -354,12 +386,20 @@ def _numpy_histogram(values, lo, hi, bins):
     return np.bincount(idx, minlength=bins)
 
 
-def _io_stats(directory: Path) -> list[dict]:
+def _io_stats(directory: Path, fmt: str) -> list[dict]:
+    """The records of every task, each with the process that wrote it (task-<pid>-....jsonl:
+    a Python worker's, or an executor JVM's for the JVM connector, whose records say
+    "source": "jvm")."""
     records = []
     for f in sorted(directory.glob("*.jsonl")):
-        pid = int(f.name.split("-")[1])
+        m = re.match(r"task-(\d+)-", f.name)
         for line in f.read_text().splitlines():
-            records.append({**json.loads(line), "pid": pid})
+            record = json.loads(line)
+            record["pid"] = int(m.group(1)) if m else record.get("pid")
+            assert record["pid"] is not None, f"{f.name} names no process (task-<pid>-...)"
+            records.append(record)
+    want = "jvm" if fmt == "root" else None
+    assert {r.get("source") for r in records} <= {want}, (fmt, records)
     return records
 
 
@@ -386,6 +426,16 @@ def test_driver_is_a_client_of_the_standalone_master(spark, env, cluster):
             if a.get("id") == sc.applicationId]
     assert len(apps) == 1, f"application {sc.applicationId} not RUNNING on the master"
     assert apps[0]["cores"] == int(env["workers"])
+
+
+def test_format_root_is_the_jvm_connector_served_to_the_executors(spark):
+    import arrowroot.spark
+
+    assert arrowroot.spark.which_source(spark) == "jvm", arrowroot.spark.fallback_reason(spark)
+    # The executors fetch spark.jars from the driver's file server (spark://127.0.0.1:<port>).
+    jars = str(spark.sparkContext._jsc.sc().listJars().mkString(",")).split(",")
+    assert [j for j in jars if j.endswith("/arrowroot-spark.jar")], jars
+    assert all(j.startswith(f"spark://127.0.0.1:{DRIVER_PORT}/") for j in jars), jars
 
 
 def test_executors_are_separate_processes_spawned_by_the_workers(spark, env, cluster):
@@ -438,13 +488,13 @@ def test_executors_are_separate_processes_spawned_by_the_workers(spark, env, clu
         assert f":{port:04X} " in listening
 
 
-def test_hzz_over_s3_equals_uproot(spark, env, tmp_path):
+def test_hzz_over_s3_equals_uproot(spark, fmt, env, tmp_path):
     """Counts, sums and a histogram of one file read over S3 by the executors."""
     import uproot
     from pyspark.sql import functions as F
 
     stats = tmp_path / "io"
-    df = _read(spark, _s3(env, "uproot-HZZ.root"), columns="NMuon,Muon_Px,MET_px",
+    df = _read(spark, fmt, _s3(env, "uproot-HZZ.root"), columns="NMuon,Muon_Px,MET_px",
                io_stats_dir=str(stats))
     up = uproot.open(_local(env, "uproot-HZZ.root"))["events"].arrays(
         ["NMuon", "Muon_Px", "MET_px"], library="np")
@@ -464,20 +514,21 @@ def test_hzz_over_s3_equals_uproot(spark, env, tmp_path):
     np.testing.assert_array_equal(_spark_histogram(px, "px", -100.0, 100.0, 40),
                                   _numpy_histogram(muon_px, -100.0, 100.0, 40))
 
-    # The bytes came from the RGW, read by executors' Python workers, not by this process.
-    records = _io_stats(stats)
+    # The bytes came from the RGW, read by the executors (their JVMs for the JVM connector,
+    # their Python workers for the Python source), not by this process.
+    records = _io_stats(stats, fmt)
     assert records, "no io_stats: the executors wrote nothing"
     assert {r["path"] for r in records} == {_s3(env, "uproot-HZZ.root")}
     assert os.getpid() not in {r["pid"] for r in records}
     # (A file this small comes whole with the two GETs of the open: head and tail.)
     assert all(r["num_requests"] > 0 and r["num_bytes_received"] > 0 for r in records), records
-    # Their Python workers (kept for reuse) descend from executor JVMs, not from the driver's.
+    # Executor JVMs (or Python workers, kept for reuse, descending from them), not the driver's.
     executor_jvms = {_executor_jvm_of(r["pid"]) for r in records} - {None}
     assert executor_jvms
     assert int(spark.sparkContext._jvm.ProcessHandle.current().pid()) not in executor_jvms
 
 
-def test_zmumu_glob_over_s3_equals_uproot_on_both_executors(spark, env, tmp_path):
+def test_zmumu_glob_over_s3_equals_uproot_on_both_executors(spark, fmt, env, tmp_path):
     """An S3 glob (ListObjectsV2 on the driver), one partition per file, read by both executors."""
     import uproot
     from pyspark.sql import functions as F
@@ -486,7 +537,7 @@ def test_zmumu_glob_over_s3_equals_uproot_on_both_executors(spark, env, tmp_path
     assert len(names) >= 2, names
     stats = tmp_path / "io"
     # One partition per file, so that both executors read.
-    df = _read(spark, _s3(env, "uproot-Zmumu*.root"), partition_bytes="1 B",
+    df = _read(spark, fmt, _s3(env, "uproot-Zmumu*.root"), partition_bytes="1 B",
                io_stats_dir=str(stats))
     assert df.rdd.getNumPartitions() == len(names)
 
@@ -506,7 +557,7 @@ def test_zmumu_glob_over_s3_equals_uproot_on_both_executors(spark, env, tmp_path
     np.testing.assert_array_equal(_spark_histogram(df, "M", 0.0, 120.0, 24),
                                   _numpy_histogram(mass, 0.0, 120.0, 24))
 
-    records = _io_stats(stats)
+    records = _io_stats(stats, fmt)
     assert sorted(os.path.basename(r["path"]) for r in records) == sorted(names * 2)  # two jobs
     assert all(r["num_requests"] > 0 and r["num_bytes_received"] > 0 for r in records), records
     assert all(r["path"].startswith("s3://") for r in records)
@@ -516,11 +567,11 @@ def test_zmumu_glob_over_s3_equals_uproot_on_both_executors(spark, env, tmp_path
         f"S3 reads ran on executor JVMs {executor_jvms}, expected one per worker"
 
 
-def test_secret_stays_out_of_the_plan_command_lines_and_logs(spark, env, cluster):
+def test_secret_stays_out_of_the_plan_command_lines_and_logs(spark, fmt, env, cluster):
     from pyspark.sql import functions as F
 
     secret = env["ARROWROOT_TEST_S3_SECRET_KEY"]
-    df = (_read(spark, _s3(env, "uproot-HZZ.root"), columns="NMuon")
+    df = (_read(spark, fmt, _s3(env, "uproot-HZZ.root"), columns="NMuon")
           .where(F.col("NMuon") > 0).groupBy("NMuon").count())
     assert df.count() > 0
     driver_jvm = int(spark.sparkContext._jvm.ProcessHandle.current().pid())
