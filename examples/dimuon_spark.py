@@ -6,10 +6,11 @@ The Z boson decays to a muon pair: the invariant mass of two opposite-charge muo
     m = sqrt((E1 + E2)^2 - |p1 + p2|^2),
 
 peaks at m_Z = 91.19 GeV. This analysis reads ROOT files with Spark's ``format("root")`` data
-source (arrowroot's C++ engine hands Spark Arrow batches), keeps the events with exactly two
-opposite-charge muons, computes the mass and histograms it, all with Spark DataFrame
-expressions (no Python UDFs), then checks the result against NumPy on the same data and draws
-the spectrum.
+source (arrowroot's JVM connector, whose jar arrowroot.spark.session() puts on spark.jars: the
+C++ engine hands Spark Arrow batches; it prints which source read, and why when it is the
+Python fallback), keeps the events with exactly two opposite-charge muons, computes the mass
+and histograms it, all with Spark DataFrame expressions (no Python UDFs), then checks the
+result against NumPy on the same data and draws the spectrum.
 
 Inputs (scikit-hep-testdata, in testdata/): tree ``events`` of
   - uproot-Zmumu.root: CMS 2010 dimuon events, one muon pair per event as flat branches
@@ -159,11 +160,10 @@ def s3_environment(args: argparse.Namespace) -> None:
 # --- Spark -----------------------------------------------------------------------------------
 
 def start_spark(master: str, log_path: Path):
-    """A local Spark session whose own console output (JVM warnings, log lines, Python worker
-    tracebacks) goes to ``log_path``, so that this program's output stays readable; errors
-    still reach us as exceptions."""
-    from pyspark.sql import SparkSession
-
+    """A Spark session with arrowroot's JVM connector on ``spark.jars`` and ``format("root")``
+    registered (:func:`arrowroot.spark.session`), whose own console output (JVM warnings, log
+    lines, Python worker tracebacks, a fallback warning) goes to ``log_path``, so that this
+    program's output stays readable; errors still reach us as exceptions."""
     import arrowroot.spark
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode: stay on loopback
@@ -172,12 +172,13 @@ def start_spark(master: str, log_path: Path):
     with open(log_path, "w") as log:
         os.dup2(log.fileno(), 2)  # the JVM that getOrCreate() launches inherits this stderr
         try:
-            spark = (SparkSession.builder.master(master)
-                     .appName("dimuon-spectrum")
-                     .config("spark.ui.enabled", "false")
-                     .config("spark.ui.showConsoleProgress", "false")
-                     .config("spark.sql.shuffle.partitions", "4")  # tiny aggregates
-                     .getOrCreate())
+            spark = arrowroot.spark.session({
+                "spark.master": master,
+                "spark.app.name": "dimuon-spectrum",
+                "spark.ui.enabled": "false",
+                "spark.ui.showConsoleProgress": "false",
+                "spark.sql.shuffle.partitions": "4",  # tiny aggregates
+            }, progress=False)
         except Exception as exc:  # no Java, a bad --master, ...: the reason is in the log
             log.flush()
             hint = [line.strip() for line in log_path.read_text(errors="replace").splitlines()
@@ -189,8 +190,18 @@ def start_spark(master: str, log_path: Path):
             os.dup2(saved, 2)
             os.close(saved)
     spark.sparkContext.setLogLevel("ERROR")
-    arrowroot.spark.register(spark)  # format("root")
     return spark
+
+
+def reader_of(spark) -> str:
+    """Which source reads ``format("root")``: arrowroot's JVM connector, or the Python data
+    source with the reason it is the fallback."""
+    import arrowroot.spark
+
+    why = arrowroot.spark.fallback_reason(spark)
+    if why is None:
+        return "read by arrowroot's JVM connector (columnar, zero-copy from the C++ engine)"
+    return f"read by arrowroot's Python data source, the fallback: {why}"
 
 
 def describe_error(exc: BaseException) -> str:
@@ -472,6 +483,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(6)
     with progress.step(f"start Spark ({args.master}; its log: {spark_log})"):
         spark = start_spark(args.master, spark_log)
+    print(f"      format('root'): {reader_of(spark)}")
     try:
         with progress.step("open the inputs and read their schemas (Spark driver)"):
             for inp in inputs:
