@@ -456,6 +456,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--output", default=str(REPO / "build" / "dimuon_spectrum.png"),
                    help="PNG to write (default build/dimuon_spectrum.png)")
     p.add_argument("--master", default="local[2]", help="Spark master (default %(default)s)")
+    p.add_argument("--require-jvm", action="store_true",
+                   help="fail (exit 1) unless arrowroot's JVM connector reads format('root') "
+                        "(scripts/main sets it); by default the Python data source is the "
+                        "fallback")
     p.add_argument("--spark-log", default=None,
                    help="where Spark's own console output goes (default: next to --output, "
                         "*.spark.log)")
@@ -465,6 +469,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def run(args: argparse.Namespace) -> int:
     import pyspark
     from pyspark.sql import functions as F
+
+    import arrowroot.spark
 
     if args.s3:
         s3_environment(args)
@@ -484,6 +490,9 @@ def run(args: argparse.Namespace) -> int:
     with progress.step(f"start Spark ({args.master}; its log: {spark_log})"):
         spark = start_spark(args.master, spark_log)
     print(f"      format('root'): {reader_of(spark)}")
+    if args.require_jvm and arrowroot.spark.fallback_reason(spark) is not None:
+        spark.stop()
+        raise Failure("--require-jvm: format('root') is not arrowroot's JVM connector")
     try:
         with progress.step("open the inputs and read their schemas (Spark driver)"):
             for inp in inputs:
