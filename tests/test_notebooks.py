@@ -54,6 +54,21 @@ def test_every_notebook_runs_without_error(executed):
     _png(executed["out"] / "dimuon_spark" / "dimuon_spectrum.png")
 
 
+def test_spark_notebooks_read_with_the_jvm_connector(executed):
+    """The Spark notebooks build their session with arrowroot.spark.session(): the connector
+    jar on spark.jars, and format("root") is arrowroot's JVM connector (they print which)."""
+    from arrowroot import _jvm
+
+    jar, why = _jvm.usable_jar()
+    if jar is None:
+        pytest.skip(f"this arrowroot has no usable connector jar: {why}")
+    for name in ("dimuon_spark", "event_classifier"):
+        nb = json.loads((executed["out"] / name / f"{name}.ipynb").read_text())
+        text = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
+                       for o in c.get("outputs", []) if o.get("output_type") == "stream")
+        assert "format('root'): arrowroot's JVM connector\n" in text, f"{name}: {text[:2000]}"
+
+
 def test_quick_look_cut_flow_matches_uproot(executed):
     out = executed["out"] / "quick_look"
     summary = json.loads((out / "quick_look.json").read_text())
