@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <ostream>
 #include <cstring>
 #include <map>
 #include <set>
@@ -587,6 +589,139 @@ TEST(SparkBatch, RefusesAStructChildShorterThanItsParent) {
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(st.message().find("column 'rec.a'"), std::string::npos) << st.message();
   s.release(&s);
+}
+
+// ---- batches the engine scans from testdata/ ----
+
+// Arrays, at any depth, that the engine exported with a nonzero offset.
+int64_t CountOffsetArrays(const ArrowArray& a) {
+  int64_t n = a.offset != 0;
+  for (int64_t c = 0; c < a.n_children; ++c) n += CountOffsetArrays(*a.children[c]);
+  return n;
+}
+
+struct ScanCase {
+  const char* file;  // under testdata/
+  const char* tree;
+  int64_t batch_size;
+  int64_t entry_stop;                 // -1 = all
+  std::vector<std::string> skip;      // columns left out (they hold uint64 above INT64_MAX)
+  bool expect_offsets;                // some batch must hold a sliced array
+};
+
+void PrintTo(const ScanCase& c, std::ostream* os) { *os << c.file << ":" << c.tree; }
+
+class SparkBatchOfScans : public ::testing::TestWithParam<ScanCase> {};
+
+// The readable columns of a tree that SparkSchema takes, minus `skip`.
+std::vector<std::string> SparkColumns(const Tree& tree, const std::vector<std::string>& skip) {
+  ArrowSchema all{};
+  EXPECT_TRUE(tree.Schema({}, &all).ok());
+  std::vector<std::string> refused = SparkUnsupportedColumns(all);
+  refused.insert(refused.end(), skip.begin(), skip.end());
+  std::vector<std::string> names;
+  for (int64_t i = 0; i < all.n_children; ++i) {
+    const std::string name = all.children[i]->name;
+    if (std::find(refused.begin(), refused.end(), name) == refused.end()) names.push_back(name);
+  }
+  all.release(&all);
+  return names;
+}
+
+TEST_P(SparkBatchOfScans, KeepsEveryValueOfEveryBatch) {
+  const ScanCase& c = GetParam();
+  auto file = File::Open(std::string(ARROWROOT_TESTDATA_DIR) + "/" + c.file);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto tree = (*file)->OpenTree(c.tree);
+  ASSERT_TRUE(tree.ok()) << tree.status().ToString();
+  ScanOptions options;
+  options.columns = SparkColumns(**tree, c.skip);
+  ASSERT_FALSE(options.columns.empty());
+  options.batch_size = c.batch_size;
+  options.entry_stop = c.entry_stop;
+  options.num_threads = 1;
+  auto scanner = (*tree)->NewScanner(options);
+  ASSERT_TRUE(scanner.ok()) << scanner.status().ToString();
+  ArrowSchema schema{};
+  (*scanner)->Schema(&schema);
+  int64_t rows = 0, sliced = 0, batches = 0;
+  for (;;) {
+    ArrowArray batch{};
+    Status st = (*scanner)->Next(&batch);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    if (!batch.release) break;
+    rows += batch.length;
+    sliced += CountOffsetArrays(batch);
+    ++batches;
+    SCOPED_TRACE("batch " + std::to_string(batches));
+    EXPECT_OK(AdaptAndCompare(schema, batch));
+    if (HasFailure()) break;
+  }
+  schema.release(&schema);
+  const int64_t want = c.entry_stop >= 0 ? c.entry_stop : (*tree)->num_entries();
+  EXPECT_EQ(rows, want);
+  if (c.expect_offsets) {
+    EXPECT_GT(sliced, 0) << "no batch held a sliced array: test the slicing";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Testdata, SparkBatchOfScans,
+    ::testing::Values(
+        ScanCase{"uproot-HZZ.root", "events", 1000, -1, {}, false},
+        ScanCase{"uproot-small-evnt-tree-fullsplit.root", "tree", 7, -1, {}, false},
+        ScanCase{"nanoAOD_2015_CMS_Open_Data_ttbar.root", "Events", 37, -1, {}, false},
+        ScanCase{"rntuple/rntuple_fundamentals_zstd.root", "ntpl", 7, -1, {"u64", "u64_plain"},
+                 true},
+        ScanCase{"rntuple/rntuple_fundamentals_none.root", "ntpl", 13, -1, {"u64", "u64_plain"},
+                 true},
+        ScanCase{"rntuple/rntuple_collections_zstd.root", "ntpl", 7, -1, {}, true},
+        ScanCase{"rntuple/rntuple_records_zstd.root", "ntpl", 7, -1, {}, true},
+        ScanCase{"rntuple/rntuple_schema_extension_zstd.root", "ntpl", 11, -1, {}, true},
+        ScanCase{"rntuple/rntuple_uproot_writer.root", "Events", 77, -1, {}, true},
+        ScanCase{"rntuple/rntuple_large_zstd.root", "ntpl", 3001, 30000, {}, true}));
+
+TEST(SparkBatchOfScans, RefusesTheLargestUint64OfARealFileNamingItsEntry) {
+  auto file = File::Open(std::string(ARROWROOT_TESTDATA_DIR) +
+                         "/rntuple/rntuple_fundamentals_zstd.root");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto tree = (*file)->OpenTree("ntpl");
+  ASSERT_TRUE(tree.ok());
+  ScanOptions options;
+  options.columns = {"u64"};
+  options.batch_size = 7;
+  auto scanner = (*tree)->NewScanner(options);
+  ASSERT_TRUE(scanner.ok());
+  ArrowSchema schema{};
+  (*scanner)->Schema(&schema);
+  int errors = 0;
+  for (;;) {
+    ArrowArray batch{};
+    ASSERT_TRUE((*scanner)->Next(&batch).ok());
+    if (!batch.release) break;
+    // The first entry of this batch above INT64_MAX, read before the batch is handed over.
+    const auto cells = RenderBatch(schema, batch)[0];
+    int64_t first_big = -1;
+    for (size_t i = 0; i < cells.size() && first_big < 0; ++i) {
+      if (cells[i] != "null" && std::stoull(cells[i]) > 9223372036854775807ull) first_big = i;
+    }
+    ArrowArray out{};
+    Status st = SparkBatch(schema, &batch, &out);
+    if (first_big < 0) {
+      EXPECT_TRUE(st.ok()) << st.ToString();
+    } else {
+      ++errors;
+      EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(st.message().find("column 'u64', entry " + std::to_string(first_big) +
+                                  " of this batch"),
+                std::string::npos)
+          << st.message();
+      EXPECT_EQ(out.release, nullptr);
+    }
+    if (out.release) out.release(&out);
+  }
+  schema.release(&schema);
+  EXPECT_GT(errors, 0) << "the file holds uint64 values above INT64_MAX";
 }
 
 }  // namespace
