@@ -1,4 +1,6 @@
-// The Spark layout of the engine's batches (spark_layout.h). Why each rule:
+// The Spark layout of the engine's batches (spark_layout.h). A little over 500 lines: the
+// format table, the bitmap helpers, the schema copy and the array walk are one adapter, and
+// splitting them would put private types into headers. Why each rule:
 //  - Offset 0 everywhere: arrow-java 19's ArrayImporter never reads ArrowArray::offset.
 //  - Every offsets buffer starts at 0: arrow-java's BufferImportTypeVisitor imports a string's
 //    data buffer with capacity offsets[length] - offsets[0] from the data pointer, while the
@@ -19,6 +21,7 @@
 #include <limits>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 namespace arrowroot::jni {
 namespace {
@@ -39,29 +42,16 @@ struct TypeInfo {
 
 // The engine's formats (to_arrow's DataType::Format); anything else is kOther.
 TypeInfo ParseFormat(const char* format) {
+  static constexpr std::pair<std::string_view, Kind> kFormats[] = {
+      {"b", Kind::kBool},    {"c", Kind::kInt8},    {"C", Kind::kUInt8},   {"s", Kind::kInt16},
+      {"S", Kind::kUInt16},  {"i", Kind::kInt32},   {"I", Kind::kUInt32},  {"l", Kind::kInt64},
+      {"L", Kind::kUInt64},  {"f", Kind::kFloat32}, {"g", Kind::kFloat64}, {"u", Kind::kUtf8},
+      {"z", Kind::kBinary},  {"n", Kind::kNull},    {"+l", Kind::kList},   {"+s", Kind::kStruct},
+      {"+m", Kind::kMap}};
   const std::string_view f = format ? format : "";
-  if (f.size() == 1) {
-    switch (f[0]) {
-      case 'b': return {Kind::kBool};
-      case 'c': return {Kind::kInt8};
-      case 'C': return {Kind::kUInt8};
-      case 's': return {Kind::kInt16};
-      case 'S': return {Kind::kUInt16};
-      case 'i': return {Kind::kInt32};
-      case 'I': return {Kind::kUInt32};
-      case 'l': return {Kind::kInt64};
-      case 'L': return {Kind::kUInt64};
-      case 'f': return {Kind::kFloat32};
-      case 'g': return {Kind::kFloat64};
-      case 'u': return {Kind::kUtf8};
-      case 'z': return {Kind::kBinary};
-      case 'n': return {Kind::kNull};
-      default: return {};
-    }
+  for (const auto& [name, kind] : kFormats) {
+    if (f == name) return {kind};
   }
-  if (f == "+l") return {Kind::kList};
-  if (f == "+s") return {Kind::kStruct};
-  if (f == "+m") return {Kind::kMap};
   if (f.starts_with("+ud") || f.starts_with("+us")) return {Kind::kUnion};
   if (f.starts_with("+w:")) {
     int32_t n = -1;
@@ -209,7 +199,8 @@ struct BatchPrivate {
   }
   // An uninitialized buffer of `bytes` bytes (8-byte aligned, never null).
   uint8_t* NewBuffer(int64_t bytes) {
-    copies.push_back(std::make_unique_for_overwrite<uint64_t[]>(static_cast<size_t>(bytes / 8 + 1)));
+    const auto words = static_cast<size_t>(bytes / 8 + 1);
+    copies.push_back(std::make_unique_for_overwrite<uint64_t[]>(words));
     return reinterpret_cast<uint8_t*>(copies.back().get());
   }
 };
@@ -281,6 +272,11 @@ class Adapter {
                 const std::string& path, int depth, BatchPrivate::Node& node);
   Status Children(const ArrowSchema& s, const ArrowArray& a, int64_t offset, int64_t length,
                   const std::string& path, int depth, BatchPrivate::Node& node);
+  Status VarLength(const ArrowSchema& s, const ArrowArray& a, Kind kind, int64_t offset,
+                   int64_t length, const std::string& path, int depth, BatchPrivate::Node& node);
+  Status FixedSizeList(const ArrowSchema& s, const ArrowArray& a, int32_t list_size,
+                       int64_t offset, int64_t length, const std::string& path, int depth,
+                       BatchPrivate::Node& node);
 
   BatchPrivate& keep_;
 };
@@ -383,8 +379,8 @@ Status WidenUInt64(const void* src, int64_t length, const uint8_t* validity,
       dst[i] = 0;
       continue;
     }
-    const std::string where = depth == 1 ? "entry " + std::to_string(i) + " of this batch"
-                                         : "element " + std::to_string(i) + " of this batch's values";
+    const std::string where = (depth == 1 ? "entry " : "element ") + std::to_string(i) +
+                              (depth == 1 ? " of this batch" : " of this batch's values");
     return Status::InvalidArgument(
         "column '" + path + "', " + where + ": the uint64 value " + std::to_string(from[i]) +
         " exceeds 9223372036854775807, the largest value Spark's long (its widest integer; "
@@ -405,11 +401,9 @@ Status Adapter::Values(const TypeInfo& t, const ArrowArray& a, int64_t offset, i
     return Status::OK();
   }
   const int width = ValueWidth(t.kind);
-  int64_t bytes = 0;
-  if (__builtin_mul_overflow(offset, int64_t{8}, &bytes) ||
-      __builtin_mul_overflow(length, int64_t{8}, &bytes)) {
-    return Malformed(path, "offset " + std::to_string(offset) + " and length " +
-                               std::to_string(length) + " overflow a byte count");
+  int64_t bytes = 0;  // the pointer shift; lengths are at most INT32_MAX (CheckArray)
+  if (__builtin_mul_overflow(offset, int64_t{8}, &bytes)) {
+    return Malformed(path, "offset " + std::to_string(offset) + " overflows a byte count");
   }
   const void* values = src + offset * width;
   switch (t.kind) {
@@ -442,16 +436,17 @@ Status Adapter::Children(const ArrowSchema& s, const ArrowArray& a, int64_t offs
   return Status::OK();
 }
 
-Status Adapter::Adapt(const ArrowSchema& s, const ArrowArray& a, int64_t offset, int64_t length,
-                      const std::string& path, int depth, ArrowArray* out) {
-  const TypeInfo t = ParseFormat(s.format);
-  int64_t end = 0, have = 0;
-  if (a.n_buffers != ExpectedBuffers(t.kind) || a.n_children != s.n_children ||
+// The array has the buffers and children of its format and holds elements
+// [offset, offset + length), at most INT32_MAX of them (arrow-java's value counts are ints).
+Status CheckArray(const ArrowSchema& s, const ArrowArray& a, Kind kind, int64_t offset,
+                  int64_t length, const std::string& path) {
+  if (a.n_buffers != ExpectedBuffers(kind) || a.n_children != s.n_children ||
       (a.n_buffers > 0 && !a.buffers) || (a.n_children > 0 && !a.children)) {
     return Malformed(path, "the array's " + std::to_string(a.n_buffers) + " buffers and " +
                                std::to_string(a.n_children) + " children do not match format '" +
                                s.format + "'");
   }
+  int64_t end = 0, have = 0;
   if (offset < 0 || length < 0 || a.offset < 0 || a.length < 0 ||
       __builtin_add_overflow(offset, length, &end) ||
       __builtin_add_overflow(a.offset, a.length, &have) || end > have) {
@@ -459,50 +454,76 @@ Status Adapter::Adapt(const ArrowSchema& s, const ArrowArray& a, int64_t offset,
                                std::to_string(length) + ") are needed but the array holds [" +
                                std::to_string(a.offset) + ", +" + std::to_string(a.length) + ")");
   }
+  for (int64_t i = 0; i < a.n_children; ++i) {
+    if (!a.children[i]) return Malformed(path, "child " + std::to_string(i) + " is null");
+  }
+  if (length > std::numeric_limits<int32_t>::max()) {
+    return Malformed(path, std::to_string(length) + " elements exceed the 2147483647 an "
+                                                    "arrow-java vector (and Spark) can hold");
+  }
+  return Status::OK();
+}
+
+// Strings, binaries, lists and maps: rebased offsets, then the bytes or the child elements
+// the batch spans.
+Status Adapter::VarLength(const ArrowSchema& s, const ArrowArray& a, Kind kind, int64_t offset,
+                          int64_t length, const std::string& path, int depth,
+                          BatchPrivate::Node& node) {
+  int32_t first = 0, last = 0;
+  Status st = Offsets(a, offset, length, path, &node.buffers[1], &first, &last);
+  if (!st.ok()) return st;
+  if (kind == Kind::kUtf8 || kind == Kind::kBinary) {
+    const auto* bytes = static_cast<const uint8_t*>(a.buffers[2]);
+    if (!bytes && last > 0) return Malformed(path, "no data buffer");
+    node.buffers[2] = bytes ? bytes + first : kZeros;
+    return Status::OK();
+  }
+  const ArrowArray& ca = *a.children[0];
+  int64_t child_offset = 0;
+  if (__builtin_add_overflow(ca.offset, int64_t{first}, &child_offset)) {
+    return Malformed(path, "its child's offset overflows");
+  }
+  return Adapt(*s.children[0], ca, child_offset, last - first,
+               path + "." + ColumnName(*s.children[0]), depth + 1, &node.children[0]);
+}
+
+// fixed_size_list<T, N> → list<T>: offsets i * N over the child's elements
+// [offset * N, (offset + length) * N), pushed down so the child costs the batch's size only.
+Status Adapter::FixedSizeList(const ArrowSchema& s, const ArrowArray& a, int32_t list_size,
+                              int64_t offset, int64_t length, const std::string& path,
+                              int depth, BatchPrivate::Node& node) {
+  int64_t child_length = 0, child_start = 0, child_offset = 0;
+  if (__builtin_mul_overflow(length, int64_t{list_size}, &child_length) ||
+      child_length > std::numeric_limits<int32_t>::max() ||
+      __builtin_mul_overflow(offset, int64_t{list_size}, &child_start) ||
+      __builtin_add_overflow(a.children[0]->offset, child_start, &child_offset)) {
+    return Malformed(path, std::to_string(length) + " lists of " + std::to_string(list_size) +
+                               " elements exceed Spark's 32-bit list offsets");
+  }
+  auto* offsets = reinterpret_cast<int32_t*>(keep_.NewBuffer((length + 1) * 4));
+  for (int64_t i = 0; i <= length; ++i) offsets[i] = static_cast<int32_t>(i * list_size);
+  node.buffers[1] = offsets;
+  return Adapt(*s.children[0], *a.children[0], child_offset, child_length,
+               path + "." + ColumnName(*s.children[0]), depth + 1, &node.children[0]);
+}
+
+Status Adapter::Adapt(const ArrowSchema& s, const ArrowArray& a, int64_t offset, int64_t length,
+                      const std::string& path, int depth, ArrowArray* out) {
+  const TypeInfo t = ParseFormat(s.format);
+  Status st = CheckArray(s, a, t.kind, offset, length, path);
+  if (!st.ok()) return st;
   BatchPrivate::Node& node = NewNode(s, length, out);
   if (t.kind == Kind::kNull) {
     out->null_count = length;
     return Status::OK();
   }
   Validity(a, offset, length, node, out);
-  Status st;
   switch (t.kind) {
     case Kind::kStruct: return Children(s, a, offset, length, path, depth, node);
-    case Kind::kUtf8: case Kind::kBinary: case Kind::kList: case Kind::kMap: {
-      int32_t first = 0, last = 0;
-      st = Offsets(a, offset, length, path, &node.buffers[1], &first, &last);
-      if (!st.ok()) return st;
-      if (t.kind == Kind::kUtf8 || t.kind == Kind::kBinary) {
-        const auto* bytes = static_cast<const uint8_t*>(a.buffers[2]);
-        if (!bytes && last > 0) return Malformed(path, "no data buffer");
-        node.buffers[2] = bytes ? bytes + first : kZeros;
-        return Status::OK();
-      }
-      const ArrowArray& ca = *a.children[0];
-      int64_t child_offset = 0;
-      if (__builtin_add_overflow(ca.offset, int64_t{first}, &child_offset)) {
-        return Malformed(path, "its child's offset overflows");
-      }
-      return Adapt(*s.children[0], ca, child_offset, last - first, path + "." +
-                   ColumnName(*s.children[0]), depth + 1, &node.children[0]);
-    }
-    case Kind::kFixedSizeList: {
-      // list<T> with offsets i * N over the child's elements [offset * N, (offset + length) * N).
-      int64_t child_length = 0, child_start = 0, child_offset = 0;
-      if (__builtin_mul_overflow(length, int64_t{t.list_size}, &child_length) ||
-          child_length > std::numeric_limits<int32_t>::max() ||
-          __builtin_mul_overflow(offset, int64_t{t.list_size}, &child_start) ||
-          __builtin_add_overflow(a.children[0]->offset, child_start, &child_offset)) {
-        return Malformed(path, std::to_string(length) + " lists of " +
-                                   std::to_string(t.list_size) +
-                                   " exceed Spark's 32-bit list offsets");
-      }
-      auto* offsets = reinterpret_cast<int32_t*>(keep_.NewBuffer((length + 1) * 4));
-      for (int64_t i = 0; i <= length; ++i) offsets[i] = static_cast<int32_t>(i * t.list_size);
-      node.buffers[1] = offsets;
-      return Adapt(*s.children[0], *a.children[0], child_offset, child_length,
-                   path + "." + ColumnName(*s.children[0]), depth + 1, &node.children[0]);
-    }
+    case Kind::kUtf8: case Kind::kBinary: case Kind::kList: case Kind::kMap:
+      return VarLength(s, a, t.kind, offset, length, path, depth, node);
+    case Kind::kFixedSizeList:
+      return FixedSizeList(s, a, t.list_size, offset, length, path, depth, node);
     default: return Values(t, a, offset, length, path, depth, node);
   }
 }
@@ -528,7 +549,9 @@ std::vector<std::string> SparkUnsupportedColumns(const ArrowSchema& in) {
 
 Status SparkBatch(const ArrowSchema& engine_schema, ArrowArray* in, ArrowArray* out) {
   *out = ArrowArray{};
-  if (!in || !in->release) return Status::InvalidArgument("SparkBatch: the input batch is released");
+  if (!in || !in->release) {
+    return Status::InvalidArgument("SparkBatch: the input batch is already released");
+  }
   auto keep = std::make_unique<BatchPrivate>();
   keep->original = *in;  // ours from here on: released with `keep`, also on error
   in->release = nullptr;

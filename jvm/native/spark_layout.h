@@ -6,8 +6,8 @@
 //    field nodes from length and null_count alone), so a sliced array (RNTuple batches cut
 //    from a cluster) would be read from its first physical element: silently wrong.
 // The output therefore has offset 0 everywhere and only Spark's types:
-//   uint8 → int16, uint16 → int32, uint32 → int64, uint64 → int64 (an error above INT64_MAX),
-//   fixed_size_list<T, N> → list<T>. Names and nullability are kept; metadata is dropped.
+//   uint8 → int16, uint16 → int32, uint32 → int64, uint64 → int64 (an error above
+//   INT64_MAX), fixed_size_list<T, N> → list<T>. Names and nullability are kept; metadata is dropped.
 // Buffers are shared with the input wherever a pointer shift suffices; copies are made only
 // for widened integers, bitmaps at an offset that is not a multiple of 8, and the offsets of
 // former fixed-size lists.
