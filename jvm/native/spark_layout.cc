@@ -2,14 +2,15 @@
 // format table, the bitmap helpers, the schema copy and the array walk are one adapter, and
 // splitting them would put private types into headers. Why each rule:
 //  - Offset 0 everywhere: arrow-java 19's ArrayImporter never reads ArrowArray::offset.
-//  - Every offsets buffer starts at 0: arrow-java's BufferImportTypeVisitor imports a string's
-//    data buffer with capacity offsets[length] - offsets[0] from the data pointer, while the
-//    vector reads at offsets[i] itself; with offsets[0] != 0 the last strings fall outside the
-//    imported capacity. So sliced strings and lists get rebased offsets (a copy of length + 1
-//    int32s) and their bytes or child start at the first element; lists' children then cover
-//    the batch's elements only, so each batch costs what it holds, never the whole cluster.
-//  - Buffers other than validity must not be null (BufferImportTypeVisitor.getBufferPtr
-//    throws), so empty arrays point at a static zero block; the null type has no buffers.
+//  - Every offsets buffer starts at 0. A sliced string or list gets rebased offsets (a copy of
+//    length + 1 int32s) and its bytes or child start at its first element, so a list's child
+//    covers the batch's elements only: a child that must be copied (widened, shifted) costs
+//    the batch's size, never the whole cluster's once per batch. It also keeps older
+//    arrow-java importers right: some revisions of BufferImportTypeVisitor imported a string's
+//    data with capacity offsets[length] - offsets[0] (newer ones: offsets[length]).
+//  - No null buffer but validity, even for empty arrays (some revisions of
+//    BufferImportTypeVisitor reject any null buffer): they point at a static zero block. The
+//    null type has no buffers at all.
 //  - Unsigned integers have no Spark type: each is widened to the next signed one; uint64 must
 //    fit int64 (a value above INT64_MAX is an error, never a silent wrap).
 #include "spark_layout.h"
