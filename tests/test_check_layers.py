@@ -24,7 +24,7 @@ def run(root: Path) -> subprocess.CompletedProcess:
 @pytest.fixture()
 def tree_copy(tmp_path: Path) -> Path:
     """The parts of the repository the check reads, copied."""
-    for part in ("cpp/src", "cpp/include", "examples"):
+    for part in ("cpp/src", "cpp/include", "examples", "jvm/native"):
         shutil.copytree(REPO / part, tmp_path / part)
     return tmp_path
 
@@ -57,6 +57,8 @@ def test_passes_on_this_tree():
      "a public header includes only other public headers"),
     ("examples/dimuon_spectrum.cc", "arrowroot/root_format/root_file.h",
      "examples/ builds on the public API only"),
+    ("jvm/native/spark_layout.cc", "arrowroot/to_arrow/arrow_array.h",
+     "jvm/native/ builds on the public API only"),
 ])
 def test_fails_on_an_upward_include(tree_copy: Path, rel: str, include: str, rule: str):
     plant(tree_copy, rel, include)
