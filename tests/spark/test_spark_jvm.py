@@ -18,10 +18,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -112,7 +110,8 @@ val r = df.agg(sum("NMuon"), count(lit(1)), sum(size(col("Muon_Px")))).head()
 val px = df.select("Muon_Px").as[Seq[Float]].collect().map(_.map(_.toDouble).sum).sum
 val scan = df.select("NMuon").queryExecution.executedPlan.toString.contains("RootScan")
 println(s"$marker-RESULT ${{r.getLong(0)}} ${{r.getLong(1)}} ${{r.getLong(2)}} $px")
-println(s"$marker-TYPES ${{df.schema("Muon_Px").dataType.simpleString}} ${{df.schema("NMuon").dataType.simpleString}} $scan")
+val types = Seq("Muon_Px", "NMuon").map(df.schema(_).dataType.simpleString).mkString(" ")
+println(s"$marker-TYPES $types $scan")
 def arrowrootKind(e: Throwable): String = {{
   var c = e
   while (c != null && !c.isInstanceOf[org.arrowroot.spark.ArrowrootException]) c = c.getCause
@@ -189,8 +188,8 @@ def launches(tmp_path_factory):
         "spark-sql": _Launch("spark-sql", [
             *common, "--jars", JAR, "--conf", "spark.sql.catalogImplementation=in-memory",
             "-f", str(d / "query.sql")], d),
-        "spark-shell": _Launch("spark-shell", [*common, "--jars", JAR, "-i", str(d / "script.scala")],
-                               d),
+        "spark-shell": _Launch("spark-shell", [
+            *common, "--jars", JAR, "-i", str(d / "script.scala")], d),
         "spark-submit": _Launch("spark-submit", [
             *common, "--jars", JAR, str(d / "app.py"), str(d / "result.json"), HZZ], d),
     }
@@ -553,7 +552,8 @@ def test_partitions_batches_and_given_schema_keep_values(spark):
     # A schema given by the reader picks the columns, as option("columns") does.
     given = spark.read.format("root").schema("NMuon int, MET_px float").option(
         "tree", "events").load(HZZ)
-    assert given.columns == ["NMuon", "MET_px"] and given.selectExpr("sum(NMuon)").collect()[0][0] == 3825
+    assert given.columns == ["NMuon", "MET_px"]
+    assert given.selectExpr("sum(NMuon)").collect()[0][0] == 3825
 
 
 def test_leak_loop_native_memory_stays_flat(leak_loop, hzz_truth, secrets_scan):
@@ -647,9 +647,11 @@ def test_rntuple_top_level_records_equal_uproot(spark):
 
 
 def test_create_table_using_root_in_the_session_catalog(spark, hzz_truth):
-    """CREATE TABLE ... USING root (session catalog, in-memory, no Hive): Spark 4 hands a DSv2
-    TableProvider the table's properties (provider, owner, location, option.<key>: see
-    V2SessionCatalog.createTable0/loadTable), with `path` from the location as a URI."""
+    """CREATE TABLE ... USING root (session catalog, in-memory, no Hive). Spark 4 supports it
+    for a DSv2 TableProvider (V2SessionCatalog.createTable0 infers the schema, loadTable calls
+    getTable) and hands the source the table's properties, not the bare options: `provider`,
+    `owner`, `location`, the OPTIONS as `option.<key>`, and `path` from the location as a URI
+    (`file:/abs/path`)."""
     spark.sql("DROP TABLE IF EXISTS root_hzz")
     spark.sql(f"CREATE TABLE root_hzz USING root OPTIONS (path '{HZZ}', tree 'events')")
     try:
@@ -658,3 +660,10 @@ def test_create_table_using_root_in_the_session_catalog(spark, hzz_truth):
         assert spark.table("root_hzz").schema["Muon_Px"].dataType.simpleString() == "array<float>"
     finally:
         spark.sql("DROP TABLE IF EXISTS root_hzz")
+
+
+def test_hadoop_style_file_uri_is_a_local_path(spark):
+    """`file:/abs/path` (one slash) is how Spark and Hadoop write local paths (a catalog table's
+    location, input_file_name()); it names the same file as `file:///abs/path` and `/abs/path`."""
+    for path in (f"file://{HZZ}", f"file:{HZZ}"):
+        assert _read(spark, path).selectExpr("sum(NMuon)").collect()[0][0] == 3825, path
