@@ -97,7 +97,9 @@ def spark_table(results: dict) -> list[str]:
              f"`spark.jars` ({'JVM connector loaded' if jvm.get('ok') else 'JVM connector unavailable: ' + str(jvm.get('error'))}). "
              "JVM = `format(\"root\")` (org.arrowroot.spark.RootDataSource); Python = arrowroot's Python "
              "data source (`root_python`); cached = the query's columns cached in memory (`df.cache()`, "
-             "filled once), the query then timed: Spark's own compute, a zero-cost source. Queries:", ""]
+             "filled once), the query then timed: Spark's own compute, a zero-cost source. "
+             f"Spark's per-query overhead (a one-row aggregate over 2 rows): {_fmt(sp.get('job_floor_seconds'), '.3f')} s. "
+             "Queries:", ""]
     lines += [f"- `{qname}` = `{qq.get('query', '?')}`" for qname, qq in sp["queries"].items()]
     lines += ["", f"Best configuration of each source; goals (issue 19): JVM ≤ {SPARK_PARQUET_MAX:g}× Parquet's "
               f"time, ≥ {SPARK_UPROOT_MIN:g}× pyspark-root-datasource's speed. \"Spark-bound\": the cached "

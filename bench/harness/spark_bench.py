@@ -33,6 +33,8 @@ Sources:
   (``df.cache()``, materialized once by ``count()``), then the query timed over the cache:
   what Spark's own compute costs. A query whose readers all sit close to it is Spark-bound.
 
+Also measured: Spark's per-query overhead (the same kind of one-row aggregate over 2 rows).
+
 Every query runs once to warm up (Python workers, JIT), then ``--repeat`` times; the best wall
 time is kept. All sources' results must agree (counts exactly, sums to 1e-6). Writes JSON.
 """
@@ -201,6 +203,17 @@ def run_query(spark, F, args, out, qname) -> dict:
     return {"columns": cols, "query": desc, "decoded_bytes": decoded, "sources": res}
 
 
+def _job_floor(spark, F, n: int) -> float:
+    """Best time of a query over almost nothing (2 rows, 2 partitions, one aggregate): Spark's
+    per-query overhead (planning, scheduling, a shuffle), below which no source's time can go."""
+    best = float("inf")
+    for _ in range(n + 1):
+        t = time.perf_counter()
+        spark.range(0, 2, 1, 2).agg(F.count(F.lit(1))).collect()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
 def find_jar(given: str | None) -> str | None:
     """--jar, else the installed package's jar (arrowroot.spark.jar_path()), else the build tree's."""
     if given:
@@ -303,6 +316,7 @@ def main() -> None:
         out["errors"]["arrowroot JVM"] = out["jvm"]["error"]
         print(f"  spark: arrowroot JVM connector unavailable: {out['jvm']['error']}", file=sys.stderr)
     _register_python_sources(spark, out)
+    out["job_floor_seconds"] = _job_floor(spark, F, args.repeat + 1)
     for qname in [q for q in args.queries.split(",") if q]:
         out["queries"][qname] = run_query(spark, F, args, out, qname)
     spark.stop()
