@@ -567,10 +567,12 @@ def spark_section(args, files: dict, results: dict) -> None:
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable,
                PYTHONPATH=str(HERE))
     out_json = args.out_dir / "spark.json"
-    log(f"\nspark: local[2], aggregations 'muons' and 'jets', {Path(root_file).name} vs {parquet.name}")
+    log(f"\nspark: local[2], queries {args.spark_queries}, {Path(root_file).name} vs {parquet.name}")
     t0 = time.perf_counter()
+    jar = ["--jar", args.spark_jar] if args.spark_jar else []
     p = subprocess.run([sys.executable, str(HERE / "spark_bench.py"), "--root", root_file,
                         "--parquet", str(parquet), "--repeat", str(args.spark_repeat),
+                        "--queries", args.spark_queries, *jar,
                         "--json", str(out_json)], capture_output=True, text=True, env=env, timeout=3600)
     (args.out_dir / "spark.log").write_text(p.stdout + p.stderr)
     if p.returncode != 0 or not out_json.exists():
@@ -584,7 +586,7 @@ def spark_section(args, files: dict, results: dict) -> None:
     results["spark"] = sp
     for qname, qq in sp["queries"].items():
         for name, q in qq["sources"].items():
-            log(f"  {qname:<6} {name:<55} {q.get('best_seconds', float('nan')):7.2f} s  "
+            log(f"  {qname:<7} {name:<62} {q.get('best_seconds', float('nan')):7.2f} s  "
                 f"({q.get('partitions')} partitions){'  !! ' + q['error'][:200] if 'error' in q else ''}"
                 f"{'  !! ' + q['mismatch'] if 'mismatch' in q else ''}")
 
@@ -644,6 +646,10 @@ def main() -> None:
     p.add_argument("--s3-codec", default="zstd")
     p.add_argument("--s3-delay", type=float, default=0.020, help="added round-trip delay, s (default 0.020)")
     p.add_argument("--spark-codec", default="zstd")
+    p.add_argument("--spark-queries", default="muons,jets,explode,njets,ht",
+                   help="queries of the spark section (bench/harness/spark_bench.py)")
+    p.add_argument("--spark-jar", help="arrowroot-spark.jar for the spark section (default: the "
+                                       "installed package's, else build/jvm/arrowroot-spark.jar)")
     p.add_argument("--keep-servers", action="store_true", help="leave the bench's RGW running")
     p.add_argument("--judge", choices=("cli", "python"), default="cli",
                    help="arrowroot variant the targets are judged on: the CLI's bench when it has "
@@ -746,6 +752,13 @@ def harness_failures(results: dict) -> list[str]:
     for r in results.get("cp", {}).get("runs", []):
         if r.get("error"):
             out.append(f"cp {r['copy']} with {r['client']} (run {r['rep'] + 1}): {r['error'][:300]}")
+    sp = results.get("spark", {})
+    if sp.get("jvm") and not sp["jvm"].get("ok"):
+        out.append(f"spark: arrowroot's JVM connector unavailable: {sp['jvm'].get('error')}")
+    for qname, qq in sp.get("queries", {}).items():
+        for name, r in qq.get("sources", {}).items():
+            if r.get("error") or r.get("mismatch"):
+                out.append(f"spark {qname}, {name}: {(r.get('error') or r.get('mismatch'))[:300]}")
     if results.get("cp", {}).get("hdfs_error"):
         out.append("cp: the MiniDFSCluster did not start (HDFS -> S3 not measured)")
     for name, c in results.get("cp", {}).get("clients", {}).items():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from report_spark import SPARK_CACHED, SPARK_JVM, SPARK_PARQUET, SPARK_PYTHON, spark_table, spark_targets
+
 MB = 1_000_000
 DISTURBED = 0.3  # other processes used more CPUs than this during a run: counted as disturbed
 
@@ -14,8 +16,6 @@ UPROOT_MIN = {"lz4": 3.0, "zstd": 3.0, "none": 3.0, "zlib": 2.0}
 ROOT_MIN = 1.5
 THREADS_MIN = 1.8
 S3_MIN = 5.0
-PARQUET_MAX = 1.2
-SPARK_UPROOT_MIN = 5.0
 ML_MIN = 20_000  # events/s/core, ingest + features (issue 10: ≥ 1000× the seed pipeline)
 
 
@@ -199,27 +199,9 @@ def _targets(results: dict) -> tuple[list[str], list[dict]]:
             ok = v >= S3_MIN
             rows.append({"target": f"S3 +{lat} ≥ {S3_MIN}× uproot+s3fs", "selection": sel, "value": v, "met": ok})
             other.append(f"| S3 with +{lat} RTT, {sel}: ≥ {S3_MIN:g}× uproot + s3fs | {v:.2f}× | {S3_MIN:g}× | {_mark(ok)} |")
-    sp = results.get("spark")
-    if sp and "queries" in sp:
-        for qname, qq in sp["queries"].items():
-            q = qq["sources"]
-            root = _spark_pick(q, "arrowroot")
-            pq = q.get("Parquet (spark.read.parquet)", {}).get("best_seconds")
-            up = _spark_pick(q, "pyspark-root-datasource")
-            if root and pq:
-                v = root[1] / pq
-                ok = v <= PARQUET_MAX
-                rows.append({"target": f"Spark {qname}: root ≤ 1.2× Parquet", "value": v, "met": ok})
-                other.append(f"| Spark `{qname}` aggregation: format(\"root\") ≤ {PARQUET_MAX}× Parquet time "
-                             f"(best: {root[0]}) | {v:.2f}× | ≤ {PARQUET_MAX}× | {_mark(ok)} |")
-            if root and up:
-                v = up[1] / root[1]
-                ok = v >= SPARK_UPROOT_MIN
-                rows.append({"target": f"Spark {qname}: root ≥ 5× pyspark-root-datasource", "value": v, "met": ok})
-                other.append(f"| Spark `{qname}` aggregation: ≥ {SPARK_UPROOT_MIN:g}× pyspark-root-datasource "
-                             f"(best of each; theirs: {up[0]}) | {v:.2f}× | {SPARK_UPROOT_MIN:g}× | {_mark(ok)} |")
-            elif root:
-                other.append(f"| Spark `{qname}`: ≥ 5× pyspark-root-datasource | unavailable | 5× | – |")
+    sp_other, sp_rows = spark_targets(results.get("spark"))
+    other += sp_other
+    rows += sp_rows
     mem = results.get("memory")
     if mem and "modes" in mem:
         m = mem["modes"].get("arrowroot")
@@ -255,12 +237,6 @@ def _ml_table(results: dict) -> list[str]:
             f"{', '.join(f'{x:.2f}' for x in ml['runs_seconds'])} |", ""]
 
 
-def _spark_pick(q: dict, prefix: str):
-    """(name, seconds) of the fastest configuration of a source."""
-    cands = [(k, v["best_seconds"]) for k, v in q.items() if k.startswith(prefix) and v.get("best_seconds")]
-    return min(cands, key=lambda x: x[1]) if cands else None
-
-
 def _s3_best(s3: dict) -> dict:
     best: dict = {}
     for r in s3["runs"]:
@@ -293,35 +269,6 @@ def _s3_table(results: dict) -> list[str]:
         ug = u["run"].get("proxy_gets") if u else None
         lines.append(f"| {sel} | {lat} | {_fmt(a and a['t'], '.3f')} | {_fmt(u and u['t'], '.3f')} | {ratio} | "
                      f"{mbs} | {_fmt(ag, 'd') if isinstance(ag, int) else _fmt(ag, '.0f')} | {_fmt(ug, 'd') if isinstance(ug, int) else '–'} |")
-    lines.append("")
-    return lines
-
-
-def _spark_table(results: dict) -> list[str]:
-    sp = results["spark"]
-    if "queries" not in sp:
-        return ["### Spark", "", f"not measured: {sp.get('error', '?')[-800:]}", ""]
-    lines = ["### Spark local[2] aggregations, best run", "",
-             f"{Path(sp['root_file']).name} ({sp['root_bytes'] / MB:,.1f} MB) vs the same events as "
-             f"Parquet ({Path(sp['parquet_file']).name}, zstd, {sp['parquet_bytes'] / MB:,.1f} MB); "
-             f"pyspark {sp.get('pyspark')}, pyspark-root-datasource {sp.get('pyspark_root_datasource') or 'unavailable'}. "
-             "`muons` = `agg(sum(size(Muon_pt)), sum(MET_pt))`; `jets` = `agg(sum(size(Jet_pt)), "
-             "sum(array_max(Jet_pt)), sum(array_max(Jet_eta)), sum(array_min(Jet_phi)), "
-             "sum(array_max(Jet_mass)), sum(MET_pt))`.", "",
-             "| query | source | partitions | best s | ÷ Parquet time | decoded MB/s | runs |",
-             "|---|---|---:|---:|---:|---:|---|"]
-    for qname, qq in sp["queries"].items():
-        q = qq["sources"]
-        pq = q.get("Parquet (spark.read.parquet)", {}).get("best_seconds")
-        for name, r in q.items():
-            if "best_seconds" not in r:
-                lines.append(f"| {qname} | {name} | – | failed: {r.get('error', '?')[:150]} | – | – | – |")
-                continue
-            ratio = f"{r['best_seconds'] / pq:.2f}" if pq else "–"
-            note = " (!! " + r["mismatch"] + ")" if "mismatch" in r else ""
-            lines.append(f"| {qname} | {name}{note} | {r.get('partitions')} | {r['best_seconds']:.3f} | {ratio} | "
-                         f"{qq['decoded_bytes'] / MB / r['best_seconds']:,.0f} | "
-                         f"{', '.join(f'{x:.2f}' for x in r['runs'])} |")
     lines.append("")
     return lines
 
@@ -433,7 +380,7 @@ def write(results: dict, out_dir: Path) -> str:
     if results.get("cp"):
         lines += _cp_table(results)
     if results.get("spark"):
-        lines += _spark_table(results)
+        lines += spark_table(results)
     if results.get("memory"):
         lines += _memory_table(results)
     if results.get("ml"):
@@ -508,12 +455,13 @@ def chart(results: dict, path: Path) -> None:
                 if v.get("best_seconds"):
                     labels.append(f"{qname}: {k}".replace(", ", ",\n", 1))
                     vals.append(v["best_seconds"])
-                    cols.append("#1f77b4" if k.startswith("arrowroot") else "0.5" if k.startswith("Parquet")
+                    cols.append("#1f77b4" if k.startswith(SPARK_JVM) else "#9ecae1" if k.startswith(SPARK_PYTHON)
+                                else "0.5" if k.startswith(SPARK_PARQUET) else "0.8" if k.startswith(SPARK_CACHED)
                                 else "#d62728")
         ax.barh(range(len(labels)), vals, color=cols)
         ax.set_yticks(range(len(labels)), labels, fontsize=6)
         ax.set_xlabel("seconds (best)")
-    ax.set_title("Spark local[2] aggregation")
+    ax.set_title("Spark local[2] queries")
     ax = axes[1][2]
     mem = results.get("memory")
     if mem and "modes" in mem:
