@@ -145,3 +145,30 @@ TEST(ConnectorTest, MissingFileAndBranchNameThemselves) {
 
 }  // namespace
 }  // namespace arrowroot::jni
+
+namespace arrowroot::jni {
+namespace {
+
+TEST(ConnectorTest, ARecordReadAloneKeepsItsFields) {
+  for (const char* column : {"track", "uptr_point"}) {
+    ScanOptions options;
+    options.columns = {column};
+    options.num_threads = 1;
+    auto scan = SparkScan::Open(Data("rntuple/rntuple_records_zstd.root"), "ntpl", options, {});
+    ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+    Schema schema;
+    ASSERT_TRUE((*scan)->Schema(&schema.s).ok());
+    ASSERT_EQ(schema.s.n_children, 1);
+    const int64_t fields = schema.s.children[0]->n_children;
+    ASSERT_GT(fields, 0);
+    ArrowArray batch{};
+    auto more = (*scan)->Next(&batch);
+    ASSERT_TRUE(more.ok() && *more) << more.status().ToString();
+    ASSERT_EQ(batch.n_children, 1);
+    EXPECT_EQ(batch.children[0]->n_children, fields) << column;
+    batch.release(&batch);
+  }
+}
+
+}  // namespace
+}  // namespace arrowroot::jni

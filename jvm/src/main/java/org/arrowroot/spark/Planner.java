@@ -38,10 +38,21 @@ final class Planner {
     }
   }
 
-  /** s3a:// and s3n:// (Hadoop's spellings) read as s3://; file:// as the local path. */
+  /** s3a:// and s3n:// (Hadoop's spellings) read as s3://; file: URIs as the local path. */
   static String normalize(String path) {
     if (path.startsWith("s3a://") || path.startsWith("s3n://")) return "s3://" + path.substring(6);
-    if (path.startsWith("file://")) return path.substring("file://".length());
+    if (path.startsWith("file:")) {
+      // file:/abs (Spark's and Hadoop's spelling, a catalog table's location) and file:///abs,
+      // percent-encoded as URIs are.
+      try {
+        String local = new java.net.URI(path).getPath();
+        if (local != null && !local.isEmpty()) return local;
+      } catch (java.net.URISyntaxException e) {
+        // not a URI: the text after the scheme, as written
+      }
+      String rest = path.substring("file:".length());
+      return rest.startsWith("//") ? rest.substring(2) : rest;
+    }
     return path;
   }
 

@@ -13,7 +13,9 @@ import org.apache.arrow.c.ArrowSchema;
 import org.apache.arrow.c.CDataDictionaryProvider;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.util.ArrowUtils;
 import org.apache.spark.sql.vectorized.ArrowColumnVector;
@@ -32,7 +34,8 @@ final class RootColumnarReader implements PartitionReader<ColumnarBatch> {
   private int nextPiece = 0;
   private RootPartition.Piece piece;
   private long handle = 0;
-  private VectorSchemaRoot root;
+  private Field field;        // the batches' type: a struct of the columns
+  private StructVector root;  // the current batch
   private CDataDictionaryProvider dictionaries;
   private long entriesLeft;  // entries-only reads (no column selected)
   private ColumnarBatch batch;
@@ -78,21 +81,25 @@ final class RootColumnarReader implements PartitionReader<ColumnarBatch> {
     dictionaries = new CDataDictionaryProvider();
     try (ArrowSchema c = ArrowSchema.allocateNew(allocator)) {
       Native.schema(handle, c.memoryAddress());
-      root = VectorSchemaRoot.create(Data.importSchema(allocator, c, dictionaries), allocator);
+      field = Data.importField(allocator, c, dictionaries);
     }
   }
 
   private boolean readBatch() {
     try (ArrowArray c = ArrowArray.allocateNew(allocator)) {
       if (!Native.next(handle, c.memoryAddress())) return false;
-      // Moves the native batch into the root's vectors (the previous batch's buffers go back).
-      Data.importIntoVectorSchemaRoot(allocator, c, root, dictionaries);
+      // The engine's buffers themselves, no copy, in fresh vectors: Spark may close the
+      // previous batch's vectors (closing a struct vector drops its children).
+      if (root != null) root.close();
+      root = (StructVector) field.createVector(allocator);
+      Data.importIntoVector(allocator, c, root, dictionaries);
     }
-    ColumnVector[] columns = new ColumnVector[root.getFieldVectors().size()];
+    java.util.List<FieldVector> vectors = root.getChildrenFromFields();
+    ColumnVector[] columns = new ColumnVector[vectors.size()];
     for (int i = 0; i < columns.length; ++i) {
-      columns[i] = new ArrowColumnVector(root.getVector(i));
+      columns[i] = new ArrowColumnVector(vectors.get(i));
     }
-    batch = new ColumnarBatch(columns, root.getRowCount());
+    batch = new ColumnarBatch(columns, root.getValueCount());
     return true;
   }
 

@@ -42,10 +42,22 @@ final class RootOptions implements Serializable {
   final String ioStatsDir;         // null = none
   private final LinkedHashMap<String, String> storage;
 
+  /** Table properties Spark's session catalog adds (CREATE TABLE ... USING root): not ours. */
+  private static final Set<String> CATALOG = new TreeSet<>(Arrays.asList(
+      "provider", "owner", "comment", "collation", "external", "is_managed_location"));
+
   private RootOptions(Map<String, String> options, Map<String, String> inherited) {
     Map<String, String> lower = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : options.entrySet()) {
-      lower.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
+      String key = e.getKey().toLowerCase(Locale.ROOT);
+      // A catalog table hands its OPTIONS as "option.<key>" beside its own properties.
+      if (key.startsWith("option.")) key = key.substring("option.".length());
+      if (CATALOG.contains(key)) continue;
+      if (key.equals("location")) {
+        lower.putIfAbsent("path", e.getValue());
+        continue;
+      }
+      lower.put(key, e.getValue());
     }
     paths = parsePaths(lower);
     tree = lower.getOrDefault("tree", "");
