@@ -8,6 +8,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "arrowroot/scan/field_paths.h"
 #include "arrowroot/scan/read_plan.h"
 #include "arrowroot/scan/thread_pool.h"
 #include "arrowroot/to_arrow/rntuple_columns.h"
@@ -95,11 +96,37 @@ Result<std::vector<size_t>> Select(const RNTupleReader::State& s, const std::vec
   return out;
 }
 
+/// The plans a scan of `names` with nested field paths `fields` reads, parallel to Select's
+/// indices: the reader's own, or (a field the paths name) pruned copies kept in `pruned`.
+Result<std::vector<const tr::FieldNode*>> SelectPlans(
+    const RNTupleReader::State& s, const std::vector<std::string>& names,
+    const std::vector<std::vector<std::string>>& fields, const std::vector<size_t>& selected,
+    std::vector<std::unique_ptr<tr::FieldNode>>* pruned) {
+  ASSIGN_OR_RETURN(std::vector<to_arrow::FieldSelection> sels,
+                   GroupFieldPaths(names, fields, s.Where()));
+  std::vector<const tr::FieldNode*> out;
+  for (size_t k = 0; k < selected.size(); ++k) {
+    const tr::FieldNode& full = *s.plans[selected[k]];
+    if (k >= sels.size() || sels[k].whole) {
+      out.push_back(&full);
+      continue;
+    }
+    auto p = tr::PruneField(full, sels[k], names[k]);
+    if (!p.ok()) return std::move(p).status().AddContext(s.Where());
+    pruned->push_back(std::make_unique<tr::FieldNode>(std::move(*p)));
+    out.push_back(pruned->back().get());
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<int64_t>> RNTupleReader::CommonEntryOffsets(
-    const std::vector<std::string>& columns) const {
-  RETURN_IF_ERROR(Select(*state_, columns));
+    const std::vector<std::string>& columns,
+    const std::vector<std::vector<std::string>>& fields) const {
+  ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(*state_, columns));
+  std::vector<std::unique_ptr<tr::FieldNode>> pruned;
+  RETURN_IF_ERROR(SelectPlans(*state_, columns, fields, selected, &pruned));
   std::vector<int64_t> out{0};
   for (const rf::ClusterDesc& c : state_->ntuple->clusters) {
     if (c.num_entries > 0) out.push_back(static_cast<int64_t>(c.first_entry + c.num_entries));
@@ -107,15 +134,20 @@ Result<std::vector<int64_t>> RNTupleReader::CommonEntryOffsets(
   return out;
 }
 
-Result<double> RNTupleReader::BytesPerEntry(const std::vector<std::string>& columns) const {
+Result<double> RNTupleReader::BytesPerEntry(
+    const std::vector<std::string>& columns,
+    const std::vector<std::vector<std::string>>& fields) const {
   const State& s = *state_;
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(s, columns));
+  std::vector<std::unique_ptr<tr::FieldNode>> pruned;
+  ASSIGN_OR_RETURN(std::vector<const tr::FieldNode*> plans,
+                   SelectPlans(s, columns, fields, selected, &pruned));
   if (s.ntuple->num_entries == 0) return 0.0;
   double bytes = 0;
   std::vector<tr::ColumnNeed> needs;
   for (const rf::ClusterDesc& c : s.ntuple->clusters) {
     needs.clear();
-    for (size_t i : selected) tr::CollectColumns(*s.plans[i], c, &needs);
+    for (const tr::FieldNode* p : plans) tr::CollectColumns(*p, c, &needs);
     for (const tr::ColumnNeed& n : needs) {
       if (n.column_id >= c.columns.size()) continue;
       bytes += static_cast<double>(c.columns[n.column_id].num_elements) *
@@ -148,12 +180,19 @@ bool StoredAsNative(rf::ColumnType t) {
 
 class RNTupleBatchStream : public BatchStream {
  public:
+  /// `plans`: parallel to `selected`, the reader's or (pruned by nested field paths) `pruned`'s.
   RNTupleBatchStream(std::shared_ptr<const RNTupleReader> reader, const ScanOptions& options,
-                     std::vector<size_t> selected, uint64_t start, uint64_t stop)
+                     std::vector<size_t> selected, std::vector<const tr::FieldNode*> plans,
+                     std::vector<std::unique_ptr<tr::FieldNode>> pruned, uint64_t start,
+                     uint64_t stop)
       : reader_(std::move(reader)), options_(options), selected_(std::move(selected)),
-        next_entry_(start), stop_(stop), s_(reader_->ntuple()) {
+        plans_(std::move(plans)), pruned_(std::move(pruned)), next_entry_(start), stop_(stop),
+        s_(reader_->ntuple()) {
     const auto& cols = reader_->columns();
-    for (size_t i : selected_) fields_.push_back(to_arrow::Field{cols[i].name, cols[i].type, cols[i].nullable});
+    for (size_t k = 0; k < selected_.size(); ++k) {
+      const ColumnInfo& info = cols[selected_[k]];
+      fields_.push_back(to_arrow::Field{info.name, plans_[k]->type, info.nullable});
+    }
     int threads = ResolveThreadCount(options.num_threads);
     if (threads > 1) pool_ = std::make_unique<ThreadPool>(threads);
   }
@@ -213,7 +252,7 @@ class RNTupleBatchStream : public BatchStream {
     assembled_first_ = e0;
     std::vector<Status> errors(selected_.size());
     auto build = [&](size_t k) {
-      auto a = tr::Assemble(*reader_->state()->plans[selected_[k]], decoded_, e0, e1);
+      auto a = tr::Assemble(*plans_[k], decoded_, e0, e1);
       if (a.ok()) assembled_[k] = std::move(*a);
       else errors[k] = std::move(a).status();
     };
@@ -268,7 +307,7 @@ class RNTupleBatchStream : public BatchStream {
     const rf::Schema& schema = s_.schema;
     decoded_.assign(schema.columns.size(), tr::DecodedColumn{});
     std::vector<tr::ColumnNeed> needs;
-    for (size_t i : selected_) tr::CollectColumns(*reader_->state()->plans[i], c, &needs);
+    for (const tr::FieldNode* p : plans_) tr::CollectColumns(*p, c, &needs);
     std::vector<PageTask> tasks;
     double decoded_bytes = 0;
     for (const tr::ColumnNeed& need : needs) {
@@ -452,6 +491,8 @@ class RNTupleBatchStream : public BatchStream {
   std::shared_ptr<const RNTupleReader> reader_;
   ScanOptions options_;
   std::vector<size_t> selected_;
+  std::vector<const tr::FieldNode*> plans_;  ///< parallel to selected_
+  std::vector<std::unique_ptr<tr::FieldNode>> pruned_;  ///< owns the pruned ones of plans_
   uint64_t next_entry_;
   uint64_t stop_;
   const rf::RNTuple& s_;
@@ -470,6 +511,9 @@ class RNTupleBatchStream : public BatchStream {
 Result<std::unique_ptr<BatchStream>> RNTupleReader::Scan(const ScanOptions& options) const {
   const State& s = *state_;
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(s, options.columns));
+  std::vector<std::unique_ptr<tr::FieldNode>> pruned;
+  ASSIGN_OR_RETURN(std::vector<const tr::FieldNode*> plans,
+                   SelectPlans(s, options.columns, options.fields, selected, &pruned));
   const auto total = static_cast<int64_t>(s.ntuple->num_entries);
   int64_t start = options.entry_start, stop = options.entry_stop < 0 ? total : options.entry_stop;
   // As for TTrees: a range past the end is empty, a reversed one is an error.
@@ -485,7 +529,8 @@ Result<std::unique_ptr<BatchStream>> RNTupleReader::Scan(const ScanOptions& opti
   stop = std::min(stop, total);
   start = std::min(start, stop);
   return std::unique_ptr<BatchStream>(new RNTupleBatchStream(
-      shared_from_this(), options, std::move(selected), static_cast<uint64_t>(start),
+      shared_from_this(), options, std::move(selected), std::move(plans), std::move(pruned),
+      static_cast<uint64_t>(start),
       static_cast<uint64_t>(stop)));
 }
 
