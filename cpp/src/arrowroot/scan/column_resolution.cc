@@ -183,7 +183,7 @@ Result<ColumnSelection> Select(const ColumnCatalog& c, size_t i, const to_arrow:
   for (size_t k = 0; k < c.members[i].size() && k < names.size(); ++k) {
     const to_arrow::FieldSelection* s = sel.Find(names[k]);
     if (!s) continue;
-    ASSIGN_OR_RETURN(ColumnSelection m, Select(c, c.members[i][k], *s, column, at + "." + names[k]));
+    ASSIGN_OR_RETURN(ColumnSelection m, Select(c, c.members[i][k], *s, column, at + "/" + names[k]));
     fields.push_back({names[k], m.type, info.type->children[k].nullable});
     out.members.push_back(std::move(m));
   }

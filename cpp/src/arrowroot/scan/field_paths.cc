@@ -4,9 +4,9 @@ namespace arrowroot::scan {
 
 namespace {
 
-std::string Dotted(const std::vector<std::string>& path) {
+std::string Joined(const std::vector<std::string>& path) {
   std::string out;
-  for (size_t i = 0; i < path.size(); ++i) out += (i ? "." : "") + path[i];
+  for (size_t i = 0; i < path.size(); ++i) out += (i ? "/" : "") + path[i];
   return out;
 }
 
@@ -34,7 +34,7 @@ Result<std::vector<to_arrow::FieldSelection>> GroupFieldPaths(
       for (size_t i = 0; i < columns.size() && i < 8; ++i) list += (i ? ", " : "") + columns[i];
       if (columns.size() > 8) list += ", ...";
       return Status::InvalidArgument(
-                 "field path '" + Dotted(path) + "' starts with '" + path[0] +
+                 "field path '" + Joined(path) + "' starts with '" + path[0] +
                  "', which is not among the scan's columns" +
                  (columns.empty() ? std::string(" (none named: a field path needs its column in "
                                                 "`columns`)")

@@ -85,7 +85,7 @@ Result<std::shared_ptr<DataType>> ProjectType(const std::shared_ptr<DataType>& t
       auto projected = std::make_shared<DataType>(entries);
       for (Field& f : projected->children) {
         if (const FieldSelection* s = sel.Find(f.name)) {
-          ASSIGN_OR_RETURN(f.type, ProjectType(f.type, *s, column, at + "." + f.name));
+          ASSIGN_OR_RETURN(f.type, ProjectType(f.type, *s, column, at + "/" + f.name));
         }
       }
       auto out = std::make_shared<DataType>(*type);
@@ -98,7 +98,7 @@ Result<std::shared_ptr<DataType>> ProjectType(const std::shared_ptr<DataType>& t
       for (const Field& f : type->children) {
         const FieldSelection* s = sel.Find(f.name);
         if (!s) continue;
-        ASSIGN_OR_RETURN(auto t, ProjectType(f.type, *s, column, at + "." + f.name));
+        ASSIGN_OR_RETURN(auto t, ProjectType(f.type, *s, column, at + "/" + f.name));
         kept.push_back(Field{f.name, std::move(t), f.nullable});
       }
       return MakeStruct(std::move(kept));

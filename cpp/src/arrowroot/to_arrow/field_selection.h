@@ -36,7 +36,7 @@ struct FieldSelection {
   void Add(const std::vector<std::string>& path, size_t from);
 };
 
-/// Where a selection failed, for messages: "column 'track', at 'track.origin'".
+/// Where a selection failed, for messages: "column 'track', at 'track/origin'".
 std::string DescribeFieldPath(const std::string& column, const std::string& at);
 
 /// NotFound: the struct at `at` has no field `name`; the message lists the fields it has.

@@ -24,7 +24,7 @@ Result<FieldNode> Prune(const FieldNode& node, const FieldSelection& sel, const 
       for (const FieldNode& c : node.children) {
         const FieldSelection* s = sel.Find(c.name);
         if (!s) continue;
-        ASSIGN_OR_RETURN(FieldNode kept, Prune(c, *s, column, at + "." + c.name));
+        ASSIGN_OR_RETURN(FieldNode kept, Prune(c, *s, column, at + "/" + c.name));
         members.push_back(Field{kept.name, kept.type, kept.nullable});
         out.children.push_back(std::move(kept));
       }
@@ -58,7 +58,7 @@ Result<FieldNode> Prune(const FieldNode& node, const FieldSelection& sel, const 
       for (size_t k = 0; k < 2; ++k) {
         if (const FieldSelection* s = sel.Find(names[k])) {
           ASSIGN_OR_RETURN(e.children[k], Prune(entries.children[k], *s, column,
-                                                at + "." + names[k]));
+                                                at + "/" + names[k]));
         }
       }
       e.type = MakeStruct({Field{e.children[0].name, e.children[0].type, e.children[0].nullable},
