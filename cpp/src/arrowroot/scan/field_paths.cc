@@ -48,4 +48,22 @@ Result<std::vector<to_arrow::FieldSelection>> GroupFieldPaths(
   return out;
 }
 
+Result<RNTuplePlans> PruneRNTuplePlans(std::vector<const to_arrow::rntuple::FieldNode*> full,
+                                       const std::vector<std::string>& names,
+                                       const std::vector<std::vector<std::string>>& fields,
+                                       const std::string& where) {
+  ASSIGN_OR_RETURN(std::vector<to_arrow::FieldSelection> sels,
+                   GroupFieldPaths(names, fields, where));
+  RNTuplePlans out;
+  out.plans = std::move(full);
+  for (size_t k = 0; k < out.plans.size() && k < sels.size(); ++k) {
+    if (sels[k].whole) continue;
+    auto p = to_arrow::rntuple::PruneField(*out.plans[k], sels[k], names[k]);
+    if (!p.ok()) return std::move(p).status().AddContext(where);
+    out.pruned.push_back(std::make_unique<to_arrow::rntuple::FieldNode>(std::move(*p)));
+    out.plans[k] = out.pruned.back().get();
+  }
+  return out;
+}
+
 }  // namespace arrowroot::scan

@@ -2,11 +2,13 @@
 // the TTree and RNTuple readers, which prune what they fetch by it.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "arrowroot/common/status.h"
 #include "arrowroot/to_arrow/field_selection.h"
+#include "arrowroot/to_arrow/rntuple_fields.h"
 
 namespace arrowroot::scan {
 
@@ -17,5 +19,19 @@ namespace arrowroot::scan {
 Result<std::vector<to_arrow::FieldSelection>> GroupFieldPaths(
     const std::vector<std::string>& columns, const std::vector<std::vector<std::string>>& fields,
     const std::string& where);
+
+/// The field plans an RNTuple scan reads: the reader's own, or copies pruned by field paths.
+struct RNTuplePlans {
+  std::vector<const to_arrow::rntuple::FieldNode*> plans;  ///< parallel to the scan's columns
+  std::vector<std::unique_ptr<to_arrow::rntuple::FieldNode>> pruned;  ///< owns the copies
+};
+
+/// `full` (the plans of the top-level fields `names` resolves to, parallel to it; all of the
+/// RNTuple's when `names` is empty) cut down by the paths of `fields` (GroupFieldPaths, then
+/// to_arrow::rntuple::PruneField). Their errors, with `where`.
+Result<RNTuplePlans> PruneRNTuplePlans(std::vector<const to_arrow::rntuple::FieldNode*> full,
+                                       const std::vector<std::string>& names,
+                                       const std::vector<std::vector<std::string>>& fields,
+                                       const std::string& where);
 
 }  // namespace arrowroot::scan

@@ -1,5 +1,7 @@
 // RNTupleReader: opening an RNTuple (planning its top-level fields) and scanning it cluster by
 // cluster (page fetch, unpack and decode in parallel; batches cut from the decoded cluster).
+// Over ~500 lines: the batch stream's page planning, fetching and unpacking are one unit; the
+// nested field pruning it honours lives in field_paths.cc and to_arrow/rntuple_prune.cc.
 #include "arrowroot/scan/rntuple_reader.h"
 
 #include <algorithm>
@@ -96,27 +98,13 @@ Result<std::vector<size_t>> Select(const RNTupleReader::State& s, const std::vec
   return out;
 }
 
-/// The plans a scan of `names` with nested field paths `fields` reads, parallel to Select's
-/// indices: the reader's own, or (a field the paths name) pruned copies kept in `pruned`.
-Result<std::vector<const tr::FieldNode*>> SelectPlans(
-    const RNTupleReader::State& s, const std::vector<std::string>& names,
-    const std::vector<std::vector<std::string>>& fields, const std::vector<size_t>& selected,
-    std::vector<std::unique_ptr<tr::FieldNode>>* pruned) {
-  ASSIGN_OR_RETURN(std::vector<to_arrow::FieldSelection> sels,
-                   GroupFieldPaths(names, fields, s.Where()));
-  std::vector<const tr::FieldNode*> out;
-  for (size_t k = 0; k < selected.size(); ++k) {
-    const tr::FieldNode& full = *s.plans[selected[k]];
-    if (k >= sels.size() || sels[k].whole) {
-      out.push_back(&full);
-      continue;
-    }
-    auto p = tr::PruneField(full, sels[k], names[k]);
-    if (!p.ok()) return std::move(p).status().AddContext(s.Where());
-    pruned->push_back(std::make_unique<tr::FieldNode>(std::move(*p)));
-    out.push_back(pruned->back().get());
-  }
-  return out;
+/// The plans a scan of `names` (resolved to `selected`) reads, pruned by `fields`.
+Result<RNTuplePlans> SelectPlans(const RNTupleReader::State& s, const std::vector<std::string>& names,
+                                 const std::vector<std::vector<std::string>>& fields,
+                                 const std::vector<size_t>& selected) {
+  std::vector<const tr::FieldNode*> full;
+  for (size_t i : selected) full.push_back(&*s.plans[i]);
+  return PruneRNTuplePlans(std::move(full), names, fields, s.Where());
 }
 
 }  // namespace
@@ -125,8 +113,7 @@ Result<std::vector<int64_t>> RNTupleReader::CommonEntryOffsets(
     const std::vector<std::string>& columns,
     const std::vector<std::vector<std::string>>& fields) const {
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(*state_, columns));
-  std::vector<std::unique_ptr<tr::FieldNode>> pruned;
-  RETURN_IF_ERROR(SelectPlans(*state_, columns, fields, selected, &pruned));
+  RETURN_IF_ERROR(SelectPlans(*state_, columns, fields, selected));
   std::vector<int64_t> out{0};
   for (const rf::ClusterDesc& c : state_->ntuple->clusters) {
     if (c.num_entries > 0) out.push_back(static_cast<int64_t>(c.first_entry + c.num_entries));
@@ -139,15 +126,13 @@ Result<double> RNTupleReader::BytesPerEntry(
     const std::vector<std::vector<std::string>>& fields) const {
   const State& s = *state_;
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(s, columns));
-  std::vector<std::unique_ptr<tr::FieldNode>> pruned;
-  ASSIGN_OR_RETURN(std::vector<const tr::FieldNode*> plans,
-                   SelectPlans(s, columns, fields, selected, &pruned));
+  ASSIGN_OR_RETURN(RNTuplePlans plans, SelectPlans(s, columns, fields, selected));
   if (s.ntuple->num_entries == 0) return 0.0;
   double bytes = 0;
   std::vector<tr::ColumnNeed> needs;
   for (const rf::ClusterDesc& c : s.ntuple->clusters) {
     needs.clear();
-    for (const tr::FieldNode* p : plans) tr::CollectColumns(*p, c, &needs);
+    for (const tr::FieldNode* p : plans.plans) tr::CollectColumns(*p, c, &needs);
     for (const tr::ColumnNeed& n : needs) {
       if (n.column_id >= c.columns.size()) continue;
       bytes += static_cast<double>(c.columns[n.column_id].num_elements) *
@@ -180,18 +165,16 @@ bool StoredAsNative(rf::ColumnType t) {
 
 class RNTupleBatchStream : public BatchStream {
  public:
-  /// `plans`: parallel to `selected`, the reader's or (pruned by nested field paths) `pruned`'s.
+  /// `plans`: parallel to `selected` (pruned by nested field paths, or not).
   RNTupleBatchStream(std::shared_ptr<const RNTupleReader> reader, const ScanOptions& options,
-                     std::vector<size_t> selected, std::vector<const tr::FieldNode*> plans,
-                     std::vector<std::unique_ptr<tr::FieldNode>> pruned, uint64_t start,
+                     std::vector<size_t> selected, RNTuplePlans plans, uint64_t start,
                      uint64_t stop)
       : reader_(std::move(reader)), options_(options), selected_(std::move(selected)),
-        plans_(std::move(plans)), pruned_(std::move(pruned)), next_entry_(start), stop_(stop),
-        s_(reader_->ntuple()) {
+        plans_(std::move(plans)), next_entry_(start), stop_(stop), s_(reader_->ntuple()) {
     const auto& cols = reader_->columns();
     for (size_t k = 0; k < selected_.size(); ++k) {
       const ColumnInfo& info = cols[selected_[k]];
-      fields_.push_back(to_arrow::Field{info.name, plans_[k]->type, info.nullable});
+      fields_.push_back(to_arrow::Field{info.name, plans_.plans[k]->type, info.nullable});
     }
     int threads = ResolveThreadCount(options.num_threads);
     if (threads > 1) pool_ = std::make_unique<ThreadPool>(threads);
@@ -252,7 +235,7 @@ class RNTupleBatchStream : public BatchStream {
     assembled_first_ = e0;
     std::vector<Status> errors(selected_.size());
     auto build = [&](size_t k) {
-      auto a = tr::Assemble(*plans_[k], decoded_, e0, e1);
+      auto a = tr::Assemble(*plans_.plans[k], decoded_, e0, e1);
       if (a.ok()) assembled_[k] = std::move(*a);
       else errors[k] = std::move(a).status();
     };
@@ -307,7 +290,7 @@ class RNTupleBatchStream : public BatchStream {
     const rf::Schema& schema = s_.schema;
     decoded_.assign(schema.columns.size(), tr::DecodedColumn{});
     std::vector<tr::ColumnNeed> needs;
-    for (const tr::FieldNode* p : plans_) tr::CollectColumns(*p, c, &needs);
+    for (const tr::FieldNode* p : plans_.plans) tr::CollectColumns(*p, c, &needs);
     std::vector<PageTask> tasks;
     double decoded_bytes = 0;
     for (const tr::ColumnNeed& need : needs) {
@@ -491,8 +474,7 @@ class RNTupleBatchStream : public BatchStream {
   std::shared_ptr<const RNTupleReader> reader_;
   ScanOptions options_;
   std::vector<size_t> selected_;
-  std::vector<const tr::FieldNode*> plans_;  ///< parallel to selected_
-  std::vector<std::unique_ptr<tr::FieldNode>> pruned_;  ///< owns the pruned ones of plans_
+  RNTuplePlans plans_;  ///< parallel to selected_
   uint64_t next_entry_;
   uint64_t stop_;
   const rf::RNTuple& s_;
@@ -511,9 +493,7 @@ class RNTupleBatchStream : public BatchStream {
 Result<std::unique_ptr<BatchStream>> RNTupleReader::Scan(const ScanOptions& options) const {
   const State& s = *state_;
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(s, options.columns));
-  std::vector<std::unique_ptr<tr::FieldNode>> pruned;
-  ASSIGN_OR_RETURN(std::vector<const tr::FieldNode*> plans,
-                   SelectPlans(s, options.columns, options.fields, selected, &pruned));
+  ASSIGN_OR_RETURN(RNTuplePlans plans, SelectPlans(s, options.columns, options.fields, selected));
   const auto total = static_cast<int64_t>(s.ntuple->num_entries);
   int64_t start = options.entry_start, stop = options.entry_stop < 0 ? total : options.entry_stop;
   // As for TTrees: a range past the end is empty, a reversed one is an error.
@@ -529,7 +509,7 @@ Result<std::unique_ptr<BatchStream>> RNTupleReader::Scan(const ScanOptions& opti
   stop = std::min(stop, total);
   start = std::min(start, stop);
   return std::unique_ptr<BatchStream>(new RNTupleBatchStream(
-      shared_from_this(), options, std::move(selected), std::move(plans), std::move(pruned),
+      shared_from_this(), options, std::move(selected), std::move(plans),
       static_cast<uint64_t>(start),
       static_cast<uint64_t>(stop)));
 }
