@@ -13,8 +13,8 @@
 #include "arrowroot/scan/basket_loader.h"
 #include "arrowroot/scan/column_resolution.h"
 #include "arrowroot/scan/field_paths.h"
-#include "arrowroot/to_arrow/field_selection.h"
 #include "arrowroot/to_arrow/decode.h"
+#include "arrowroot/to_arrow/field_selection.h"
 
 namespace arrowroot::scan {
 
@@ -272,8 +272,7 @@ Result<Output> BatchReader::State::AddOutput(
   if (c.columns[i].is_group) {
     if (sel.whole) {
       for (size_t m : c.members[i]) {
-        ASSIGN_OR_RETURN(Output member,
-                         AddOutput(WholeColumn(c, m), state_of, where));
+        ASSIGN_OR_RETURN(Output member, AddOutput(WholeColumn(c, m), state_of, where));
         out.members.push_back(std::move(member));
       }
       return out;
