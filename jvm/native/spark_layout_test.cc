@@ -618,7 +618,7 @@ class SparkBatchOfScans : public ::testing::TestWithParam<ScanCase> {};
 // The readable columns of a tree that SparkSchema takes, minus `skip`.
 std::vector<std::string> SparkColumns(const Tree& tree, const std::vector<std::string>& skip) {
   ArrowSchema all{};
-  EXPECT_TRUE(tree.Schema({}, &all).ok());
+  EXPECT_TRUE(tree.Schema(std::vector<std::string>{}, &all).ok());
   std::vector<std::string> refused = SparkUnsupportedColumns(all);
   refused.insert(refused.end(), skip.begin(), skip.end());
   std::vector<std::string> names;

@@ -105,6 +105,25 @@ struct Column {
 struct ScanOptions {
   /// Branch names or full paths; empty = every readable column (groups' members, not groups).
   std::vector<std::string> columns;
+  /// Nested field selection (Spark's nested schema pruning): each entry a path {column,
+  /// field, subfield, ...} whose head is spelled exactly as an entry of `columns` (else
+  /// InvalidArgument; so `columns` may not be empty when `fields` is not). A column that
+  /// paths name is read as the same type (struct, list<struct>, optional struct,
+  /// fixed_size_list<struct>, map whose value is a struct, ...) holding only the named fields,
+  /// in the column's own field order; a column no path names is read whole. A path that ends
+  /// at a struct (or at the column) keeps it whole. Lists, fixed-size lists and optionals are
+  /// transparent: the struct items of list<struct> are named directly ({"tracks", "pt"});
+  /// through a map a path names "key" or "value" (an entry keeps both, the other whole).
+  /// Field names are the Arrow ones (`arrowroot schema` shows them: a TTree group's are its
+  /// sub-branch names, e.g. {"evtinfo.", "evtinfo.run"}).
+  /// What is read: a TTree group reads only the kept sub-branches' baskets (recursively); an
+  /// RNTuple record (also inside collections and optionals) loads only the kept subfields'
+  /// pages; a TTree branch that stores a whole object in one basket (a non-split class,
+  /// vector<vector<T>> of classes...) is read whole and its arrays then cut to the fields.
+  /// Errors: NotFound for a field the struct lacks (naming the column and listing the
+  /// fields it has), InvalidArgument for an empty path or one that continues below a value
+  /// that holds no struct (a number, a string, a union).
+  std::vector<std::vector<std::string>> fields;
   int64_t entry_start = 0;
   int64_t entry_stop = -1;  ///< -1 = to the end
   /// Entries per batch; a batch also ends once its columns hold max_batch_bytes (0 = no limit).
@@ -255,13 +274,21 @@ class Tree {
   /// NotFound for an unknown column, Unsupported for one that cannot be read. `out` is
   /// written only on success and then owned by the caller (call its release).
   Status Schema(const std::vector<std::string>& columns, ArrowSchema* out) const;
+  /// The schema Scan with these options (their columns and fields) produces; the rest of the
+  /// options are ignored. Errors and `out` as above (and as ScanOptions::fields says).
+  Status Schema(const ScanOptions& options, ArrowSchema* out) const;
 
   /// Entry boundaries shared by the baskets of the given columns (all if empty), e.g.
   /// {0, 200, 400, 501}: ranges split there never read a basket twice (Spark's partitions).
   Result<std::vector<int64_t>> CommonEntryOffsets(const std::vector<std::string>& columns) const;
+  /// The same for a scan with these options' columns and fields: only the baskets a scan
+  /// with them reads count (an RNTuple's are its cluster bounds either way).
+  Result<std::vector<int64_t>> CommonEntryOffsets(const ScanOptions& options) const;
 
   /// Estimated decoded bytes per entry of the given columns (all readable ones if empty).
   Result<double> BytesPerEntry(const std::vector<std::string>& columns) const;
+  /// The same for a scan with these options' columns and fields (only what it reads).
+  Result<double> BytesPerEntry(const ScanOptions& options) const;
 
   /// Start reading and hand the batches over as an ArrowArrayStream. Errors found before the
   /// first batch (unknown or unsupported columns, bad ranges) come back here; errors while

@@ -161,10 +161,25 @@ Status Tree::Schema(const std::vector<std::string>& columns, ArrowSchema* out) c
   return Status::OK();
 }
 
+Status Tree::Schema(const ScanOptions& options, ArrowSchema* out) const {
+  scan::ScanOptions so;
+  so.columns = options.columns;
+  so.fields = options.fields;
+  so.entry_stop = 0;  // plans the columns, reads nothing
+  ASSIGN_OR_RETURN(auto reader, StartScan(*rep_, so));
+  to_arrow::ExportSchema(reader->schema(), out);
+  return Status::OK();
+}
+
 Result<std::vector<int64_t>> Tree::CommonEntryOffsets(
     const std::vector<std::string>& columns) const {
   if (rep_->ntuple) return rep_->ntuple->CommonEntryOffsets(columns);
   return rep_->reader->CommonEntryOffsets(columns);
+}
+
+Result<std::vector<int64_t>> Tree::CommonEntryOffsets(const ScanOptions& options) const {
+  if (rep_->ntuple) return rep_->ntuple->CommonEntryOffsets(options.columns, options.fields);
+  return rep_->reader->CommonEntryOffsets(options.columns, options.fields);
 }
 
 Result<double> Tree::BytesPerEntry(const std::vector<std::string>& columns) const {
@@ -172,9 +187,15 @@ Result<double> Tree::BytesPerEntry(const std::vector<std::string>& columns) cons
   return rep_->reader->BytesPerEntry(columns);
 }
 
+Result<double> Tree::BytesPerEntry(const ScanOptions& options) const {
+  if (rep_->ntuple) return rep_->ntuple->BytesPerEntry(options.columns, options.fields);
+  return rep_->reader->BytesPerEntry(options.columns, options.fields);
+}
+
 Result<std::unique_ptr<Scanner>> Tree::NewScanner(const ScanOptions& options) const {
   scan::ScanOptions so;
   so.columns = options.columns;
+  so.fields = options.fields;
   so.entry_start = options.entry_start;
   so.entry_stop = options.entry_stop;
   so.batch_size = options.batch_size;

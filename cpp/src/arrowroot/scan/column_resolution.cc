@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "arrowroot/root_format/basket_list.h"
+#include "arrowroot/scan/field_paths.h"
 
 namespace arrowroot::scan {
 
@@ -158,6 +159,80 @@ Result<std::vector<size_t>> ResolveColumns(const ColumnCatalog& c, const root_fo
     selected.push_back(found);
   }
   return selected;
+}
+
+namespace {
+
+Result<ColumnSelection> Select(const ColumnCatalog& c, size_t i, const to_arrow::FieldSelection& sel,
+                               const std::string& column, const std::string& at) {
+  const ColumnInfo& info = c.columns[i];
+  ColumnSelection out = WholeColumn(c, i);
+  if (sel.whole) return out;
+  out.whole = false;
+  if (!info.is_group) {
+    // One branch holds the whole value: it is read whole and projected (nothing saved).
+    ASSIGN_OR_RETURN(out.type, to_arrow::ProjectType(info.type, sel, column, at));
+    out.project = true;
+    return out;
+  }
+  // A group's fields are its members, in AddGroup's order: only the named ones are read.
+  std::vector<std::string> names;
+  for (const to_arrow::Field& f : info.type->children) names.push_back(f.name);
+  RETURN_IF_ERROR(to_arrow::CheckFieldsExist(sel, names, column, at));
+  std::vector<to_arrow::Field> fields;
+  for (size_t k = 0; k < c.members[i].size() && k < names.size(); ++k) {
+    const to_arrow::FieldSelection* s = sel.Find(names[k]);
+    if (!s) continue;
+    ASSIGN_OR_RETURN(ColumnSelection m, Select(c, c.members[i][k], *s, column, at + "/" + names[k]));
+    fields.push_back({names[k], m.type, info.type->children[k].nullable});
+    out.members.push_back(std::move(m));
+  }
+  out.type = to_arrow::MakeStruct(std::move(fields));
+  return out;
+}
+
+}  // namespace
+
+ColumnSelection WholeColumn(const ColumnCatalog& c, size_t i) {
+  ColumnSelection out;
+  out.index = i;
+  out.type = c.columns[i].type;
+  return out;
+}
+
+Result<ColumnSelection> SelectColumn(const ColumnCatalog& c, size_t i,
+                                     const to_arrow::FieldSelection& sel,
+                                     const std::string& column) {
+  return Select(c, i, sel, column, column);
+}
+
+Result<std::vector<ColumnSelection>> ResolveSelections(
+    const ColumnCatalog& c, const root_format::Tree& tree, const std::vector<std::string>& names,
+    const std::vector<std::vector<std::string>>& fields, const std::string& where) {
+  ASSIGN_OR_RETURN(std::vector<size_t> indices, ResolveColumns(c, tree, names, where));
+  ASSIGN_OR_RETURN(std::vector<to_arrow::FieldSelection> sels,
+                   GroupFieldPaths(names, fields, where));
+  std::vector<ColumnSelection> out;
+  out.reserve(indices.size());
+  for (size_t k = 0; k < indices.size(); ++k) {
+    if (k >= sels.size() || sels[k].whole) {
+      out.push_back(WholeColumn(c, indices[k]));
+      continue;
+    }
+    auto sel = SelectColumn(c, indices[k], sels[k], names[k]);
+    if (!sel.ok()) return std::move(sel).status().AddContext(where);
+    out.push_back(std::move(*sel));
+  }
+  return out;
+}
+
+void CollectPlans(const ColumnCatalog& c, const ColumnSelection& sel,
+                  std::vector<const ColumnPlan*>* out) {
+  if (sel.whole || sel.project) {
+    CollectPlans(c, sel.index, out);
+    return;
+  }
+  for (const ColumnSelection& m : sel.members) CollectPlans(c, m, out);
 }
 
 }  // namespace arrowroot::scan

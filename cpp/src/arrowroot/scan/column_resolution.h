@@ -13,6 +13,7 @@
 #include "arrowroot/root_format/root_file.h"
 #include "arrowroot/scan/column_info.h"
 #include "arrowroot/to_arrow/column_plan.h"
+#include "arrowroot/to_arrow/field_selection.h"
 
 namespace arrowroot::scan {
 
@@ -43,6 +44,37 @@ Result<std::vector<size_t>> ResolveColumns(const ColumnCatalog& catalog,
 
 /// The plans of the branches column `i` reads (a group's: its members', recursively).
 void CollectPlans(const ColumnCatalog& catalog, size_t i,
+                  std::vector<const to_arrow::ColumnPlan*>* out);
+
+/// A column as a scan reads it (ScanOptions::fields): whole; or a group with some of its
+/// members (each selected in turn), whose other sub-branches are never read; or a branch
+/// whose struct values (a whole object in one basket) are read, then projected to `type`.
+struct ColumnSelection {
+  size_t index = 0;
+  std::shared_ptr<to_arrow::DataType> type;  ///< the Arrow type the scan produces
+  bool whole = true;     ///< every member, as the catalog has it
+  bool project = false;  ///< a branch: its arrays go through to_arrow::ProjectArray to `type`
+  std::vector<ColumnSelection> members;  ///< a group not whole: the kept members, in order
+};
+
+/// Column `i` read whole.
+ColumnSelection WholeColumn(const ColumnCatalog& catalog, size_t i);
+
+/// Column `i` with only what `sel` keeps of it; `column` (as the scan named it) in errors:
+/// NotFound for a field it lacks, InvalidArgument for a path below a non-struct.
+Result<ColumnSelection> SelectColumn(const ColumnCatalog& catalog, size_t i,
+                                     const to_arrow::FieldSelection& sel,
+                                     const std::string& column);
+
+/// ResolveColumns, then each column cut down by the field paths that start with it
+/// (field_paths.h); errors carry `where`.
+Result<std::vector<ColumnSelection>> ResolveSelections(
+    const ColumnCatalog& catalog, const root_format::Tree& tree,
+    const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& fields,
+    const std::string& where);
+
+/// The plans of the branches a selected column reads.
+void CollectPlans(const ColumnCatalog& catalog, const ColumnSelection& sel,
                   std::vector<const to_arrow::ColumnPlan*>* out);
 
 }  // namespace arrowroot::scan

@@ -1,5 +1,7 @@
 // RNTupleReader: opening an RNTuple (planning its top-level fields) and scanning it cluster by
 // cluster (page fetch, unpack and decode in parallel; batches cut from the decoded cluster).
+// Over ~500 lines: the batch stream's page planning, fetching and unpacking are one unit; the
+// nested field pruning it honours lives in field_paths.cc and to_arrow/rntuple_prune.cc.
 #include "arrowroot/scan/rntuple_reader.h"
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "arrowroot/scan/field_paths.h"
 #include "arrowroot/scan/read_plan.h"
 #include "arrowroot/scan/thread_pool.h"
 #include "arrowroot/to_arrow/rntuple_columns.h"
@@ -95,11 +98,22 @@ Result<std::vector<size_t>> Select(const RNTupleReader::State& s, const std::vec
   return out;
 }
 
+/// The plans a scan of `names` (resolved to `selected`) reads, pruned by `fields`.
+Result<RNTuplePlans> SelectPlans(const RNTupleReader::State& s, const std::vector<std::string>& names,
+                                 const std::vector<std::vector<std::string>>& fields,
+                                 const std::vector<size_t>& selected) {
+  std::vector<const tr::FieldNode*> full;
+  for (size_t i : selected) full.push_back(&*s.plans[i]);
+  return PruneRNTuplePlans(std::move(full), names, fields, s.Where());
+}
+
 }  // namespace
 
 Result<std::vector<int64_t>> RNTupleReader::CommonEntryOffsets(
-    const std::vector<std::string>& columns) const {
-  RETURN_IF_ERROR(Select(*state_, columns));
+    const std::vector<std::string>& columns,
+    const std::vector<std::vector<std::string>>& fields) const {
+  ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(*state_, columns));
+  RETURN_IF_ERROR(SelectPlans(*state_, columns, fields, selected));
   std::vector<int64_t> out{0};
   for (const rf::ClusterDesc& c : state_->ntuple->clusters) {
     if (c.num_entries > 0) out.push_back(static_cast<int64_t>(c.first_entry + c.num_entries));
@@ -107,15 +121,18 @@ Result<std::vector<int64_t>> RNTupleReader::CommonEntryOffsets(
   return out;
 }
 
-Result<double> RNTupleReader::BytesPerEntry(const std::vector<std::string>& columns) const {
+Result<double> RNTupleReader::BytesPerEntry(
+    const std::vector<std::string>& columns,
+    const std::vector<std::vector<std::string>>& fields) const {
   const State& s = *state_;
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(s, columns));
+  ASSIGN_OR_RETURN(RNTuplePlans plans, SelectPlans(s, columns, fields, selected));
   if (s.ntuple->num_entries == 0) return 0.0;
   double bytes = 0;
   std::vector<tr::ColumnNeed> needs;
   for (const rf::ClusterDesc& c : s.ntuple->clusters) {
     needs.clear();
-    for (size_t i : selected) tr::CollectColumns(*s.plans[i], c, &needs);
+    for (const tr::FieldNode* p : plans.plans) tr::CollectColumns(*p, c, &needs);
     for (const tr::ColumnNeed& n : needs) {
       if (n.column_id >= c.columns.size()) continue;
       bytes += static_cast<double>(c.columns[n.column_id].num_elements) *
@@ -148,12 +165,17 @@ bool StoredAsNative(rf::ColumnType t) {
 
 class RNTupleBatchStream : public BatchStream {
  public:
+  /// `plans`: parallel to `selected` (pruned by nested field paths, or not).
   RNTupleBatchStream(std::shared_ptr<const RNTupleReader> reader, const ScanOptions& options,
-                     std::vector<size_t> selected, uint64_t start, uint64_t stop)
+                     std::vector<size_t> selected, RNTuplePlans plans, uint64_t start,
+                     uint64_t stop)
       : reader_(std::move(reader)), options_(options), selected_(std::move(selected)),
-        next_entry_(start), stop_(stop), s_(reader_->ntuple()) {
+        plans_(std::move(plans)), next_entry_(start), stop_(stop), s_(reader_->ntuple()) {
     const auto& cols = reader_->columns();
-    for (size_t i : selected_) fields_.push_back(to_arrow::Field{cols[i].name, cols[i].type, cols[i].nullable});
+    for (size_t k = 0; k < selected_.size(); ++k) {
+      const ColumnInfo& info = cols[selected_[k]];
+      fields_.push_back(to_arrow::Field{info.name, plans_.plans[k]->type, info.nullable});
+    }
     int threads = ResolveThreadCount(options.num_threads);
     if (threads > 1) pool_ = std::make_unique<ThreadPool>(threads);
   }
@@ -213,7 +235,7 @@ class RNTupleBatchStream : public BatchStream {
     assembled_first_ = e0;
     std::vector<Status> errors(selected_.size());
     auto build = [&](size_t k) {
-      auto a = tr::Assemble(*reader_->state()->plans[selected_[k]], decoded_, e0, e1);
+      auto a = tr::Assemble(*plans_.plans[k], decoded_, e0, e1);
       if (a.ok()) assembled_[k] = std::move(*a);
       else errors[k] = std::move(a).status();
     };
@@ -268,7 +290,7 @@ class RNTupleBatchStream : public BatchStream {
     const rf::Schema& schema = s_.schema;
     decoded_.assign(schema.columns.size(), tr::DecodedColumn{});
     std::vector<tr::ColumnNeed> needs;
-    for (size_t i : selected_) tr::CollectColumns(*reader_->state()->plans[i], c, &needs);
+    for (const tr::FieldNode* p : plans_.plans) tr::CollectColumns(*p, c, &needs);
     std::vector<PageTask> tasks;
     double decoded_bytes = 0;
     for (const tr::ColumnNeed& need : needs) {
@@ -452,6 +474,7 @@ class RNTupleBatchStream : public BatchStream {
   std::shared_ptr<const RNTupleReader> reader_;
   ScanOptions options_;
   std::vector<size_t> selected_;
+  RNTuplePlans plans_;  ///< parallel to selected_
   uint64_t next_entry_;
   uint64_t stop_;
   const rf::RNTuple& s_;
@@ -470,6 +493,7 @@ class RNTupleBatchStream : public BatchStream {
 Result<std::unique_ptr<BatchStream>> RNTupleReader::Scan(const ScanOptions& options) const {
   const State& s = *state_;
   ASSIGN_OR_RETURN(std::vector<size_t> selected, Select(s, options.columns));
+  ASSIGN_OR_RETURN(RNTuplePlans plans, SelectPlans(s, options.columns, options.fields, selected));
   const auto total = static_cast<int64_t>(s.ntuple->num_entries);
   int64_t start = options.entry_start, stop = options.entry_stop < 0 ? total : options.entry_stop;
   // As for TTrees: a range past the end is empty, a reversed one is an error.
@@ -485,7 +509,8 @@ Result<std::unique_ptr<BatchStream>> RNTupleReader::Scan(const ScanOptions& opti
   stop = std::min(stop, total);
   start = std::min(start, stop);
   return std::unique_ptr<BatchStream>(new RNTupleBatchStream(
-      shared_from_this(), options, std::move(selected), static_cast<uint64_t>(start),
+      shared_from_this(), options, std::move(selected), std::move(plans),
+      static_cast<uint64_t>(start),
       static_cast<uint64_t>(stop)));
 }
 

@@ -39,9 +39,14 @@ class RNTupleReader : public std::enable_shared_from_this<RNTupleReader> {
   /// Every top-level field, in schema order, with its Arrow type or why it cannot be read.
   const std::vector<ColumnInfo>& columns() const;
   /// The cluster boundaries, {0, ..., num_entries} (the fields' pages never cross them).
-  Result<std::vector<int64_t>> CommonEntryOffsets(const std::vector<std::string>& columns) const;
-  /// Decoded bytes per entry of the given fields (all readable ones if empty).
-  Result<double> BytesPerEntry(const std::vector<std::string>& columns) const;
+  /// `fields` (ScanOptions::fields) is checked as Scan checks it.
+  Result<std::vector<int64_t>> CommonEntryOffsets(
+      const std::vector<std::string>& columns,
+      const std::vector<std::vector<std::string>>& fields = {}) const;
+  /// Decoded bytes per entry of the given fields (all readable ones if empty); with nested
+  /// field paths, of the subfields a scan reads.
+  Result<double> BytesPerEntry(const std::vector<std::string>& columns,
+                               const std::vector<std::vector<std::string>>& fields = {}) const;
   /// Start reading: NotFound for unknown fields, Unsupported for unreadable ones,
   /// InvalidArgument for bad ranges.
   Result<std::unique_ptr<BatchStream>> Scan(const ScanOptions& options) const;

@@ -19,6 +19,10 @@ int ResolveThreadCount(int requested);
 struct ScanOptions {
   /// Branch names or full paths; empty = every supported column.
   std::vector<std::string> columns;
+  /// Nested field selection: paths {column, field, subfield, ...} whose head is an entry of
+  /// `columns`; such a column is read with only the named fields (field_paths.h,
+  /// to_arrow/field_selection.h).
+  std::vector<std::vector<std::string>> fields;
   int64_t entry_start = 0;
   /// -1 = to the end.
   int64_t entry_stop = -1;

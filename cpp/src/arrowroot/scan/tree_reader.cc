@@ -12,7 +12,9 @@
 #include "arrowroot/root_format/basket_list.h"
 #include "arrowroot/scan/basket_loader.h"
 #include "arrowroot/scan/column_resolution.h"
+#include "arrowroot/scan/field_paths.h"
 #include "arrowroot/to_arrow/decode.h"
+#include "arrowroot/to_arrow/field_selection.h"
 
 namespace arrowroot::scan {
 
@@ -42,18 +44,25 @@ struct ColumnState : BasketColumn {
 };
 
 /// One output column: a branch read into its state's builder, or a group (a struct of output
-/// columns whose arrays are the members' own).
+/// columns whose arrays are the members' own). With nested field selection, a group holds the
+/// kept members only, and a branch's arrays may be projected to `type` (`project`).
 struct Output {
   ColumnState* state = nullptr;
   std::vector<Output> members;
   std::shared_ptr<to_arrow::DataType> type;
+  bool project = false;
 };
 
 using BuiltArrays = std::unordered_map<const ColumnState*, std::shared_ptr<to_arrow::ArrayData>>;
 
 std::shared_ptr<to_arrow::ArrayData> Assemble(const Output& out, const BuiltArrays& built,
                                               int64_t num_rows) {
-  if (out.state) return built.at(out.state);
+  if (out.state) {
+    const auto& data = built.at(out.state);
+    // A projected output has a state of its own (AddOutput), so its array is its alone.
+    if (out.project) to_arrow::ProjectArray(*data, out.type);
+    return data;
+  }
   auto group = std::make_shared<to_arrow::ArrayData>();  // a struct: no buffers of its own
   group->type = out.type;
   group->length = num_rows;
@@ -79,7 +88,8 @@ struct BatchReader::State {
   std::unique_ptr<BasketLoader> loader;
 
   Result<std::unique_ptr<ColumnState>> MakeColumn(const ColumnPlan& plan, const std::string& where);
-  Result<Output> AddOutput(size_t i, std::unordered_map<const Branch*, ColumnState*>& state_of,
+  Result<Output> AddOutput(const ColumnSelection& sel,
+                           std::unordered_map<const Branch*, ColumnState*>& state_of,
                            const std::string& where);
   Status AttachCounters(const std::string& where);
   void GroupColumns();
@@ -116,7 +126,8 @@ Result<std::shared_ptr<TreeReader>> TreeReader::Open(std::shared_ptr<root_format
 }
 
 Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
-    const std::vector<std::string>& columns) const {
+    const std::vector<std::string>& columns,
+    const std::vector<std::vector<std::string>>& fields) const {
   const State& s = *state_;
   const ColumnCatalog& c = s.catalog;
   const int64_t num_entries = c.num_entries;
@@ -124,14 +135,14 @@ Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
   bool first = true;
   // Named columns as Scan resolves them (short names too; an unknown name is NotFound, not
   // silently left out).
-  std::vector<size_t> indices;
-  if (columns.empty()) {
-    for (size_t i = 0; i < c.columns.size(); ++i) indices.push_back(i);
-  } else {
-    ASSIGN_OR_RETURN(indices, ResolveColumns(c, *s.tree, columns, s.Where()));
-  }
   std::vector<const ColumnPlan*> plans;
-  for (size_t i : indices) CollectPlans(c, i, &plans);
+  if (columns.empty()) {
+    RETURN_IF_ERROR(GroupFieldPaths(columns, fields, s.Where()));
+    for (size_t i = 0; i < c.columns.size(); ++i) CollectPlans(c, i, &plans);
+  } else {
+    ASSIGN_OR_RETURN(auto selected, ResolveSelections(c, *s.tree, columns, fields, s.Where()));
+    for (const ColumnSelection& sel : selected) CollectPlans(c, sel, &plans);
+  }
   for (const ColumnPlan* plan : plans) {
     ASSIGN_OR_RETURN(auto baskets, root_format::ListBaskets(*plan->branch, s.file->source()->size()));
     std::set<int64_t> mine = {0, num_entries};
@@ -150,17 +161,19 @@ Result<std::vector<int64_t>> TreeReader::CommonEntryOffsets(
   return std::vector<int64_t>(common.begin(), common.end());
 }
 
-Result<double> TreeReader::BytesPerEntry(const std::vector<std::string>& columns) const {
+Result<double> TreeReader::BytesPerEntry(
+    const std::vector<std::string>& columns,
+    const std::vector<std::vector<std::string>>& fields) const {
   const State& s = *state_;
-  ASSIGN_OR_RETURN(std::vector<size_t> selected,
-                   ResolveColumns(s.catalog, *s.tree, columns, s.Where()));
+  ASSIGN_OR_RETURN(std::vector<ColumnSelection> selected,
+                   ResolveSelections(s.catalog, *s.tree, columns, fields, s.Where()));
   if (s.catalog.num_entries <= 0) return 0.0;
   // fTotBytes counts every basket written as a key, uncompressed (key headers included), which
   // is close to what the decoded Arrow columns need. Baskets still embedded in the TTree record
   // when it was written are not in it (a small tree can have fTotBytes = 0), so add their data.
   double total = 0;
   std::vector<const ColumnPlan*> plans;
-  for (size_t i : selected) CollectPlans(s.catalog, i, &plans);
+  for (const ColumnSelection& sel : selected) CollectPlans(s.catalog, sel, &plans);
   std::set<const Branch*> counted;
   for (const ColumnPlan* plan : plans) {
     for (const Branch* b : {plan->branch, plan->count_branch}) {
@@ -202,14 +215,14 @@ Result<std::unique_ptr<BatchReader>> TreeReader::Scan(const ScanOptions& options
                         (options.prefetch == ScanOptions::Prefetch::kAuto &&
                          s.file->source()->is_remote());
 
-  ASSIGN_OR_RETURN(std::vector<size_t> selected,
-                   ResolveColumns(s.catalog, *s.tree, options.columns, where));
+  ASSIGN_OR_RETURN(std::vector<ColumnSelection> selected,
+                   ResolveSelections(s.catalog, *s.tree, options.columns, options.fields, where));
   // One state per branch, shared by the outputs that need it (a group and its member, say).
   std::unordered_map<const Branch*, ColumnState*> state_of;
-  for (size_t i : selected) {
-    ASSIGN_OR_RETURN(Output out, bs.AddOutput(i, state_of, where));
-    const ColumnInfo& info = s.catalog.columns[i];
-    bs.fields.push_back({info.name, info.type, info.nullable});
+  for (const ColumnSelection& sel : selected) {
+    ASSIGN_OR_RETURN(Output out, bs.AddOutput(sel, state_of, where));
+    const ColumnInfo& info = s.catalog.columns[sel.index];
+    bs.fields.push_back({info.name, sel.type, info.nullable});
     bs.outputs.push_back(std::move(out));
   }
   // Rows: the tree's entries (ROOT's TTree::GetEntries(), uproot's tree.arrays()). A branch
@@ -249,18 +262,30 @@ Result<std::unique_ptr<ColumnState>> BatchReader::State::MakeColumn(const Column
 }
 
 Result<Output> BatchReader::State::AddOutput(
-    size_t i, std::unordered_map<const Branch*, ColumnState*>& state_of, const std::string& where) {
+    const ColumnSelection& sel, std::unordered_map<const Branch*, ColumnState*>& state_of,
+    const std::string& where) {
   const ColumnCatalog& c = reader->state_->catalog;
+  const size_t i = sel.index;
   Output out;
-  out.type = c.columns[i].type;
+  out.type = sel.type;
+  out.project = sel.project;
   if (c.columns[i].is_group) {
-    for (size_t m : c.members[i]) {
+    if (sel.whole) {
+      for (size_t m : c.members[i]) {
+        ASSIGN_OR_RETURN(Output member, AddOutput(WholeColumn(c, m), state_of, where));
+        out.members.push_back(std::move(member));
+      }
+      return out;
+    }
+    for (const ColumnSelection& m : sel.members) {  // only these sub-branches are read
       ASSIGN_OR_RETURN(Output member, AddOutput(m, state_of, where));
       out.members.push_back(std::move(member));
     }
     return out;
   }
-  auto& state = state_of[c.plans[i].branch];
+  // A projected output's arrays are cut in place (Assemble): it never shares its state.
+  ColumnState* own = nullptr;
+  auto& state = sel.project ? own : state_of[c.plans[i].branch];
   if (!state) {
     ASSIGN_OR_RETURN(auto st, MakeColumn(c.plans[i], where));
     state = st.get();

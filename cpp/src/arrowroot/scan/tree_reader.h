@@ -46,8 +46,11 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
   const std::vector<ColumnInfo>& columns() const;
 
   /// Entry boundaries shared by the baskets of the given columns (all if empty), e.g.
-  /// {0, 200, 400, 501}: ranges split there never fetch a basket twice.
-  Result<std::vector<int64_t>> CommonEntryOffsets(const std::vector<std::string>& columns) const;
+  /// {0, 200, 400, 501}: ranges split there never fetch a basket twice. With `fields`
+  /// (ScanOptions::fields), only the baskets of the sub-branches a scan reads count.
+  Result<std::vector<int64_t>> CommonEntryOffsets(
+      const std::vector<std::string>& columns,
+      const std::vector<std::vector<std::string>>& fields = {}) const;
 
   /// Start reading. NotFound for unknown columns, InvalidArgument for bad ranges; Unsupported if a
   /// requested column cannot be read (the message names the branch and its C++ type).
@@ -55,7 +58,9 @@ class TreeReader : public std::enable_shared_from_this<TreeReader> {
 
   /// Estimated decoded bytes per entry of the given columns (all readable ones if empty), from
   /// the branches' uncompressed sizes (fTotBytes); turns a memory budget into an entry count.
-  Result<double> BytesPerEntry(const std::vector<std::string>& columns) const;
+  /// With `fields` (ScanOptions::fields), only the sub-branches a scan reads count.
+  Result<double> BytesPerEntry(const std::vector<std::string>& columns,
+                               const std::vector<std::vector<std::string>>& fields = {}) const;
 
  private:
   friend class BatchReader;

@@ -29,6 +29,7 @@
 #include "arrowroot/common/status.h"
 #include "arrowroot/root_format/rntuple/model.h"
 #include "arrowroot/to_arrow/arrow_array.h"
+#include "arrowroot/to_arrow/field_selection.h"
 
 namespace arrowroot::to_arrow::rntuple {
 
@@ -80,6 +81,14 @@ struct DecodedColumn {
   /// alone does, it may take `data` over instead of copying it.
   uint32_t uses = 0;
 };
+
+/// `node` (a top-level field, named `column`) with only the record subfields `sel` keeps,
+/// recursively; lists, fixed-size arrays and optionals are transparent, a map names "key" or
+/// "value" (field_selection.h). Its types are rebuilt to match, and CollectColumns then needs
+/// only the kept subfields' columns. NotFound for a subfield the record lacks (listing its
+/// subfields), InvalidArgument for a path into a field that holds no record.
+Result<FieldNode> PruneField(const FieldNode& node, const FieldSelection& sel,
+                             const std::string& column);
 
 /// The columns a node reads in `cluster` (the active representation of it and of every
 /// descendant), with how many elements each needs per entry (0 = decided by the parent).
