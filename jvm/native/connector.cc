@@ -41,6 +41,7 @@ Result<std::string> ResolveTree(const File& file, const std::string& tree) {
 
 Result<FileDescription> Describe(const std::string& path, const std::string& tree,
                                  const std::vector<std::string>& columns,
+                                 const std::vector<std::vector<std::string>>& fields,
                                  const StorageOptions& storage, ArrowSchema* schema) {
   auto file = File::Open(path, storage);
   if (!file.ok()) return file.status();
@@ -52,8 +53,11 @@ Result<FileDescription> Describe(const std::string& path, const std::string& tre
   FileDescription d;
   d.tree = *name;
   d.num_entries = (*t)->num_entries();
+  ScanOptions read;
+  read.columns = columns;
+  read.fields = fields;
   SchemaHolder engine;
-  Status st = (*t)->Schema(columns, &engine.schema);
+  Status st = (*t)->Schema(read, &engine.schema);
   if (!st.ok()) return st;
   if (columns.empty()) {
     // Every column: those Spark cannot hold (unions) are left out rather than failing the read.
@@ -71,17 +75,18 @@ Result<FileDescription> Describe(const std::string& path, const std::string& tre
       }
       engine.schema.release(&engine.schema);
       engine.schema = ArrowSchema{};
-      st = (*t)->Schema(keep, &engine.schema);
+      read.columns = keep;
+      st = (*t)->Schema(read, &engine.schema);
       if (!st.ok()) return st;
       d.columns = std::move(keep);
     }
   } else {
     d.columns = columns;
   }
-  auto clusters = (*t)->CommonEntryOffsets(d.columns);
+  auto clusters = (*t)->CommonEntryOffsets(read);
   if (!clusters.ok()) return clusters.status();
   d.clusters = std::move(*clusters);
-  auto bpe = (*t)->BytesPerEntry(d.columns);
+  auto bpe = (*t)->BytesPerEntry(read);
   if (!bpe.ok()) return bpe.status();
   d.bytes_per_entry = *bpe;
   st = SparkSchema(engine.schema, schema);

@@ -29,9 +29,11 @@ struct FileDescription {
 Result<std::string> ResolveTree(const File& file, const std::string& tree);
 
 /// Describe `tree` of `path` for the columns (empty = every column Spark can hold: the others
-/// are listed in left_out). `schema` receives the Spark-ready Arrow schema (caller releases).
+/// are listed in left_out) and the nested fields kept of them (ScanOptions::fields: Spark's
+/// nested schema pruning). `schema` receives the Spark-ready Arrow schema (caller releases).
 Result<FileDescription> Describe(const std::string& path, const std::string& tree,
                                  const std::vector<std::string>& columns,
+                                 const std::vector<std::vector<std::string>>& fields,
                                  const StorageOptions& storage, ArrowSchema* schema);
 
 /// One partition piece's scan, batches laid out for Spark (spark_layout.h).

@@ -32,7 +32,7 @@ void ExpectNoOffsets(const ArrowArray& a) {
 
 TEST(ConnectorTest, DescribesTheOnlyTreeOfAFile) {
   Schema schema;
-  auto d = Describe(Data("uproot-HZZ.root"), "", {}, {}, &schema.s);
+  auto d = Describe(Data("uproot-HZZ.root"), "", {}, {}, {}, &schema.s);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->tree, "events");
   EXPECT_EQ(d->num_entries, 2421);
@@ -48,7 +48,7 @@ TEST(ConnectorTest, DescribesTheOnlyTreeOfAFile) {
 
 TEST(ConnectorTest, SeveralTreesNeedANameAndTheMessageListsThem) {
   Schema schema;
-  auto d = Describe(Data("uproot-nesteddirs.root"), "", {}, {}, &schema.s);
+  auto d = Describe(Data("uproot-nesteddirs.root"), "", {}, {}, {}, &schema.s);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(d.status().message().find("holds 3 trees"), std::string::npos) << d.status().message();
@@ -59,7 +59,7 @@ TEST(ConnectorTest, SeveralTreesNeedANameAndTheMessageListsThem) {
 TEST(ConnectorTest, UnionColumnsAreLeftOutUnlessNamed) {
   const std::string path = Data("rntuple/rntuple_records_zstd.root");
   Schema all;
-  auto d = Describe(path, "ntpl", {}, {}, &all.s);
+  auto d = Describe(path, "ntpl", {}, {}, {}, &all.s);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   ASSERT_EQ(d->left_out.size(), 3u);
   EXPECT_EQ(d->left_out[0].rfind("variant_i32_f32_str (", 0), 0u) << d->left_out[0];
@@ -69,7 +69,7 @@ TEST(ConnectorTest, UnionColumnsAreLeftOutUnlessNamed) {
   EXPECT_EQ(ChildFormat(all.s, "n_points32"), "l");     // uint32 widened
 
   Schema named;
-  auto refused = Describe(path, "ntpl", {"variant_i32_f32_str"}, {}, &named.s);
+  auto refused = Describe(path, "ntpl", {"variant_i32_f32_str"}, {}, {}, &named.s);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kUnsupported);
   EXPECT_NE(refused.status().ToString().find("variant_i32_f32_str"), std::string::npos);
@@ -125,12 +125,12 @@ TEST(ConnectorTest, AnUnsignedValueSparkCannotHoldFailsNamingFileTreeAndEntries)
 
 TEST(ConnectorTest, MissingFileAndBranchNameThemselves) {
   Schema schema;
-  auto missing = Describe(Data("no-such-file.root"), "", {}, {}, &schema.s);
+  auto missing = Describe(Data("no-such-file.root"), "", {}, {}, {}, &schema.s);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().ToString().find("no-such-file.root"), std::string::npos);
 
-  auto branch = Describe(Data("uproot-HZZ.root"), "events", {"Muon_Pz", "nope"}, {}, &schema.s);
+  auto branch = Describe(Data("uproot-HZZ.root"), "events", {"Muon_Pz", "nope"}, {}, {}, &schema.s);
   ASSERT_FALSE(branch.ok());
   EXPECT_EQ(branch.status().code(), StatusCode::kNotFound);
   EXPECT_NE(branch.status().ToString().find("nope"), std::string::npos);
@@ -148,6 +148,21 @@ TEST(ConnectorTest, MissingFileAndBranchNameThemselves) {
 
 namespace arrowroot::jni {
 namespace {
+
+TEST(ConnectorTest, NestedFieldsNarrowTheSchemaAndTheBytesPerEntry) {
+  const std::string path = Data("rntuple/rntuple_records_zstd.root");
+  Schema whole, pruned;
+  auto all = Describe(path, "ntpl", {"tracks"}, {}, {}, &whole.s);
+  auto some = Describe(path, "ntpl", {"tracks"}, {{"tracks", "pt"}}, {}, &pruned.s);
+  ASSERT_TRUE(all.ok() && some.ok()) << some.status().ToString();
+  EXPECT_LT(some->bytes_per_entry, all->bytes_per_entry);
+  // list<struct<pt>>: the list's item struct keeps one field.
+  ASSERT_EQ(pruned.s.n_children, 1);
+  const ArrowSchema& item = *pruned.s.children[0]->children[0];
+  ASSERT_EQ(item.n_children, 1);
+  EXPECT_STREQ(item.children[0]->name, "pt");
+  EXPECT_GT(whole.s.children[0]->children[0]->n_children, 1);
+}
 
 TEST(ConnectorTest, ARecordReadAloneKeepsItsFields) {
   for (const char* column : {"track", "uptr_point"}) {

@@ -76,6 +76,22 @@ bool ToStrings(JNIEnv* env, jobjectArray array, std::vector<std::string>* out) {
   return true;
 }
 
+// Nested field paths (ScanOptions::fields) arrive as String[][]: one String[] per path.
+bool ToPaths(JNIEnv* env, jobjectArray array, std::vector<std::vector<std::string>>* out) {
+  out->clear();
+  if (array == nullptr) return true;
+  const jsize n = env->GetArrayLength(array);
+  for (jsize i = 0; i < n; ++i) {
+    auto path = static_cast<jobjectArray>(env->GetObjectArrayElement(array, i));
+    std::vector<std::string> names;
+    const bool ok = ToStrings(env, path, &names);
+    env->DeleteLocalRef(path);
+    if (!ok) return false;
+    out->push_back(std::move(names));
+  }
+  return true;
+}
+
 // Storage options arrive as a flat array key0, value0, key1, value1, ...
 bool ToStorage(JNIEnv* env, jobjectArray kv, arrowroot::StorageOptions* out) {
   std::vector<std::string> flat;
@@ -137,17 +153,18 @@ JNIEXPORT jobjectArray JNICALL Java_org_arrowroot_spark_Native_glob(JNIEnv* env,
 }
 
 JNIEXPORT jobject JNICALL Java_org_arrowroot_spark_Native_describe(
-    JNIEnv* env, jclass, jstring path, jstring tree, jobjectArray columns, jobjectArray storage,
-    jlong schema_address) {
+    JNIEnv* env, jclass, jstring path, jstring tree, jobjectArray columns, jobjectArray fields,
+    jobjectArray storage, jlong schema_address) {
   std::string p, t;
   std::vector<std::string> cols;
+  std::vector<std::vector<std::string>> paths;
   arrowroot::StorageOptions options;
   if (!ToString(env, path, &p) || !ToString(env, tree, &t) || !ToStrings(env, columns, &cols) ||
-      !ToStorage(env, storage, &options)) {
+      !ToPaths(env, fields, &paths) || !ToStorage(env, storage, &options)) {
     return nullptr;
   }
   auto* schema = reinterpret_cast<ArrowSchema*>(static_cast<intptr_t>(schema_address));
-  auto d = arrowroot::jni::Describe(p, t, cols, options, schema);
+  auto d = arrowroot::jni::Describe(p, t, cols, paths, options, schema);
   if (!d.ok()) {
     Throw(env, d.status());
     return nullptr;
@@ -167,14 +184,15 @@ JNIEXPORT jobject JNICALL Java_org_arrowroot_spark_Native_describe(
 }
 
 JNIEXPORT jlong JNICALL Java_org_arrowroot_spark_Native_open(
-    JNIEnv* env, jclass, jstring path, jstring tree, jobjectArray columns, jlong entry_start,
-    jlong entry_stop, jlong batch_size, jlong max_batch_bytes, jint threads,
+    JNIEnv* env, jclass, jstring path, jstring tree, jobjectArray columns, jobjectArray fields,
+    jlong entry_start, jlong entry_stop, jlong batch_size, jlong max_batch_bytes, jint threads,
     jobjectArray storage) {
   std::string p, t;
   arrowroot::ScanOptions scan;
   arrowroot::StorageOptions options;
   if (!ToString(env, path, &p) || !ToString(env, tree, &t) ||
-      !ToStrings(env, columns, &scan.columns) || !ToStorage(env, storage, &options)) {
+      !ToStrings(env, columns, &scan.columns) || !ToPaths(env, fields, &scan.fields) ||
+      !ToStorage(env, storage, &options)) {
     return 0;
   }
   scan.entry_start = entry_start;

@@ -667,3 +667,33 @@ def test_hadoop_style_file_uri_is_a_local_path(spark):
     location, input_file_name()); it names the same file as `file:///abs/path` and `/abs/path`."""
     for path in (f"file://{HZZ}", f"file:{HZZ}"):
         assert _read(spark, path).selectExpr("sum(NMuon)").collect()[0][0] == 3825, path
+
+
+def _bytes_requested(directory: Path) -> int:
+    return sum(json.loads(line)["num_bytes_requested"]
+               for f in directory.glob("*.jsonl") for line in f.read_text().splitlines())
+
+
+def test_nested_fields_a_query_uses_are_all_that_is_read(spark, tmp_path):
+    """Spark's nested schema pruning reaches the engine: a query that uses some fields of a
+    record (also as the items of a list, or optional) reads only those fields' pages, and the
+    values equal the same fields of a whole read; a TTree branch group likewise."""
+    pruned = (_read(spark, RECORDS, tree="ntpl", io_stats_dir=str(tmp_path / "pruned"))
+              .selectExpr("track.pt AS pt", "tracks.pt AS tracks_pt", "uptr_point.x AS x"))
+    plan = pruned._jdf.queryExecution().executedPlan().toString()
+    assert "fields=[track/pt, tracks/pt, uptr_point/x]" in plan, plan
+    got = [tuple(r) for r in pruned.collect()]
+    whole = (_read(spark, RECORDS, tree="ntpl", io_stats_dir=str(tmp_path / "whole"))
+             .select("track", "tracks", "uptr_point").collect())
+    want = [(r.track.pt, [t.pt for t in r.tracks], r.uptr_point.x if r.uptr_point else None)
+            for r in whole]
+    assert got == want
+    assert len(got) == 170
+    assert _bytes_requested(tmp_path / "pruned") < _bytes_requested(tmp_path / "whole")
+
+    group = _read(spark, str(TESTDATA / "uproot-issue-1221.root"), tree="TrkAna/trkana",
+                  columns="evtinfo.").selectExpr("`evtinfo.`.`evtinfo.run` AS run")
+    assert "fields=[evtinfo./evtinfo.run]" in group._jdf.queryExecution().executedPlan().toString()
+    with uproot.open(str(TESTDATA / "uproot-issue-1221.root")) as f:
+        runs = f["TrkAna/trkana"]["evtinfo./evtinfo.run"].array(library="np").tolist()
+    assert [r.run for r in group.collect()] == runs

@@ -65,14 +65,16 @@ final class Native {
   /** Local paths or s3:// URLs matching a glob, sorted (the pattern itself without wildcards). */
   static native String[] glob(String pattern, String[] storage);
 
-  /** Describe a file's tree for the columns (null/empty = all Spark can hold); the Spark-ready
-   * Arrow schema goes to the ArrowSchema at schemaAddress. */
-  static native FileInfo describe(String path, String tree, String[] columns, String[] storage,
-                                  long schemaAddress);
+  /** Describe a file's tree for the columns (empty = all Spark can hold) and the nested fields
+   * kept of them (paths {column, field, ...}); the Spark-ready Arrow schema goes to the
+   * ArrowSchema at schemaAddress. */
+  static native FileInfo describe(String path, String tree, String[] columns, String[][] fields,
+                                  String[] storage, long schemaAddress);
 
   /** Open a scan of entries [start, stop) of a file's tree; returns its handle. */
-  static native long open(String path, String tree, String[] columns, long start, long stop,
-                          long batchSize, long maxBatchBytes, int threads, String[] storage);
+  static native long open(String path, String tree, String[] columns, String[][] fields,
+                          long start, long stop, long batchSize, long maxBatchBytes, int threads,
+                          String[] storage);
 
   static native void schema(long handle, long schemaAddress);
 

@@ -71,10 +71,16 @@ final class Planner {
   }
 
   static Described describe(String path, RootOptions options, List<String> columns) {
+    return describe(path, options, columns, new String[0][]);
+  }
+
+  /** A file's tree for the columns (null/empty = all) and the nested fields kept of them. */
+  static Described describe(String path, RootOptions options, List<String> columns,
+                            String[][] fields) {
     BufferAllocator allocator = ArrowUtils.rootAllocator();
     try (ArrowSchema c = ArrowSchema.allocateNew(allocator)) {
       FileInfo info = Native.describe(path, options.tree,
-          columns == null ? new String[0] : columns.toArray(new String[0]),
+          columns == null ? new String[0] : columns.toArray(new String[0]), fields,
           options.storageArray(), c.memoryAddress());
       info.path = path;
       Field field = Data.importField(allocator, c, null);
@@ -91,7 +97,7 @@ final class Planner {
 
   /** Describe every file for `columns`, many at once; all must agree with `expected`. */
   static List<Described> describeAll(List<String> paths, RootOptions options, List<String> columns,
-                                     StructType expected, String firstPath) {
+                                     String[][] fields, StructType expected, String firstPath) {
     int threads = Math.max(1, Math.min(16, paths.size()));
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "arrowroot-plan");
@@ -100,7 +106,7 @@ final class Planner {
     });
     try {
       List<Future<Described>> futures = new ArrayList<>();
-      for (String p : paths) futures.add(pool.submit(() -> describe(p, options, columns)));
+      for (String p : paths) futures.add(pool.submit(() -> describe(p, options, columns, fields)));
       List<Described> out = new ArrayList<>();
       for (int i = 0; i < paths.size(); ++i) {
         Described d;

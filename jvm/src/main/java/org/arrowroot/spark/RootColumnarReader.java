@@ -76,8 +76,8 @@ final class RootColumnarReader implements PartitionReader<ColumnarBatch> {
       return;
     }
     RootOptions o = factory.options;
-    handle = Native.open(p.path, p.tree, factory.columns, p.start, p.stop, o.batchSize,
-        o.maxBatchBytes, o.threads, o.storageArray());
+    handle = Native.open(p.path, p.tree, factory.columns, factory.fields, p.start, p.stop,
+        o.batchSize, o.maxBatchBytes, o.threads, o.storageArray());
     dictionaries = new CDataDictionaryProvider();
     try (ArrowSchema c = ArrowSchema.allocateNew(allocator)) {
       Native.schema(handle, c.memoryAddress());

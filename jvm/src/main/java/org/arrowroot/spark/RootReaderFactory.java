@@ -12,11 +12,14 @@ final class RootReaderFactory implements PartitionReaderFactory {
   private static final long serialVersionUID = 1L;
   final RootOptions options;
   final String[] columns;
+  final String[][] fields;
   final boolean entriesOnly;
 
-  RootReaderFactory(RootOptions options, List<String> columns, boolean entriesOnly) {
+  RootReaderFactory(RootOptions options, List<String> columns, String[][] fields,
+                    boolean entriesOnly) {
     this.options = options;
     this.columns = columns.toArray(new String[0]);
+    this.fields = fields;
     this.entriesOnly = entriesOnly;
   }
 

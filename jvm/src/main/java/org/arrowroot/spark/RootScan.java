@@ -18,27 +18,35 @@ final class RootScan implements Scan, Batch, SupportsReportStatistics {
   private final RootOptions options;
   private final Planner.Described first;
   private final StructType full;
-  private final StructType required;
+  private final StructType required;    // the columns read, as the table declares them
+  private final StructType readSchema;  // what the batches hold (nested fields pruned)
+  private final String[][] fields;      // nested field paths kept, {column, field, ...}
   private List<Planner.Described> files;
   private List<RootPartition> partitions;
 
-  RootScan(RootOptions options, Planner.Described first, StructType full, StructType required) {
+  RootScan(RootOptions options, Planner.Described first, StructType full, StructType required,
+           StructType readSchema, String[][] fields) {
     this.options = options;
     this.first = first;
     this.full = full;
     this.required = required;
+    this.readSchema = readSchema;
+    this.fields = fields;
   }
 
   @Override
   public StructType readSchema() {
-    return required;
+    return readSchema;
   }
 
   @Override
   public String description() {
     List<String> names = new ArrayList<>();
     for (StructField f : required.fields()) names.add(f.name());
-    return "RootScan[" + options + ", columns=" + names + "]";
+    List<String> nested = new ArrayList<>();
+    for (String[] path : fields) nested.add(String.join("/", path));
+    return "RootScan[" + options + ", columns=" + names
+        + (nested.isEmpty() ? "" : ", fields=" + nested) + "]";
   }
 
   @Override
@@ -50,7 +58,7 @@ final class RootScan implements Scan, Batch, SupportsReportStatistics {
   private List<String> columns() {
     List<String> out = new ArrayList<>();
     for (StructField f : required.fields()) out.add(f.name());
-    boolean all = required.equals(full) && first.info.columns.length == 0;
+    boolean all = required.equals(full) && first.info.columns.length == 0 && fields.length == 0;
     return all ? new ArrayList<>() : out;
   }
 
@@ -63,9 +71,9 @@ final class RootScan implements Scan, Batch, SupportsReportStatistics {
       // columns (as a read of every column would check).
       List<String> all = new ArrayList<>();
       for (StructField f : full.fields()) all.add(f.name());
-      files = Planner.describeAll(paths, options, all, full, first.info.path);
+      files = Planner.describeAll(paths, options, all, new String[0][], full, first.info.path);
     } else {
-      files = Planner.describeAll(paths, options, cols, required, first.info.path);
+      files = Planner.describeAll(paths, options, cols, fields, readSchema, first.info.path);
     }
     partitions = Planner.partitions(files, targetBytes());
   }
@@ -96,7 +104,7 @@ final class RootScan implements Scan, Batch, SupportsReportStatistics {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new RootReaderFactory(options, columns(), required.fields().length == 0);
+    return new RootReaderFactory(options, columns(), fields, required.fields().length == 0);
   }
 
   @Override
