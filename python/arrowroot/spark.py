@@ -78,7 +78,8 @@ from pyspark.sql.datasource import DataSource, DataSourceReader, InputPartition
 from ._api import Tree, only_tree, parse_memory_size
 from ._api import open as open_file
 from ._errors import InvalidArgumentError, NotFoundError
-from ._jvm import fallback_reason, jar_path, jvm_status, which_source
+from ._jvm import (NOT_ON_CLASSPATH, fallback_reason, jar_path, jvm_status, usable_jar,
+                   which_source)
 from ._options import STORAGE_KEYS, expand_glob, storage_option_from_text
 from .k8s import (
     ExecutorTimeoutError,
@@ -133,6 +134,16 @@ def register(spark: Any) -> None:
         source, explicit = RootDataSource, RootPythonDataSource
     spark.dataSource.register(explicit)
     kind, why = jvm_status(spark)
+    if kind == "python" and why == NOT_ON_CLASSPATH:
+        # A JVM that started without the jar (an earlier session of this process, or a
+        # session built without spark.jars): ADD JAR puts it on the session's class loader
+        # and ships it to the executors.
+        jar, _ = usable_jar()
+        try:
+            spark.sql(f"ADD JAR '{jar}'")
+            kind, why = jvm_status(spark)
+        except Exception:  # noqa: BLE001 - keep the first reason; the warning below says it
+            pass
     if kind == "jvm":
         return
     spark.dataSource.register(source)  # (when "broken", Spark still picks the JVM class)

@@ -156,14 +156,16 @@ class _JavaError(Exception):
         self.java_exception = java_text
 
 
-def _fake_session(*, has_class=True, native_status="", init_error=None, connect=False):
+def _fake_session(*, has_class=True, native_status="", init_error=None, connect=False,
+                  add_jar_loads=False):
     registered: list[type] = []
+    state = {"has_class": has_class}
 
     def for_name(name, initialize, loader):
         assert (name, initialize, loader) == (_jvm.JVM_SOURCE, True, "context-loader")
         if init_error:
             raise _JavaError(init_error)
-        if not has_class:
+        if not state["has_class"]:
             raise _JavaError(f"java.lang.ClassNotFoundException: {name}\n\tat java.base/...")
         method = SimpleNamespace(invoke=lambda obj, args: native_status)
         return SimpleNamespace(getMethod=lambda n, types: method)
@@ -172,9 +174,16 @@ def _fake_session(*, has_class=True, native_status="", init_error=None, connect=
         Thread=SimpleNamespace(currentThread=lambda: SimpleNamespace(
             getContextClassLoader=lambda: "context-loader")),
         Class=SimpleNamespace(forName=for_name))
+    statements: list[str] = []
+
+    def sql(text):
+        statements.append(text)
+        if add_jar_loads and text.startswith("ADD JAR "):
+            state["has_class"] = True
+
     spark = SimpleNamespace(
         sparkContext=SimpleNamespace(getConf=lambda: SimpleNamespace(getAll=lambda: [])),
-        dataSource=SimpleNamespace(register=registered.append))
+        dataSource=SimpleNamespace(register=registered.append), sql=sql, statements=statements)
     if not connect:
         spark._jvm = SimpleNamespace(java=SimpleNamespace(lang=lang))
     return spark, registered
@@ -218,6 +227,20 @@ def test_without_the_class_the_python_source_is_root_and_says_why_once(spark_mod
         spark_mod.register(spark)
     assert spark_mod.which_source(spark) == "python"
     assert "classpath" in spark_mod.fallback_reason(spark)
+
+
+def test_a_running_jvm_without_the_jar_gets_it_by_add_jar(spark_mod, tmp_path, monkeypatch):
+    # A JVM started before (or without) spark.jars keeps its classpath: register() adds the
+    # package's jar to the session (ADD JAR) and then reads with the JVM connector, silently.
+    jar = _fake_jar(tmp_path / "arrowroot-spark.jar")
+    monkeypatch.setenv("ARROWROOT_SPARK_JAR", str(jar))
+    spark, registered = _fake_session(has_class=False, add_jar_loads=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spark_mod.register(spark)
+    assert spark.statements == [f"ADD JAR '{jar.resolve()}'"]
+    assert _names(registered) == ["root_python"]
+    assert spark_mod.which_source(spark) == "jvm"
 
 
 def test_without_a_jar_in_the_package_the_warning_says_how_to_get_one(spark_mod, tmp_path,
