@@ -22,7 +22,7 @@ void FieldSelection::Add(const std::vector<std::string>& path, size_t from) {
       return;
     }
   }
-  fields.emplace_back(path[from], FieldSelection{});
+  fields.push_back(NamedFieldSelection{path[from], FieldSelection{}});
   fields.back().second.Add(path, from + 1);
 }
 

@@ -23,17 +23,27 @@
 namespace arrowroot::to_arrow {
 
 /// The fields kept below one column (or one of its fields).
+struct NamedFieldSelection;
+
 struct FieldSelection {
   /// Keep everything below (a path ended here, or no path names the column).
   bool whole = false;
   /// The named fields, each with what is kept below it, in the order first named.
-  std::vector<std::pair<std::string, FieldSelection>> fields;
+  /// (A vector of a type completed below: std::pair<std::string, FieldSelection> here would
+  /// need FieldSelection complete, which clang's libstdc++ checks refuse.)
+  std::vector<NamedFieldSelection> fields;
 
   /// The selection of field `name`, or nullptr when it is not named.
   const FieldSelection* Find(const std::string& name) const;
   /// Add `path[from...]`: an empty remainder (the path ends at this node) keeps it whole,
   /// which no longer path then narrows.
   void Add(const std::vector<std::string>& path, size_t from);
+};
+
+/// One named field of a selection and what is kept below it.
+struct NamedFieldSelection {
+  std::string first;      ///< the field's name
+  FieldSelection second;  ///< what is kept of it
 };
 
 /// Where a selection failed, for messages: "column 'track', at 'track/origin'".
