@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Mapping
 
-__all__ = ["api_server_url", "api_request", "explain_pending_pods"]
+__all__ = ["api_server_url", "api_request", "explain_pending_pods", "describe_pod"]
 
 
 def api_server_url(conf: Mapping[str, str]) -> str | None:
@@ -27,9 +27,11 @@ def api_server_url(conf: Mapping[str, str]) -> str | None:
 
 
 def api_request(base: str, path: str, conf: Mapping[str, str], body: Any = None,
-                timeout: float = 10.0) -> tuple[int, Any]:
-    """GET `path` (POST `body` as JSON when given) with the configuration's CA, token or client
-    certificate: (HTTP status, the decoded JSON answer or None)."""
+                timeout: float = 10.0, *, method: str | None = None,
+                raw: bool = False) -> tuple[int, Any]:
+    """GET `path` (POST `body` as JSON when given; or `method`) with the configuration's CA,
+    token or client certificate: (HTTP status, the decoded JSON answer or None; the text with
+    `raw`)."""
     ca = conf.get("spark.kubernetes.authenticate.caCertFile")
     token = conf.get("spark.kubernetes.authenticate.oauthToken")
     token_file = conf.get("spark.kubernetes.authenticate.oauthTokenFile")
@@ -43,7 +45,8 @@ def api_request(base: str, path: str, conf: Mapping[str, str], body: Any = None,
         if cert and key:
             ctx.load_cert_chain(cert, key)
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method="POST" if data else "GET")
+    req = urllib.request.Request(base + path, data=data,
+                                 method=method or ("POST" if data else "GET"))
     req.add_header("Accept", "application/json")
     if data:
         req.add_header("Content-Type", "application/json")
@@ -51,7 +54,9 @@ def api_request(base: str, path: str, conf: Mapping[str, str], body: Any = None,
         req.add_header("Authorization", "Bearer " + token)
     try:
         with urllib.request.urlopen(req, timeout=timeout, context=ctx) as r:
-            return r.status, json.loads(r.read() or b"null")
+            text = r.read()
+            return r.status, (text.decode(errors="replace") if raw
+                              else json.loads(text or b"null"))
     except urllib.error.HTTPError as e:
         try:
             return e.code, json.loads(e.read() or b"null")
@@ -77,20 +82,52 @@ def explain_pending_pods(conf: Mapping[str, str], timeout: float = 10.0) -> str:
         return f"listing pods in {ns} answered HTTP {st}: the driver's RBAC lacks list pods"
     lines = []
     for pod in (body or {}).get("items", []):
-        name = pod["metadata"]["name"]
-        if prefix and not name.startswith(prefix):
+        if prefix and not pod["metadata"]["name"].startswith(prefix):
             continue
-        status = pod.get("status", {})
-        why = status.get("phase", "?")
-        for c in status.get("conditions", []) or []:
-            if c.get("status") == "False" and c.get("reason"):
-                why += f", {c['reason']}: {c.get('message', '')}"
-        for cs in status.get("containerStatuses", []) or []:
-            waiting = (cs.get("state") or {}).get("waiting")
-            if waiting:
-                why += f", {waiting.get('reason')}: {waiting.get('message', '')}"
-        lines.append(f"{name}: {why}")
+        lines.append(describe_pod(pod))
     if not lines:
         return (f"no executor pods named {prefix}* exist in namespace {ns}: the driver could not "
                 "create them (RBAC, quota) — see the driver log")
     return "; ".join(lines)
+
+
+# What to do about the states a pod waits or ends in (the kubelet's reasons).
+_FIXES = {
+    "ErrImageNeverPull": "the image is not on the node and imagePullPolicy is Never: load it "
+                         "into the node's runtime, push it to a registry the nodes can pull "
+                         "from (with pull_policy='IfNotPresent'), or fix the image name/tag",
+    "ErrImagePull": "the node cannot pull the image: check its name and tag, that the registry "
+                    "is reachable from the nodes, and pull_secrets for a private registry",
+    "ImagePullBackOff": "the node cannot pull the image: check its name and tag, that the "
+                        "registry is reachable from the nodes, and pull_secrets",
+    "InvalidImageName": "the image reference is malformed: registry/name:tag",
+    "CreateContainerConfigError": "a Secret or ConfigMap the pod references is missing: "
+                                  "create it (deploy/k8s/secrets.template.yaml) or fix the name",
+    "Unschedulable": "no node can fit the pod: ask for fewer cores or less memory per "
+                     "executor (executor_cores, executor_memory), or add nodes",
+    "CrashLoopBackOff": "the container exits at start: see its log (kubectl logs)",
+}
+
+
+def describe_pod(pod: Mapping[str, Any]) -> str:
+    """One line: the pod's name, phase, why it waits or why it ended, and what to do."""
+    name = pod.get("metadata", {}).get("name", "?")
+    status = pod.get("status", {}) or {}
+    why = status.get("phase", "?")
+    reasons = []
+    for c in status.get("conditions", []) or []:
+        # Ready/ContainersReady only repeat what the container states below say.
+        if c.get("status") == "False" and c.get("reason") and \
+                c.get("type") not in ("Ready", "ContainersReady"):
+            why += f", {c['reason']}: {c.get('message', '')}"
+            reasons.append(c["reason"])
+    for cs in status.get("containerStatuses", []) or []:
+        state = cs.get("state") or {}
+        waiting, done = state.get("waiting"), state.get("terminated")
+        if waiting:
+            why += f", {waiting.get('reason')}: {waiting.get('message', '')}"
+            reasons.append(waiting.get("reason"))
+        elif done and done.get("exitCode", 0) != 0:
+            why += f", exited {done.get('exitCode')} ({done.get('reason', '')})"
+    fixes = [_FIXES[r] for r in dict.fromkeys(reasons) if r in _FIXES]
+    return f"{name}: {why.rstrip(': ')}" + (f" — {'; '.join(fixes)}" if fixes else "")

@@ -13,7 +13,12 @@ Checks (each one runs only when what it needs was given):
   versions; they must equal the driver's (PySpark refuses a different Python minor);
 - ``s3``: the endpoint answers, the server's clock is within a few minutes of ours (SigV4),
   and the credentials can list the bucket (a wrong secret is named as such, never shown);
-- ``jupyter-token``: running Jupyter servers require a token or password.
+- ``jupyter-token``: running Jupyter servers require a token or password;
+- with a live cluster, a probe pod (``_doctor_k8s``) from the executor image checks from inside
+  the pod network: ``executor-image`` (the pod starts: image present, schedulable, Secrets
+  exist), ``pod-network`` (it reaches ``spark.driver.host`` on the driver ports),
+  ``executor-versions`` (the image's Python, pyspark and arrowroot equal the driver's) and
+  ``executor-s3`` (the executors' own S3 credentials list ``--s3-url``).
 
 >>> from arrowroot import doctor
 >>> report = doctor.run(conf=my_conf, s3_url="s3://bucket/data/")
@@ -41,6 +46,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from ._errors import Error
+from ._doctor_k8s import run_probe
 from ._k8s_api import api_request, api_server_url, explain_pending_pods
 from ._options import expand_glob, has_glob
 from ._version import __version__
@@ -442,11 +448,13 @@ def check_kubernetes_api(conf: Mapping[str, str], timeout: float = 10.0) -> list
     if status != 200:
         return [Check("kubernetes-api", FAIL, f"{base}/version answered HTTP {status}",
                       "check the credentials (service-account token or kubeconfig)")]
+    who = _identity(base, conf, timeout)
     out = [Check("kubernetes-api", OK,
-                 f"{base} answers (Kubernetes {body.get('gitVersion', '?') if body else '?'})")]
+                 f"{base} answers (Kubernetes {body.get('gitVersion', '?') if body else '?'})"
+                 + (f" and knows this driver as {who}" if who else ""))]
     denied = []
-    for resource in ("pods", "services", "configmaps", "persistentvolumeclaims"):
-        for verb in ("create", "delete", "list", "watch"):
+    for resource, verbs in _SPARK_VERBS.items():
+        for verb in verbs:
             review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
                       "spec": {"resourceAttributes": {"namespace": ns, "verb": verb,
                                                       "resource": resource}}}
@@ -456,11 +464,96 @@ def check_kubernetes_api(conf: Mapping[str, str], timeout: float = 10.0) -> list
                 denied.append(f"{verb} {resource}")
     if denied:
         out.append(Check("kubernetes-rbac", FAIL,
-                         f"in namespace {ns} this identity may not: {', '.join(denied)}",
+                         f"in namespace {ns} {who or 'this identity'} may not: "
+                         f"{', '.join(denied)} (Spark's driver needs them for its executors)",
                          "apply deploy/k8s (Role arrowroot-driver + RoleBinding) for the "
-                         "notebook's ServiceAccount in this namespace"))
+                         "notebook's ServiceAccount in this namespace, or add the missing verbs "
+                         f"to its Role; `kubectl auth can-i --list -n {ns}"
+                         + (f" --as={who}" if who else "") + "` shows what it may do"))
     else:
         out.append(Check("kubernetes-rbac", OK, f"may manage executor pods in namespace {ns}"))
+    return out
+
+
+# What a client-mode driver does with each resource (Spark 4 ExecutorPodsAllocator, the pod
+# watch and snapshot sources, and stop(), which deletes its pods and config maps by label).
+_SPARK_VERBS = {
+    "pods": ("create", "get", "list", "watch", "delete", "deletecollection"),
+    "configmaps": ("create", "get", "list", "delete", "deletecollection"),
+    "services": ("create", "delete"),
+    "persistentvolumeclaims": ("create", "get", "list", "delete"),
+}
+
+
+def _identity(base: str, conf: Mapping[str, str], timeout: float) -> str | None:
+    """Who the API server takes these credentials for (a SelfSubjectReview, Kubernetes ≥ 1.28)."""
+    try:
+        st, res = api_request(base, "/apis/authentication.k8s.io/v1/selfsubjectreviews", conf,
+                              {"apiVersion": "authentication.k8s.io/v1",
+                               "kind": "SelfSubjectReview"}, timeout)
+    except (OSError, urllib.error.URLError, ssl.SSLError):
+        return None
+    if st not in (200, 201) or not isinstance(res, dict):
+        return None
+    return res.get("status", {}).get("userInfo", {}).get("username")
+
+
+# ---- the probe pod -----------------------------------------------------------------------
+
+def check_probe(conf: Mapping[str, str], s3_url: str | None = None,
+                timeout: float = 120.0) -> list[Check]:
+    """What an executor pod would meet, found by a probe pod (see ``_doctor_k8s``)."""
+    image = conf.get("spark.kubernetes.executor.container.image") or \
+        conf.get("spark.kubernetes.container.image")
+    kind, res = run_probe(conf, s3_url, timeout)
+    if kind == "api":
+        return [Check("executor-image", FAIL, str(res),
+                      "the driver's identity must be allowed to create pods (kubernetes-rbac)")]
+    if kind == "pending":
+        return [Check("executor-image", FAIL,
+                      f"a pod from the executor image {image} did not run within {timeout:g} s: "
+                      f"{res}", "see the reason above; `kubectl describe pod` gives the events")]
+    if kind == "failed":
+        return [Check("executor-image", FAIL,
+                      f"a pod from the executor image {image} failed before the probe ran: {res}",
+                      "spark.pyspark.python (k8s_conf's executor_python) must be the image's "
+                      "interpreter, and the image must have pyspark and arrowroot "
+                      "(build it from deploy/Dockerfile)")]
+    assert isinstance(res, dict)
+    out = [Check("executor-image", OK, f"a pod from {image} starts and runs "
+                                       f"{res.get('executable')}")]
+    host = conf.get("spark.driver.host", "")
+    for port, result in sorted(res.get("connect", {}).items()):
+        if result == "ok":
+            out.append(Check("pod-network", OK, f"a pod reaches the driver at {host}:{port}"))
+        else:
+            out.append(Check("pod-network", FAIL,
+                             f"a pod cannot reach spark.driver.host {host} on port {port}: "
+                             f"{result}; executors would start and never register",
+                             "set driver_host to an address of the driver that the pod network "
+                             "routes to (outside the cluster: this machine's address on that "
+                             "network; inside: the headless Service or the pod IP), make "
+                             "spark.driver.bindAddress include it, and let the firewall admit "
+                             "the pod subnet (`python -m arrowroot.k8s firewall-rules`)"))
+    py, sp, ar = _driver_versions()
+    problems = []
+    if res.get("python", "").rsplit(".", 1)[0] != py.rsplit(".", 1)[0]:
+        problems.append(f"Python {res.get('python')} (driver {py})")
+    if res.get("pyspark") != sp:
+        problems.append(f"pyspark {res.get('pyspark')} (driver {sp})")
+    if res.get("arrowroot") != ar:
+        problems.append(f"arrowroot {res.get('arrowroot')} (driver {ar})")
+    if problems:
+        out.append(Check("executor-versions", FAIL,
+                         f"the executor image {image} has " + ", ".join(problems),
+                         "build driver and executor images from the same deploy/versions.env "
+                         f"(arrowroot {ar}), or install the image's versions in the driver"))
+    else:
+        out.append(Check("executor-versions", OK,
+                         f"the executor image has Python {res.get('python')}, pyspark {sp}, "
+                         f"arrowroot {ar}, as the driver"))
+    for name, status, detail, fix in res.get("s3", []):
+        out.append(Check("executor-" + name, status, "in an executor pod: " + detail, fix))
     return out
 
 
@@ -495,17 +588,24 @@ def check_jupyter_token(servers: Iterable[Mapping[str, Any]] | None = None) -> l
 
 def run(conf: Mapping[str, str] | None = None, *, spark: Any = None, s3_url: str | None = None,
         storage_options: Mapping[str, Any] | None = None, jupyter: bool = True,
-        job_timeout: float = 120.0, api_timeout: float = 10.0) -> Report:
+        job_timeout: float = 120.0, api_timeout: float = 10.0, probe: bool = True) -> Report:
     """Run every check that applies. `conf` is a Spark configuration (e.g. from
     :func:`arrowroot.spark.k8s_conf`); with `spark` (a running session) its configuration is
-    used and the executor checks run too."""
+    used and the executor checks run too. With a Kubernetes master whose API answers and lets
+    this identity create pods, `probe` starts a probe pod (:func:`check_probe`)."""
     report = Report()
     if spark is not None:
         conf = dict(spark.sparkContext.getConf().getAll()) | dict(conf or {})
     conf = dict(conf or {})
     if conf:
-        report.checks += check_kubernetes_api(conf, api_timeout)
+        api = check_kubernetes_api(conf, api_timeout)
+        report.checks += api
         report.checks += check_images(conf)
+        can_probe = any(c.name == "kubernetes-api" and c.status == OK for c in api) and \
+            not any(c.name == "kubernetes-rbac" and c.status == FAIL and "create pods" in c.detail
+                    for c in api)
+        if probe and can_probe and conf.get("spark.kubernetes.container.image"):
+            report.checks += check_probe(conf, s3_url, job_timeout)
         report.checks += check_driver_address(conf, running=spark is not None)
         if conf.get("spark.master"):
             report.checks += check_driver_python(conf)
@@ -535,6 +635,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--endpoint-url", help="S3 endpoint (default: AWS_ENDPOINT_URL)")
     p.add_argument("--region")
     p.add_argument("--no-jupyter", action="store_true", help="skip the Jupyter token check")
+    p.add_argument("--no-probe", action="store_true",
+                   help="do not start the probe pod (executor image, pod network to the driver, "
+                        "image versions, the executors' S3 credentials)")
     p.add_argument("--timeout", type=float, default=120.0, help="executor job timeout, s")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     a = p.parse_args(argv)
@@ -567,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
         spark = build_session(conf)
     try:
         report = run(conf, spark=spark, s3_url=a.s3_url, storage_options=so,
-                     jupyter=not a.no_jupyter, job_timeout=a.timeout)
+                     jupyter=not a.no_jupyter, job_timeout=a.timeout, probe=not a.no_probe)
     finally:
         if spark is not None:
             spark.stop()
