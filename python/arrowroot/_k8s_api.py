@@ -47,7 +47,7 @@ def api_request(base: str, path: str, conf: Mapping[str, str], body: Any = None,
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(base + path, data=data,
                                  method=method or ("POST" if data else "GET"))
-    req.add_header("Accept", "application/json")
+    req.add_header("Accept", "*/*" if raw else "application/json")
     if data:
         req.add_header("Content-Type", "application/json")
     if token:

@@ -298,6 +298,13 @@ def check_driver_python(conf: Mapping[str, str]) -> list[Check]:
                       "run the first `python3` on each machine's PATH",
                       f"set spark.pyspark.python to the executors' interpreter and make the same "
                       f"path exist here (this kernel: {sys.executable})")]
+    if not os.access(exe, os.X_OK) and _has_jvm_connector():
+        return [Check("driver-python", WARN,
+                      f"spark.pyspark.python {exe} does not exist on this machine: format('root') "
+                      "reads with the JVM connector and needs no Python worker here, but Python "
+                      "UDFs evaluated on the driver and the Python data source (root_python) do",
+                      "create the same venv path on the driver (the driver image has it) if you "
+                      "use those")]
     if not os.access(exe, os.X_OK):
         return [Check("driver-python", FAIL,
                       f"spark.pyspark.python {exe} does not exist on this machine; PySpark starts "
@@ -305,6 +312,15 @@ def check_driver_python(conf: Mapping[str, str]) -> list[Check]:
                       "create the same venv path on the driver (the driver image has it), or "
                       "give executor_python= the path of an interpreter present on both")]
     return [Check("driver-python", OK, f"{exe} exists here")]
+
+
+def _has_jvm_connector() -> bool:
+    from ._jvm import jar_path
+
+    try:
+        return bool(jar_path())
+    except Exception:  # noqa: BLE001 - no jar in this build
+        return False
 
 
 # ---- executor versions -------------------------------------------------------------------
@@ -656,7 +672,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as e:
         print(f"arrowroot: error: {e}", file=sys.stderr)
         return 1
-    so: dict[str, Any] = {}
+    # The driver's own S3 settings: those the session would use (spark.arrowroot.s3.*), then
+    # the options given here.
+    so: dict[str, Any] = {k[len("spark.arrowroot.s3."):]: v for k, v in conf.items()
+                          if k.startswith("spark.arrowroot.s3.")}
     if a.endpoint_url:
         so["endpoint_url"] = a.endpoint_url
     if a.region:

@@ -433,13 +433,17 @@ def build_session(conf: Mapping[str, str]):
     from pyspark.sql import SparkSession
 
     # PySpark starts every Python worker, the driver's own (data source planning) and the
-    # executors', with PYSPARK_PYTHON; a notebook kernel usually has none set, and then the
-    # workers get whatever `python3` is first on PATH. Use the configured interpreter when it
-    # exists here (it must: driver and executors share the path), else this kernel's.
+    # executors', with PYSPARK_PYTHON (pyspark's SparkContext.pythonExec, sent with every
+    # Python function); a notebook kernel usually has none set, and then the workers get
+    # whatever `python3` is first on PATH. Use the configured interpreter. On Kubernetes it is
+    # the executor image's, even when this machine lacks that path (a driver outside the
+    # cluster: format("root") needs no Python worker here, `arrowroot doctor` says what does);
+    # elsewhere the workers run on this machine or its peers, so fall back to this kernel's.
     if not os.environ.get("PYSPARK_PYTHON"):
         configured = conf.get("spark.pyspark.python")
-        os.environ["PYSPARK_PYTHON"] = (configured if configured and os.access(configured, os.X_OK)
-                                        else sys.executable)
+        on_k8s = str(conf.get("spark.master", "")).startswith("k8s://")
+        usable = configured and (on_k8s or os.access(configured, os.X_OK))
+        os.environ["PYSPARK_PYTHON"] = configured if usable else sys.executable
     builder = SparkSession.builder
     for k, v in with_jar(conf).items():
         builder = builder.config(k, v)
