@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -62,11 +63,17 @@ def deployed(cluster: Cluster, s3: dict[str, str]) -> dict[str, str]:
     """deploy/k8s through the local overlay, with its two Secrets: what a user applies."""
     cluster.kubectl("create", "namespace", NAMESPACE, check=False)
     put_s3_secret(cluster, s3)
-    token = secrets.token_hex(24)
-    cluster.kubectl("apply", "-f", "-", input=json.dumps({
-        "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "jupyter-token",
-                                                           "namespace": NAMESPACE},
-        "type": "Opaque", "stringData": {"token": token}}))
+    # The JupyterLab pod reads its token at start: keep the Secret of a running deployment.
+    have = cluster.kubectl("get", "secret", "jupyter-token", "-n", NAMESPACE, "-o",
+                           "jsonpath={.data.token}", check=False)
+    if have.returncode == 0 and have.stdout:
+        token = base64.b64decode(have.stdout).decode()
+    else:
+        token = secrets.token_hex(24)
+        cluster.kubectl("apply", "-f", "-", input=json.dumps({
+            "apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "jupyter-token", "namespace": NAMESPACE},
+            "type": "Opaque", "stringData": {"token": token}}))
     cluster.kubectl("apply", "-k", str(OVERLAY))
     return {"jupyter_token": token}
 
