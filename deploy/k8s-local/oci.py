@@ -206,7 +206,7 @@ def validate(path: Path) -> list[dict]:
                              f"{desc.get('mediaType')}, expected {media_type}")
         if blobs.get(desc["digest"]) != desc["size"]:
             raise ValueError(f"{path}: blob {desc['digest']} missing or not {desc['size']} bytes")
-        return json.loads(small[desc["digest"]]) if desc["digest"] in small else None
+        return None if media_type == LAYER_TYPE else json.loads(small[desc["digest"]])
 
     if json.loads(small.get("oci-layout", b"{}")).get("imageLayoutVersion") != "1.0.0":
         raise ValueError(f"{path}: no oci-layout with imageLayoutVersion 1.0.0")
