@@ -77,8 +77,9 @@ def test_plan_installs_exactly_the_dockerfiles_apt_and_pip_lists():
         assert step["pip"] == _lists_in(_section(stage), "pip install"), stage
         assert not any("$" in w for w in step["apt"] + step["pip"])
     assert f"openjdk-{V['JAVA_MAJOR']}-jre-headless" in steps["base"]["apt"]
-    assert {f"pyspark=={V['PYSPARK_VERSION']}", f"pyarrow=={V['PYARROW_VERSION']}",
-            f"numpy=={V['NUMPY_VERSION']}", f"pandas=={V['PANDAS_VERSION']}"} == set(steps["base"]["pip"])
+    assert set(steps["base"]["pip"]) == {
+        f"pyspark=={V['PYSPARK_VERSION']}", f"pyarrow=={V['PYARROW_VERSION']}",
+        f"numpy=={V['NUMPY_VERSION']}", f"pandas=={V['PANDAS_VERSION']}"}
     assert steps["executor"]["pip"] == [f"scikit-learn=={V['SCIKIT_LEARN_VERSION']}",
                                         f"xgboost-cpu=={V['XGBOOST_VERSION']}"]
     assert steps["driver"]["pip"][:2] == [f"jupyterlab=={V['JUPYTERLAB_VERSION']}",
@@ -148,7 +149,8 @@ def _layer_and_archive(tmp_path: Path):
     paths = oci.walk(root, skip_content={"tmp"})
     layer = oci.write_layer(root, paths, tmp_path / "layer.tar", mtime=1000)
     archive = tmp_path / "image.oci.tar"
-    oci.write_archive(archive, "docker.io/library/tiny:1", [{**layer, "path": tmp_path / "layer.tar"}],
+    oci.write_archive(archive, "docker.io/library/tiny:1",
+                      [{**layer, "path": tmp_path / "layer.tar"}],
                       {"Entrypoint": ["/opt/app/run.sh"], "User": "185"}, ["tiny tree"])
     return root, layer, archive
 
@@ -222,7 +224,8 @@ def test_validate_refuses_corrupt_incomplete_or_unnamed_archives(tmp_path):
                        lambda n, d: d[:-1] + bytes([d[-1] ^ 1]) if n == layer_name else d)
     with pytest.raises(ValueError, match="has sha256"):
         oci.validate(flipped)
-    missing = _rewrite(archive, tmp_path / "missing.tar", lambda n, d: None if n == layer_name else d)
+    missing = _rewrite(archive, tmp_path / "missing.tar",
+                       lambda n, d: None if n == layer_name else d)
     with pytest.raises(ValueError, match="missing"):
         oci.validate(missing)
 
@@ -270,8 +273,10 @@ def _wheel(tmp_path: Path, jar: bool = True) -> Path:
 def test_arrowroot_files_from_a_wheel(tmp_path):
     args = argparse.Namespace(wheel=_wheel(tmp_path), venv=None)
     files = dict((dst, src) for src, dst in bi.arrowroot_files(args, tmp_path, V["PYTHON_MINOR"]))
-    assert set(files) == {SITE + "arrowroot/__init__.py", SITE + "arrowroot/jars/arrowroot-spark.jar",
-                          SITE + "arrowroot-0.1.0.dist-info/METADATA", "opt/venv/bin/arrowroot-tool"}
+    assert set(files) == {SITE + "arrowroot/__init__.py",
+                          SITE + "arrowroot/jars/arrowroot-spark.jar",
+                          SITE + "arrowroot-0.1.0.dist-info/METADATA",
+                          "opt/venv/bin/arrowroot-tool"}
     tool = files["opt/venv/bin/arrowroot-tool"]
     assert tool.read_text().startswith("#!/opt/venv/bin/python\n") and os.access(tool, os.X_OK)
     (tmp_path / "nojar").mkdir()
@@ -334,7 +339,7 @@ def test_build_image_refuses_to_run_without_root():
 
 @pytest.mark.skipif(os.environ.get("ARROWROOT_K8S_IMAGES") != "1",
                     reason="set ARROWROOT_K8S_IMAGES=1 to build the real images (root, "
-                           "deb.debian.org and PyPI; ~3 min cold, < 1 min with the layer cache)")
+                           "deb.debian.org and PyPI; ~2-3 min cold, ~20 s with the layer cache)")
 def test_build_image_builds_both_images(tmp_path):
     assert os.geteuid() == 0, "build-image needs root"
     venv = Path(os.environ.get("ARROWROOT_K8S_VENV", sys.prefix))
@@ -343,7 +348,8 @@ def test_build_image_builds_both_images(tmp_path):
                          capture_output=True, text=True, timeout=3600)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "pinned and imported" in res.stdout and "all found" in res.stdout
-    images = {t: oci.validate(tmp_path / f"arrowroot-{t}.oci.tar")[0] for t in ("executor", "driver")}
+    images = {t: oci.validate(tmp_path / f"arrowroot-{t}.oci.tar")[0]
+              for t in ("executor", "driver")}
     for target, image in images.items():
         assert image["ref"] == f"docker.io/library/arrowroot-{target}:{V['ARROWROOT_VERSION']}"
         assert image["config"]["Entrypoint"] == ["/opt/entrypoint.sh"]
@@ -352,7 +358,8 @@ def test_build_image_builds_both_images(tmp_path):
     with tarfile.open(tmp_path / "arrowroot-executor.oci.tar") as tar:
         index = json.load(tar.extractfile("index.json"))
         manifest = json.load(tar.extractfile("blobs/sha256/" + index["manifests"][0]["digest"][7:]))
-        top = tarfile.open(fileobj=tar.extractfile("blobs/sha256/" + manifest["layers"][-1]["digest"][7:]))
+        top_digest = manifest["layers"][-1]["digest"][7:]
+        top = tarfile.open(fileobj=tar.extractfile("blobs/sha256/" + top_digest))
         pyc = top.extractfile(f"{SITE}arrowroot/__pycache__/__init__.cpython-"
                               f"{V['PYTHON_MINOR'].replace('.', '')}.pyc").read()
         assert int.from_bytes(pyc[4:8], "little") == 3  # hash-based, checked: any mtime works
