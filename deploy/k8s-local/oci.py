@@ -229,3 +229,38 @@ def validate(path: Path) -> list[dict]:
         out.append({"ref": ref, "manifest": md["digest"], "layers": len(man["layers"]),
                     "bytes": sum(la["size"] for la in man["layers"]), "config": cfg["config"]})
     return out
+
+
+def file_image(out: Path, ref: str, files: dict[str, Path], entrypoint: list[str]) -> dict:
+    """A one-layer image of a few files (the local cluster's `pause` sandbox image): files maps
+    paths in the image to files here."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "root"
+        rels = []
+        for dst, src in files.items():
+            rel = dst.strip("/")
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, root / rel)
+            rels.append(rel)
+        layer = write_layer(root, rels, Path(tmp) / "layer.tar", mtime=0,
+                            owner={r: (0, 0) for r in rels})
+        layer["path"] = Path(tmp) / "layer.tar"
+        return write_archive(out, ref, [layer], {"Entrypoint": entrypoint})
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="write a one-layer OCI image archive of a few files")
+    ap.add_argument("--ref", required=True, help="the image name, e.g. registry.k8s.io/pause:3.10")
+    ap.add_argument("--entrypoint", required=True)
+    ap.add_argument("--file", action="append", required=True, metavar="SRC:DST")
+    ap.add_argument("-o", "--out", type=Path, required=True)
+    a = ap.parse_args()
+    file_image(a.out, a.ref, {d: Path(s) for s, d in (f.split(":", 1) for f in a.file)},
+               [a.entrypoint])
+    validate(a.out)
+    print(a.out)
