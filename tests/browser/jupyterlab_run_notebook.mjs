@@ -1,118 +1,106 @@
 // Open a notebook in JupyterLab in headless Chromium (Debian's, driven by playwright-core),
-// check that the server wants a token, run all cells from the Run menu, wait for an expected
-// output, print it, and save a screenshot.
+// check that the server wants a token, wait until JupyterLab and the notebook's kernel are
+// ready, run all cells, check that the expected output is shown in the page, print it, and save
+// a screenshot. Dialogs and toasts JupyterLab shows on the way are answered or reported
+// (jupyterlab_page.mjs).
 //
-//   node jupyterlab_run_notebook.mjs BASE_URL TOKEN NOTEBOOK SCREENSHOT.png EXPECTED_REGEX
+//   ARROWROOT_JUPYTER_TOKEN=... node jupyterlab_run_notebook.mjs BASE_URL NOTEBOOK SCREENSHOT.png EXPECTED_REGEX
 //
-// Output: lines "login-required: yes|no" and "output: <text of the matching output>".
+// BASE_URL is the server's URL (with its base path, if any); NOTEBOOK a path on the server.
+// Environment: ARROWROOT_JUPYTER_TOKEN (the server's token), CHROMIUM (the browser),
+// LAB_READY_TIMEOUT_MS (JupyterLab and the kernel ready; 240000), NOTEBOOK_TIMEOUT_MS (the run;
+// 480000), LAB_WORKSPACE (a JupyterLab workspace name; one of its own by default).
+// Output: "key: value" lines: login-required, lab-ready-ms, kernel-ready-ms, run-ms, output,
+// error-outputs; dialog:/toast: for each prompt seen. On failure, exit 1 after failure-phase,
+// failure, failure-screenshot and what the page showed (dialogs, toasts, kernel, cells).
 import { chromium } from 'playwright-core';
+import { LabPage, newLabContext } from './jupyterlab_page.mjs';
 
-const [baseUrl, token, notebook, screenshot, expected] = process.argv.slice(2);
-if (!expected) {
-  console.error('usage: node jupyterlab_run_notebook.mjs BASE_URL TOKEN NOTEBOOK SCREENSHOT EXPECTED_REGEX');
+const [baseArg, notebook, screenshot, expected] = process.argv.slice(2);
+const token = process.env.ARROWROOT_JUPYTER_TOKEN;
+if (!expected || !token) {
+  console.error('usage: ARROWROOT_JUPYTER_TOKEN=... node jupyterlab_run_notebook.mjs BASE_URL NOTEBOOK SCREENSHOT EXPECTED_REGEX');
   process.exit(2);
 }
-const timeout = Number(process.env.NOTEBOOK_TIMEOUT_MS || 480000);
+const baseUrl = baseArg.replace(/\/$/, '');
+const readyMs = Number(process.env.LAB_READY_TIMEOUT_MS || 240000);
+const runMs = Number(process.env.NOTEBOOK_TIMEOUT_MS || 480000);
+const workspace = process.env.LAB_WORKSPACE || `arrowroot-test-${process.pid}-${Date.now()}`;
+const hide = (s) => String(s).split(token).join('***');
+const log = (line) => console.log(hide(line));
+const failureShot = screenshot.replace(/(\.png)?$/, '-failure.png');
+
+let phase = 'launch';
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  timeout: 120000,
 });
+let lab;
+let code = 0;
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  // Without the token the server must send us to its login page.
-  await page.goto(`${baseUrl}/lab`, { waitUntil: 'domcontentloaded' });
-  console.log(`login-required: ${page.url().includes('/login') ? 'yes' : 'no'}`);
+  // Without the token the server must send us to its login page (a context of its own, so
+  // that no login cookie is around yet).
+  phase = 'login check';
+  const anonymous = await browser.newContext();
+  const probe = await anonymous.newPage();
+  await probe.goto(`${baseUrl}/lab`, { waitUntil: 'domcontentloaded', timeout: 120000 });
+  log(`login-required: ${new URL(probe.url()).pathname.endsWith('/login') ? 'yes' : 'no'}`);
+  await anonymous.close();
 
-  await page.goto(`${baseUrl}/lab/tree/${notebook}?token=${token}`, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 120000 });
-  // The kernel must be up before "Run All Cells" means anything.
-  await page.waitForFunction(
-    () => document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle',
-    null, { timeout: 120000 });
-  // "Run All Cells" sent while the kernel's websocket is still connecting can be dropped:
-  // try again until some cell shows it is queued or ran ([*] or [n]).
-  const started = async () => (await page.locator('.jp-InputPrompt').allInnerTexts())
-    .some((t) => /\[(\*|\d+)\]/.test(t));
-  // JupyterLab may ask which kernel to use even though the notebook names one that exists and
-  // the server started it (seen with JupyterLab 4.6.6, after a first "Run All Cells" that
-  // started nothing): take the one it offers, as a user would. Any other dialog is a failure,
-  // and says so.
-  const answerDialogs = async () => {
-    const dialog = page.locator('.jp-Dialog');
-    if (!(await dialog.count())) return;
-    const text = (await dialog.first().innerText()).replace(/\s+/g, ' ');
-    console.log(`dialog: ${text.slice(0, 500)}`);
-    if (!/^Select Kernel/.test(text)) throw new Error(`unexpected dialog: ${text.slice(0, 500)}`);
-    await dialog.first().locator('button.jp-mod-accept').click();
-    await dialog.first().waitFor({ state: 'detached', timeout: 30000 });
-  };
-  const runAll = async () => {
-    await answerDialogs();
-    await page.getByRole('menuitem', { name: 'Run', exact: true }).click();
-    await page.getByRole('menuitem', { name: /^Run All Cells/ }).click();
-  };
-  for (let attempt = 1; ; attempt++) {
-    await runAll();
-    const deadline = Date.now() + 30000;
-    while (!(await started()) && Date.now() < deadline) await page.waitForTimeout(500);
-    if (await started()) break;
-    if (attempt === 4) throw new Error('no cell started after 4 "Run All Cells"');
-    console.log(`run-all-retry: ${attempt}`);
-  }
+  phase = 'open the notebook';
+  const context = await newLabContext(browser);
+  const page = await context.newPage();
+  lab = new LabPage(page, { notebook, log, token });
+  // A workspace of the test's own, reset: nothing a previous session left open on that server
+  // (other notebooks, their kernels, dialogs) comes with it.
+  const path = notebook.split('/').map(encodeURIComponent).join('/');
+  await page.goto(`${baseUrl}/lab/workspaces/${workspace}/tree/${path}?reset&token=${token}`,
+    { waitUntil: 'domcontentloaded' });
+  if (new URL(page.url()).pathname.endsWith('/login')) throw new Error('the server refused the token (sent to its login page)');
+
+  phase = 'wait for JupyterLab and the kernel';
+  const ready = await lab.ready(readyMs);
+  log(`lab-ready-ms: ${ready.appMs}`);
+  log(`kernel-ready-ms: ${ready.kernelMs}`);
+  log(`kernel: ${ready.kernel.name} ${ready.kernel.status} ${ready.kernel.connection}`);
+
+  phase = 'run all cells';
+  const run = await lab.runAll(runMs);
+  log(`run-ms: ${run.runMs}`);
+
+  // What the user sees: the output that matches, rendered in the page.
+  phase = 'find the expected output in the page';
   const re = new RegExp(expected);
-  const output = page.locator('.jp-OutputArea-output').filter({ hasText: re }).first();
-  try {
-    // The expected output, or the first error a cell raised (then fail at once). A "Run All
-    // Cells" can also stop after the first cell when the kernel's first websocket failed
-    // (seen: a 500 on /channels, then the kernel idle with the other cells never run, "[ ]"):
-    // the kernel idle for 15 s with cells that never ran means run them all again (at most
-    // twice more; the first cell only rebuilds the Spark session).
-    const until = Date.now() + timeout;
-    let idleTicks = 0;
-    let reruns = 0;
-    for (;;) {
-      const state = await page.evaluate((src) => {
-        const outs = [...document.querySelectorAll('.jp-OutputArea-output')];
-        if (outs.some((o) => new RegExp(src).test(o.innerText))) return { done: true };
-        const err = outs.find((o) => o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr'
-          && /Error|Traceback/.test(o.innerText));
-        if (err) return { error: err.innerText.slice(-1500) };
-        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-          .map((p) => p.innerText.trim());
-        const idle = document.querySelector('.jp-Notebook-ExecutionIndicator')
-          ?.getAttribute('data-status') === 'idle';
-        return { idle, neverRan: prompts.filter((p) => /^\[\s*\]/.test(p)).length };
-      }, expected);
-      if (state.done) break;
-      if (state.error) throw new Error(`a cell failed: ${state.error}`);
-      if (Date.now() > until) throw new Error(`no output matching /${expected}/ after ${timeout} ms`);
-      idleTicks = state.idle && state.neverRan > 0 ? idleTicks + 1 : 0;
-      if (idleTicks >= 3) {
-        if (++reruns > 2) throw new Error(`${state.neverRan} cells never ran after 3 "Run All Cells"`);
-        console.log(`run-all-again: ${reruns} (kernel idle, ${state.neverRan} cells never ran)`);
-        await runAll();
-        idleTicks = 0;
-      }
-      await page.waitForTimeout(5000);
-    }
-    await output.waitFor({ timeout: 10000 });
-  } catch (e) {
-    // Keep what the page showed: the screenshot and the outputs so far.
-    await page.screenshot({ path: screenshot, fullPage: true });
-    const texts = await page.locator('.jp-OutputArea-output').allInnerTexts();
-    console.log(`outputs-so-far: ${JSON.stringify(texts).slice(0, 4000)}`);
-    throw e;
-  }
-  await output.scrollIntoViewIfNeeded();
-  console.log(`output: ${(await output.innerText()).trim()}`);
+  const cell = run.cells.find((c) => re.test(c.text));
+  if (!cell) throw new Error(`no cell output matches /${expected}/`);
+  await lab.eval('reveal', notebook, cell.index);
+  const output = page.locator(`[data-arrowroot-cell="${cell.index}"] .jp-OutputArea-output`)
+    .filter({ hasText: re }).first();
+  await output.waitFor({ state: 'visible', timeout: 30000 });
+  log(`output: ${(await output.innerText()).trim()}`);
+
   // Show the figure the cell drew (the output after the text), then capture the window.
-  const figure = page.locator('.jp-OutputArea-output img').last();
-  if (await figure.count()) await figure.scrollIntoViewIfNeeded();
-  await page.waitForTimeout(1000);
+  phase = 'screenshot';
+  const figure = page.locator(`[data-arrowroot-cell="${cell.index}"] .jp-OutputArea-output img`).last();
+  if (await figure.count()) {
+    await figure.scrollIntoViewIfNeeded();
+    await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await figure.elementHandle(), { timeout: 30000 });
+  }
+  await lab.settle();
   await page.screenshot({ path: screenshot });
   const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     .filter({ hasText: /Traceback|Error/ }).count();
-  console.log(`error-outputs: ${errors}`);
+  log(`error-outputs: ${errors}`);
+} catch (e) {
+  code = 1;
+  log(`failure-phase: ${phase}`);
+  log(`failure: ${String(e?.message ?? e).split('\n').slice(0, 20).join('\n  ')}`);
+  if (lab) {
+    const seen = await lab.diagnose(failureShot).catch((d) => ({ diagnose: String(d) }));
+    for (const [k, v] of Object.entries(seen)) log(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  }
 } finally {
-  await browser.close();
+  await browser.close().catch(() => {});
 }
+process.exit(code);
