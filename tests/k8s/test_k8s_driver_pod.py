@@ -101,3 +101,22 @@ def test_a_notebook_in_the_driver_pod_runs_spark_on_executor_pods(cluster, s3, j
     assert result["pod_name"] == DRIVER_POD
     assert result["executors"] == 2
     cluster.wait_pods_gone("spark-role=executor")
+
+
+def test_the_browser_test_passes_against_the_driver_pod(jupyter):
+    """tests/test_jupyterlab_browser.py (headless Chromium: log in with the token, run the
+    example notebook with Run All, read its result from the page) against the pod's JupyterLab
+    instead of a local one."""
+    import os
+    import subprocess
+    import sys
+
+    from k8s_env import REPO
+
+    env = dict(os.environ, ARROWROOT_JUPYTER_URL=jupyter["url"],
+               ARROWROOT_JUPYTER_TOKEN=jupyter["token"])
+    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                        str(REPO / "tests" / "test_jupyterlab_browser.py")],
+                       env=env, capture_output=True, text=True, timeout=1200, cwd=REPO)
+    assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
+    assert "1 passed" in p.stdout
