@@ -124,7 +124,8 @@ def _json(obj) -> bytes:
 
 
 def write_archive(out: Path, ref: str, layers: list[dict], config: dict,
-                  history: list[str] | None = None, annotations: dict | None = None) -> dict:
+                  history: list[str] | None = None, annotations: dict | None = None,
+                  skip_missing: bool = False) -> dict:
     """One image as an OCI layout tar. layers: dicts with path, digest, size (uncompressed tars,
     bottom first); config: the image config's "config" object (Env, Entrypoint, ...).
     Returns the manifest descriptor."""
@@ -167,6 +168,8 @@ def write_archive(out: Path, ref: str, layers: list[dict], config: dict,
         entry(tar, "blobs/sha256/" + cfg_desc["digest"][7:], cfg)
         entry(tar, "blobs/sha256/" + man_desc["digest"][7:], man)
         for la in {la["digest"]: la for la in layers}.values():
+            if skip_missing and not Path(la["path"]).exists():
+                continue  # derive(thin=True): the importer has this layer already
             entry(tar, "blobs/sha256/" + la["digest"][7:], path=la["path"], size=la["size"])
     os.replace(tmp, out)
     return man_desc
@@ -249,6 +252,47 @@ def file_image(out: Path, ref: str, files: dict[str, Path], entrypoint: list[str
                             owner={r: (0, 0) for r in rels})
         layer["path"] = Path(tmp) / "layer.tar"
         return write_archive(out, ref, [layer], {"Entrypoint": entrypoint})
+
+
+
+def derive(base: Path, out: Path, ref: str, files: dict[str, bytes], mode: int = 0o644,
+           thin: bool = False) -> dict:
+    """A new image: `base`'s (an archive of one image) plus one layer that adds or replaces
+    `files` (path in the image -> content, owned by root). The tests use it to make an image
+    that differs from the driver in one file (another arrowroot version). `thin` leaves the
+    base's layers out of the archive: for a containerd that already holds them (imported
+    `base`), which then takes the layers from its content store."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        blobs = Path(tmp) / "blobs"
+        blobs.mkdir()
+        with tarfile.open(base) as tar:
+            index = json.load(tar.extractfile("index.json"))
+            small = {d["digest"][7:] for d in index["manifests"]}
+            for m in tar:
+                if m.isfile() and m.name.startswith("blobs/sha256/") and \
+                        (not thin or m.size < 1 << 20 or m.name[13:] in small):
+                    with tar.extractfile(m) as src, open(blobs / m.name[13:], "wb") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+        manifest = json.loads((blobs / index["manifests"][0]["digest"][7:]).read_bytes())
+        config = json.loads((blobs / manifest["config"]["digest"][7:]).read_bytes())
+        root = Path(tmp) / "root"
+        rels = []
+        for dst, data in files.items():
+            rel = dst.strip("/")
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+            rels.append(rel)
+        top = write_layer(root, rels, Path(tmp) / "top.tar", mtime=0,
+                          owner={r: (0, 0) for r in rels}, mode={r: mode for r in rels})
+        layers = [{"path": blobs / la["digest"][7:], "digest": la["digest"], "size": la["size"]}
+                  for la in manifest["layers"]] + [{**top, "path": Path(tmp) / "top.tar"}]
+        history = [h.get("created_by", "") for h in config.get("history", [])]
+        return write_archive(out, ref, layers, config["config"],
+                             history + [f"derived: {', '.join(sorted(files))}"],
+                             skip_missing=thin)
 
 
 if __name__ == "__main__":

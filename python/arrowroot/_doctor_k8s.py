@@ -163,6 +163,8 @@ def run_probe(conf: Mapping[str, str], s3_url: str | None = None,
                 st, pod = api_request(base, pod_path, conf)
                 if st == 200 and pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
                     break
+                if st == 200 and _stuck(pod):
+                    break
                 time.sleep(1)
             phase = (pod or {}).get("status", {}).get("phase", "?")
             if phase not in ("Succeeded", "Failed"):
@@ -175,6 +177,20 @@ def run_probe(conf: Mapping[str, str], s3_url: str | None = None,
         return "failed", f"{describe_pod(pod)}; its output: {tail}"
     finally:
         api_request(base, pod_path + "?gracePeriodSeconds=0", conf, method="DELETE")
+
+
+# Waiting reasons that do not go away by waiting (the image is not there and will not be pulled,
+# a Secret or ConfigMap is missing, the reference is malformed).
+_STUCK = ("ErrImageNeverPull", "InvalidImageName", "CreateContainerConfigError",
+          "ErrImagePull", "ImagePullBackOff")
+
+
+def _stuck(pod: Mapping[str, Any]) -> bool:
+    for cs in (pod.get("status", {}) or {}).get("containerStatuses", []) or []:
+        waiting = (cs.get("state") or {}).get("waiting") or {}
+        if waiting.get("reason") in _STUCK:
+            return True
+    return False
 
 
 def _pod_log(base: str, pod_path: str, conf: Mapping[str, str]) -> tuple[int, str]:

@@ -33,6 +33,7 @@ import email.utils
 import ipaddress
 import json
 import os
+import re
 import socket
 import ssl
 import sys
@@ -527,8 +528,8 @@ def check_probe(conf: Mapping[str, str], s3_url: str | None = None,
                       "the driver's identity must be allowed to create pods (kubernetes-rbac)")]
     if kind == "pending":
         return [Check("executor-image", FAIL,
-                      f"a pod from the executor image {image} did not run within {timeout:g} s: "
-                      f"{res}", "see the reason above; `kubectl describe pod` gives the events")]
+                      f"a pod from the executor image {image} did not run: {res}",
+                      "see the reason above; `kubectl describe pod` gives the events")]
     if kind == "failed":
         return [Check("executor-image", FAIL,
                       f"a pod from the executor image {image} failed before the probe ran: {res}",
@@ -617,9 +618,10 @@ def run(conf: Mapping[str, str] | None = None, *, spark: Any = None, s3_url: str
         api = check_kubernetes_api(conf, api_timeout)
         report.checks += api
         report.checks += check_images(conf)
+        # The probe needs to create its pod, and to delete it afterwards.
         can_probe = any(c.name == "kubernetes-api" and c.status == OK for c in api) and \
-            not any(c.name == "kubernetes-rbac" and c.status == FAIL and "create pods" in c.detail
-                    for c in api)
+            not any(c.name == "kubernetes-rbac" and c.status == FAIL
+                    and re.search(r"\b(create|delete) pods\b", c.detail) for c in api)
         if probe and can_probe and conf.get("spark.kubernetes.container.image"):
             report.checks += check_probe(conf, s3_url, job_timeout)
         report.checks += check_driver_address(conf, running=spark is not None)

@@ -19,6 +19,10 @@ import pytest
 import uproot
 
 REPO = Path(__file__).resolve().parents[2]
+# Where deploy/k8s-local/build-image wrote the archives (scripts/test-k8s passes its --out).
+IMAGES_OUT = Path(os.environ.get("ARROWROOT_K8S_IMAGES_OUT") or
+                  Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                  / "arrowroot" / "k8s" / "images" / "out")
 NAMESPACE = "arrowroot"
 OVERLAY = REPO / "deploy" / "k8s-local" / "overlay"
 

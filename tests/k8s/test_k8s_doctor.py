@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from k8s_env import NAMESPACE, host_conf, put_s3_secret
+from k8s_env import IMAGES_OUT, NAMESPACE, REPO, host_conf, put_s3_secret
 
 pytestmark = pytest.mark.k8s
 
@@ -75,6 +75,9 @@ def test_a_service_account_missing_a_verb_is_named_with_the_fix(cluster, s3, dep
     assert "create pods" not in rbac["detail"]
     assert "system:serviceaccount:arrowroot:arrowroot-limited" in rbac["detail"]
     assert "Role" in rbac["fix"] and "kubectl auth can-i" in rbac["fix"]
+    # No probe pod: this identity could not delete it again.
+    assert "executor-image" not in checks
+    assert not cluster.pods("arrowroot/doctor-probe=true")
 
 
 def test_a_missing_executor_image_is_explained(cluster, s3, deployed, driver_token_file):
@@ -114,3 +117,27 @@ def test_a_wrong_s3_secret_for_the_executors_is_named(cluster, s3, deployed, dri
     assert cred["detail"].startswith("in an executor pod:")
     assert "secretKeyRef" in cred["fix"]
     assert s3["secret_key"] not in text and s3["secret_key"][:8] not in text
+
+
+def test_an_executor_image_of_another_arrowroot_is_named(cluster, s3, deployed, driver_token_file,
+                                                         tmp_path):
+    """An executor image built from an older lock: the same image with arrowroot 0.0.9 (one
+    layer on top of the real one, loaded into the node)."""
+    sys.path.insert(0, str(REPO / "deploy" / "k8s-local"))
+    import oci
+
+    ref = "docker.io/library/arrowroot-executor:0.0.9"
+    archive = tmp_path / "older.oci.tar"
+    oci.derive(IMAGES_OUT / "arrowroot-executor.oci.tar", archive, ref,
+               {"/opt/venv/lib/python3.11/site-packages/arrowroot/_version.py":
+                b'__version__ = "0.0.9"\n'}, thin=True)
+    subprocess.run([str(REPO / "scripts" / "k8s-cluster"), "load-image", str(archive)], check=True)
+    conf = host_conf(cluster, s3, driver_token_file, image=ref)
+    rc, text, checks = doctor(conf)
+    assert rc == 1
+    assert statuses(checks, "executor-image") == {"ok"}, text
+    (ver,) = checks["executor-versions"]
+    assert ver["status"] == "fail"
+    assert "arrowroot 0.0.9 (driver 0.1.0)" in ver["detail"], ver
+    assert "versions.env" in ver["fix"]
+    assert "not tagged for arrowroot 0.1.0" in text  # the tag says so before any pod runs
