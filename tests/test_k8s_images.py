@@ -367,3 +367,39 @@ def test_build_image_builds_both_images(tmp_path):
     assert set(Path("/tmp").glob("arrowroot-image.*")) == before
     with open("/proc/self/mounts") as f:
         assert "arrowroot-image." not in f.read()
+
+
+def test_derive_adds_one_layer_over_the_base_and_thin_leaves_the_base_layers_out(tmp_path):
+    _, layer, archive = _layer_and_archive(tmp_path)
+    full, thin = tmp_path / "full.oci.tar", tmp_path / "thin.oci.tar"
+    files = {"/opt/app/version.py": b'__version__ = "0.0.9"\n'}
+    oci.derive(archive, full, "docker.io/library/tiny:old", files)
+    (summary,) = oci.validate(full)
+    assert summary["ref"] == "docker.io/library/tiny:old" and summary["layers"] == 2
+    with tarfile.open(full) as tar:
+        index = json.load(tar.extractfile("index.json"))
+        manifest = json.load(tar.extractfile("blobs/sha256/" + index["manifests"][0]["digest"][7:]))
+        assert manifest["layers"][0]["digest"] == layer["digest"]  # the base, unchanged
+        top = tarfile.open(fileobj=tar.extractfile("blobs/sha256/"
+                                                   + manifest["layers"][1]["digest"][7:]))
+        (member,) = top.getmembers()[-1:]
+        assert member.name == "opt/app/version.py" and (member.uid, member.gid) == (0, 0)
+        assert top.extractfile(member).read() == files["/opt/app/version.py"]
+        config = json.load(tar.extractfile("blobs/sha256/" + manifest["config"]["digest"][7:]))
+        assert config["config"]["Entrypoint"] == ["/opt/app/run.sh"]  # the base's config kept
+    # thin: for a node that already holds the base (imported before), its layers (here one of
+    # 2 MiB) stay out of the archive; the new layer, manifest and config travel.
+    big = tmp_path / "big"
+    (big / "opt").mkdir(parents=True)
+    (big / "opt/blob.bin").write_bytes(os.urandom(2 << 20))
+    big_layer = oci.write_layer(big, ["opt", "opt/blob.bin"], tmp_path / "big.tar", mtime=0)
+    big_archive = tmp_path / "big.oci.tar"
+    oci.write_archive(big_archive, "docker.io/library/big:1",
+                      [{**big_layer, "path": tmp_path / "big.tar"}], {"User": "185"})
+    desc = oci.derive(big_archive, thin, "docker.io/library/big:old", files, thin=True)
+    with tarfile.open(thin) as tar:
+        names = set(tar.getnames())
+        manifest = json.load(tar.extractfile("blobs/sha256/" + desc["digest"][7:]))
+    assert "blobs/sha256/" + big_layer["digest"][7:] not in names
+    assert manifest["layers"][0]["digest"] == big_layer["digest"]
+    assert "blobs/sha256/" + manifest["layers"][1]["digest"][7:] in names
