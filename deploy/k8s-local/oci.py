@@ -218,7 +218,10 @@ def validate(path: Path) -> list[dict]:
         raise ValueError(f"{path}: index.json has no manifests")
     out = []
     for md in index["manifests"]:
-        ref = md.get("annotations", {}).get("io.containerd.image.name", "")
+        notes = md.get("annotations", {})
+        # containerd's own annotation, or the OCI one (buildah's oci-archive writes only that).
+        ref = notes.get("io.containerd.image.name") or \
+            notes.get("org.opencontainers.image.ref.name", "")
         if "/" not in ref or ":" not in ref:
             raise ValueError(f"{path}: manifest {md['digest']} has no full image name: {ref!r}")
         man = get(md, MANIFEST_TYPE)
@@ -297,7 +300,13 @@ def derive(base: Path, out: Path, ref: str, files: dict[str, bytes], mode: int =
 
 if __name__ == "__main__":
     import argparse
+    import sys
 
+    if sys.argv[1:2] == ["--validate"]:  # oci.py --validate ARCHIVE...: check, print a summary
+        for arg in sys.argv[2:]:
+            for image in validate(Path(arg)):
+                print(arg, image)
+        sys.exit(0)
     ap = argparse.ArgumentParser(description="write a one-layer OCI image archive of a few files")
     ap.add_argument("--ref", required=True, help="the image name, e.g. registry.k8s.io/pause:3.10")
     ap.add_argument("--entrypoint", required=True)
