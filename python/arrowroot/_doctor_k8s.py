@@ -1,4 +1,6 @@
-"""The doctor's checks against a live Kubernetes cluster, through one probe pod.
+"""The doctor's checks against a live Kubernetes cluster: the API server, who it takes the
+driver for and what that identity may do (:func:`check_kubernetes_api`), and one probe pod
+(:func:`check_probe`).
 
 The probe is what an executor would be, minus Spark: a pod from the executor image, with the
 executors' service account, environment (``spark.executorEnv.*``) and Secret references
@@ -18,10 +20,13 @@ from __future__ import annotations
 import json
 import secrets as _secrets
 import socket
+import ssl
 import threading
 import time
+import urllib.error
 from typing import Any, Mapping
 
+from ._doctor_report import FAIL, OK, SKIP, Check, driver_versions
 from ._k8s_api import api_request, api_server_url, describe_pod
 
 PROBE_MARK = "ARROWROOT-PROBE "
@@ -196,3 +201,130 @@ def _stuck(pod: Mapping[str, Any]) -> bool:
 def _pod_log(base: str, pod_path: str, conf: Mapping[str, str]) -> tuple[int, str]:
     st, body = api_request(base, pod_path + "/log?tailLines=50", conf, raw=True)
     return st, body if isinstance(body, str) else ""
+
+
+# ---- Kubernetes API ----------------------------------------------------------------------
+
+def check_kubernetes_api(conf: Mapping[str, str], timeout: float = 10.0) -> list[Check]:
+    base = api_server_url(conf)
+    if base is None:
+        return [Check("kubernetes-api", SKIP, "spark.master is not k8s://")]
+    ns = conf.get("spark.kubernetes.namespace", "default")
+    try:
+        status, body = api_request(base, "/version", conf, timeout=timeout)
+    except (OSError, urllib.error.URLError, ssl.SSLError) as e:
+        reason = getattr(e, "reason", e)
+        return [Check("kubernetes-api", FAIL, f"{base} does not answer: {reason}",
+                      "check spark.master (`kubectl cluster-info` prints the API server URL), "
+                      "the network path, and the CA file (spark.kubernetes.authenticate."
+                      "caCertFile)")]
+    if status != 200:
+        return [Check("kubernetes-api", FAIL, f"{base}/version answered HTTP {status}",
+                      "check the credentials (service-account token or kubeconfig)")]
+    who = _identity(base, conf, timeout)
+    out = [Check("kubernetes-api", OK,
+                 f"{base} answers (Kubernetes {body.get('gitVersion', '?') if body else '?'})"
+                 + (f" and knows this driver as {who}" if who else ""))]
+    denied = []
+    for resource, verbs in _SPARK_VERBS.items():
+        for verb in verbs:
+            review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+                      "spec": {"resourceAttributes": {"namespace": ns, "verb": verb,
+                                                      "resource": resource}}}
+            st, res = api_request(base, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                                  conf, review, timeout)
+            if st not in (200, 201) or not (res or {}).get("status", {}).get("allowed"):
+                denied.append(f"{verb} {resource}")
+    if denied:
+        out.append(Check("kubernetes-rbac", FAIL,
+                         f"in namespace {ns} {who or 'this identity'} may not: "
+                         f"{', '.join(denied)} (Spark's driver needs them for its executors)",
+                         "apply deploy/k8s (Role arrowroot-driver + RoleBinding) for the "
+                         "notebook's ServiceAccount in this namespace, or add the missing verbs "
+                         f"to its Role; `kubectl auth can-i --list -n {ns}"
+                         + (f" --as={who}" if who else "") + "` shows what it may do"))
+    else:
+        out.append(Check("kubernetes-rbac", OK, f"may manage executor pods in namespace {ns}"))
+    return out
+
+
+# What a client-mode driver does with each resource (Spark 4 ExecutorPodsAllocator, the pod
+# watch and snapshot sources, and stop(), which deletes its pods and config maps by label).
+_SPARK_VERBS = {
+    "pods": ("create", "get", "list", "watch", "delete", "deletecollection"),
+    "configmaps": ("create", "get", "list", "delete", "deletecollection"),
+    "services": ("create", "delete"),
+    "persistentvolumeclaims": ("create", "get", "list", "delete"),
+}
+
+
+def _identity(base: str, conf: Mapping[str, str], timeout: float) -> str | None:
+    """Who the API server takes these credentials for (a SelfSubjectReview, Kubernetes ≥ 1.28)."""
+    try:
+        st, res = api_request(base, "/apis/authentication.k8s.io/v1/selfsubjectreviews", conf,
+                              {"apiVersion": "authentication.k8s.io/v1",
+                               "kind": "SelfSubjectReview"}, timeout)
+    except (OSError, urllib.error.URLError, ssl.SSLError):
+        return None
+    if st not in (200, 201) or not isinstance(res, dict):
+        return None
+    return res.get("status", {}).get("userInfo", {}).get("username")
+
+
+# ---- the probe pod -----------------------------------------------------------------------
+
+def check_probe(conf: Mapping[str, str], s3_url: str | None = None,
+                timeout: float = 120.0) -> list[Check]:
+    """What an executor pod would meet, found by a probe pod (see ``_doctor_k8s``)."""
+    image = conf.get("spark.kubernetes.executor.container.image") or \
+        conf.get("spark.kubernetes.container.image")
+    kind, res = run_probe(conf, s3_url, timeout)
+    if kind == "api":
+        return [Check("executor-image", FAIL, str(res),
+                      "the driver's identity must be allowed to create pods (kubernetes-rbac)")]
+    if kind == "pending":
+        return [Check("executor-image", FAIL,
+                      f"a pod from the executor image {image} did not run: {res}",
+                      "see the reason above; `kubectl describe pod` gives the events")]
+    if kind == "failed":
+        return [Check("executor-image", FAIL,
+                      f"a pod from the executor image {image} failed before the probe ran: {res}",
+                      "spark.pyspark.python (k8s_conf's executor_python) must be the image's "
+                      "interpreter, and the image must have pyspark and arrowroot "
+                      "(build it from deploy/Dockerfile)")]
+    assert isinstance(res, dict)
+    out = [Check("executor-image", OK, f"a pod from {image} starts and runs "
+                                       f"{res.get('executable')}")]
+    host = conf.get("spark.driver.host", "")
+    for port, result in sorted(res.get("connect", {}).items()):
+        if result == "ok":
+            out.append(Check("pod-network", OK, f"a pod reaches the driver at {host}:{port}"))
+        else:
+            out.append(Check("pod-network", FAIL,
+                             f"a pod cannot reach spark.driver.host {host} on port {port}: "
+                             f"{result}; executors would start and never register",
+                             "set driver_host to an address of the driver that the pod network "
+                             "routes to (outside the cluster: this machine's address on that "
+                             "network; inside: the headless Service or the pod IP), make "
+                             "spark.driver.bindAddress include it, and let the firewall admit "
+                             "the pod subnet (`python -m arrowroot.k8s firewall-rules`)"))
+    py, sp, ar = driver_versions()
+    problems = []
+    if res.get("python", "").rsplit(".", 1)[0] != py.rsplit(".", 1)[0]:
+        problems.append(f"Python {res.get('python')} (driver {py})")
+    if res.get("pyspark") != sp:
+        problems.append(f"pyspark {res.get('pyspark')} (driver {sp})")
+    if res.get("arrowroot") != ar:
+        problems.append(f"arrowroot {res.get('arrowroot')} (driver {ar})")
+    if problems:
+        out.append(Check("executor-versions", FAIL,
+                         f"the executor image {image} has " + ", ".join(problems),
+                         "build driver and executor images from the same deploy/versions.env "
+                         f"(arrowroot {ar}), or install the image's versions in the driver"))
+    else:
+        out.append(Check("executor-versions", OK,
+                         f"the executor image has Python {res.get('python')}, pyspark {sp}, "
+                         f"arrowroot {ar}, as the driver"))
+    for name, status, detail, fix in res.get("s3", []):
+        out.append(Check("executor-" + name, status, "in an executor pod: " + detail, fix))
+    return out
