@@ -261,7 +261,10 @@ def check_driver_python(conf: Mapping[str, str]) -> list[Check]:
                       "run the first `python3` on each machine's PATH",
                       f"set spark.pyspark.python to the executors' interpreter and make the same "
                       f"path exist here (this kernel: {sys.executable})")]
-    if not os.access(exe, os.X_OK) and _has_jvm_connector():
+    # On Kubernetes the path is the executor image's; with the JVM connector a driver outside
+    # the cluster runs no Python worker of its own for format("root").
+    on_k8s = str(conf.get("spark.master", "")).startswith("k8s://")
+    if not os.access(exe, os.X_OK) and on_k8s and _has_jvm_connector():
         return [Check("driver-python", WARN,
                       f"spark.pyspark.python {exe} does not exist on this machine: format('root') "
                       "reads with the JVM connector and needs no Python worker here, but Python "

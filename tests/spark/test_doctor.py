@@ -297,3 +297,11 @@ def test_a_pyspark_python_missing_on_the_driver_fails():
     checks = doctor.check_driver_python({"spark.pyspark.python": "/opt/venv-nowhere/bin/python"})
     assert checks[0].status == "fail" and "does not exist on this machine" in checks[0].detail
     assert doctor.check_driver_python({"spark.pyspark.python": sys.executable})[0].status == "ok"
+
+
+def test_a_pyspark_python_only_the_executor_image_has_is_a_warning_on_kubernetes():
+    # A driver outside the cluster: executors run the image's interpreter; format("root")
+    # (the JVM connector, in this build) needs no Python worker on the driver.
+    (c,) = doctor.check_driver_python({"spark.pyspark.python": "/opt/venv-nowhere/bin/python",
+                                       "spark.master": "k8s://https://10.0.0.1:6443"})
+    assert c.status == "warn" and "JVM connector" in c.detail and "root_python" in c.detail
