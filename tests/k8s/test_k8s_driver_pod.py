@@ -120,29 +120,3 @@ def test_the_browser_test_passes_against_the_driver_pod(jupyter):
                        env=env, capture_output=True, text=True, timeout=1200, cwd=REPO)
     assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
     assert "1 passed" in p.stdout
-
-
-def test_doctor_k8s_in_the_driver_pod_passes(cluster, s3, jupyter):
-    """`arrowroot doctor --k8s` as a user runs it in a JupyterLab terminal of the driver pod:
-    the configuration comes from the pod's environment (k8s_conf()), the probe pod runs
-    beside it and connects back to this pod."""
-    kernel = Kernel(jupyter["url"], jupyter["token"])
-    try:
-        out, err = kernel.execute(
-            "import subprocess\n"
-            "p = subprocess.run(['arrowroot', 'doctor', '--k8s', '--no-jupyter', '--json',\n"
-            f"                   '--s3-url', 's3://{s3['bucket']}/'], capture_output=True,\n"
-            "                  text=True, timeout=300)\n"
-            "print('EXIT', p.returncode)\nprint('JSON<<' + p.stdout + '>>JSON')\n"
-            "print(p.stderr[-2000:])", timeout=400)
-    finally:
-        kernel.close()
-    assert err is None, err
-    report = json.loads(out[out.index("JSON<<") + 6:out.index(">>JSON")])
-    failed = [c for c in report["checks"] if c["status"] == "fail"]
-    assert not failed and "EXIT 0" in out, out
-    names = {c["name"] for c in report["checks"] if c["status"] == "ok"}
-    assert {"kubernetes-api", "kubernetes-rbac", "executor-image", "pod-network",
-            "executor-versions", "executor-s3-credentials", "s3-credentials"} <= names, names
-    assert s3["secret_key"] not in out
-    assert not cluster.pods("arrowroot/doctor-probe=true")
