@@ -26,7 +26,7 @@ import time
 import urllib.error
 from typing import Any, Mapping
 
-from ._doctor_report import FAIL, OK, SKIP, Check, driver_versions
+from ._doctor_report import FAIL, OK, SKIP, Check, driver_versions, version_problems
 from ._k8s_api import api_request, api_server_url, describe_pod
 
 PROBE_MARK = "ARROWROOT-PROBE "
@@ -308,14 +308,9 @@ def check_probe(conf: Mapping[str, str], s3_url: str | None = None,
                              "network; inside: the headless Service or the pod IP), make "
                              "spark.driver.bindAddress include it, and let the firewall admit "
                              "the pod subnet (`python -m arrowroot.k8s firewall-rules`)"))
-    py, sp, ar = driver_versions()
-    problems = []
-    if res.get("python", "").rsplit(".", 1)[0] != py.rsplit(".", 1)[0]:
-        problems.append(f"Python {res.get('python')} (driver {py})")
-    if res.get("pyspark") != sp:
-        problems.append(f"pyspark {res.get('pyspark')} (driver {sp})")
-    if res.get("arrowroot") != ar:
-        problems.append(f"arrowroot {res.get('arrowroot')} (driver {ar})")
+    _, sp, ar = driver_versions()
+    problems = version_problems(res.get("python", ""), res.get("pyspark", ""),
+                                res.get("arrowroot", ""))
     if problems:
         out.append(Check("executor-versions", FAIL,
                          f"the executor image {image} has " + ", ".join(problems),

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from ._version import __version__
 
-__all__ = ["Check", "Report", "OK", "WARN", "FAIL", "SKIP", "driver_versions"]
+__all__ = ["Check", "Report", "OK", "WARN", "FAIL", "SKIP", "driver_versions",
+           "version_problems"]
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 _MARK = {OK: "✔", WARN: "!", FAIL: "✘", SKIP: "-"}
@@ -56,3 +57,17 @@ def driver_versions() -> tuple[str, str, str]:
     import pyspark
 
     return platform.python_version(), pyspark.__version__, __version__
+
+
+def version_problems(python: str, pyspark: str, arrowroot: str) -> list[str]:
+    """What differs from the driver in an executor's Python (minor), pyspark and arrowroot
+    versions, one "<what> <theirs> (driver <ours>)" each; [] when they agree."""
+    py, sp, ar = driver_versions()
+    problems = []
+    if python.rsplit(".", 1)[0] != py.rsplit(".", 1)[0]:
+        problems.append(f"Python {python} (driver {py})")
+    if pyspark != sp:
+        problems.append(f"pyspark {pyspark} (driver {sp})")
+    if arrowroot != ar:
+        problems.append(f"arrowroot {arrowroot} (driver {ar})")
+    return problems

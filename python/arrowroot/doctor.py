@@ -46,7 +46,8 @@ from typing import Any, Iterable, Mapping
 
 from ._errors import Error
 from ._doctor_k8s import check_kubernetes_api, check_probe
-from ._doctor_report import FAIL, OK, SKIP, WARN, Check, Report, driver_versions
+from ._doctor_report import (FAIL, OK, SKIP, WARN, Check, Report, driver_versions,
+                             version_problems)
 from ._jvm import jar_path
 from ._k8s_api import explain_pending_pods
 from ._options import expand_glob, has_glob
@@ -347,17 +348,11 @@ def check_executor_versions(spark: Any, timeout: float = 120.0) -> list[Check]:
     out: list[Check] = []
     bad = []
     for host, epy, esp, ear, exe in rows:
-        problems = []
-        if epy.rsplit(".", 1)[0] != py.rsplit(".", 1)[0]:
-            problems.append(f"Python {epy} (driver {py})")
-        elif epy != py:
+        problems = version_problems(epy, esp, ear)
+        if epy != py and epy.rsplit(".", 1)[0] == py.rsplit(".", 1)[0]:
             out.append(Check("executor-versions", WARN,
                              f"{host}: Python {epy} vs driver {py} (same minor)",
                              "use the same image for driver and executors"))
-        if esp != sp:
-            problems.append(f"pyspark {esp} (driver {sp})")
-        if ear != ar:
-            problems.append(f"arrowroot {ear} (driver {ar})")
         if problems:
             bad.append(f"{host} [{exe}]: " + ", ".join(problems))
     if bad:
